@@ -1,0 +1,100 @@
+// Reads and validates configuration from the environment (documented in .env.example).
+// Invalid configuration stops startup with one readable line per problem, never a stack trace.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .pipe(z.url().optional())
+  .optional();
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const EnvSchema = z.object({
+  PORT: int(3000, 0, 65535),
+  HOST: z.string().default('127.0.0.1'),
+  DATA_DIR: z.string().default('./data'),
+  KNOWLEDGE_DIR: z.string().default('./knowledge'),
+  CATALOG_DIR: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Dense retrieval (optional; without a model the engine runs lexically).
+  EMBEDDING_MODEL: z.string().default('Xenova/multilingual-e5-small'),
+  EMBEDDING_MODEL_DIR: optionalString,
+  EMBEDDING_LOAD_TIMEOUT_MS: int(15_000, 100),
+  // Conversation.
+  SESSION_IDLE_MINUTES: int(60, 1),
+  CHAT_RATE_PER_MINUTE: int(30, 1),
+  // Telegram.
+  TELEGRAM_BOT_TOKEN: optionalString,
+  TELEGRAM_API_ROOT: optionalUrl,
+  TELEGRAM_WEBHOOK_URL: optionalUrl,
+  TELEGRAM_WEBHOOK_SECRET: optionalString,
+  // Zalo personal account (zca-js).
+  ZALO_CREDENTIALS_FILE: optionalString,
+  ZALO_COOKIE: optionalString,
+  ZALO_IMEI: optionalString,
+  ZALO_USER_AGENT: optionalString,
+  // Zalo Official Account webhook.
+  ZALO_OA_APP_ID: optionalString,
+  ZALO_OA_SECRET_KEY: optionalString,
+  ZALO_OA_ACCESS_TOKEN: optionalString,
+  ZALO_OA_API_ROOT: optionalUrl,
+  // Dossier status.
+  DOSSIER_PROVIDER: z.enum(['local', 'http', 'demo']).default('local'),
+  DOSSIER_HTTP_BASE_URL: optionalUrl,
+  DOSSIER_HTTP_AUTH_HEADER: optionalString,
+  DOSSIER_HTTP_FIELD_MAP: optionalString,
+  DOSSIER_HTTP_TIMEOUT_MS: int(5_000, 100),
+  DOSSIER_LOOKUPS_PER_MINUTE: int(10, 1),
+  DOSSIER_GLOBAL_LOOKUPS_PER_MINUTE: int(300, 1),
+  // Maintenance.
+  ADMIN_TOKEN: optionalString,
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config extends Env {
+  dataDir: string;
+  knowledgeDir: string;
+  catalogDir: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Cấu hình không hợp lệ:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses configuration from an environment object (process.env by default). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const values = parsed.data;
+  const problems: string[] = [];
+  if (values.TELEGRAM_WEBHOOK_URL && !values.TELEGRAM_BOT_TOKEN) {
+    problems.push('TELEGRAM_WEBHOOK_URL: cần có TELEGRAM_BOT_TOKEN');
+  }
+  if (values.TELEGRAM_WEBHOOK_URL && !values.TELEGRAM_WEBHOOK_SECRET) {
+    problems.push('TELEGRAM_WEBHOOK_SECRET: bắt buộc khi dùng webhook (Telegram gửi nó trong header để xác thực)');
+  }
+  if (values.DOSSIER_PROVIDER === 'http' && !values.DOSSIER_HTTP_BASE_URL) {
+    problems.push('DOSSIER_HTTP_BASE_URL: bắt buộc khi DOSSIER_PROVIDER=http');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    ...values,
+    dataDir: resolve(values.DATA_DIR),
+    knowledgeDir: resolve(values.KNOWLEDGE_DIR),
+    catalogDir: values.CATALOG_DIR ? resolve(values.CATALOG_DIR) : undefined,
+  };
+}

@@ -1,0 +1,114 @@
+// Vietnamese text normalisation, applied identically at index and query time:
+// NFC, Ð→Đ, lower case, one canonical tone-mark placement (so "hoà"/"hòa", "thuỷ"/"thủy" and typos like
+// "baỏ" meet), accent folding (đ→d), and tokenisation that keeps procedure and dossier codes intact.
+
+const TONE_MARKS = new Set(['\u0300', '\u0301', '\u0303', '\u0309', '\u0323']);
+const COMBINING = /[\u0300-\u036f]/g;
+const BASE_VOWELS = 'aăâeêioôơuưy';
+const MODIFIED_VOWELS = 'ăâêôơư';
+
+/** NFC, the look-alike Ð (U+00D0) and ð mapped to Đ/đ, lower case. */
+export function canonicalCase(input: string): string {
+  return input
+    .normalize('NFC')
+    .replace(/\u00d0/g, 'Đ')
+    .replace(/\u00f0/g, 'đ')
+    .toLowerCase();
+}
+
+/** Removes every diacritic: "Đăng ký" → "dang ky". Input should already be lower case. */
+export function foldAccents(input: string): string {
+  return input.normalize('NFD').replace(COMBINING, '').replace(/đ/g, 'd').normalize('NFC');
+}
+
+/** True when the text carries at least one Vietnamese diacritic (or đ). */
+export function hasDiacritics(input: string): boolean {
+  const lower = canonicalCase(input);
+  return /đ/.test(lower) || /[\u0300-\u036f]/.test(lower.normalize('NFD'));
+}
+
+/** Splits a syllable into its letters without tone and its tone mark (if any). */
+function splitTone(syllable: string): { bare: string; tone: string | undefined } {
+  let tone: string | undefined;
+  let bare = '';
+  for (const ch of syllable.normalize('NFD')) {
+    if (TONE_MARKS.has(ch)) tone ??= ch;
+    else bare += ch;
+  }
+  return { bare: bare.normalize('NFC'), tone };
+}
+
+function isVowel(ch: string): boolean {
+  return BASE_VOWELS.includes(foldAccents(ch)) || MODIFIED_VOWELS.includes(ch);
+}
+
+/** Index (in `bare`) of the vowel that carries the tone, using the "new style" rule (hoà, thuỷ, khoẻ). */
+function tonePosition(bare: string): number {
+  let start = 0;
+  // "qu" and "gi" (before another vowel) belong to the initial consonant.
+  if (bare.startsWith('qu')) start = 2;
+  else if (bare.startsWith('gi') && bare.length > 2 && isVowel(bare.charAt(2))) start = 2;
+  while (start < bare.length && !isVowel(bare.charAt(start))) start++;
+  let end = start;
+  while (end < bare.length && isVowel(bare.charAt(end))) end++;
+  if (start >= end) {
+    // "gi" alone or "gì": the tone goes on the i.
+    const i = bare.lastIndexOf('i');
+    return i;
+  }
+  const cluster = bare.slice(start, end);
+  // A vowel with a modifier carries the tone; in "ươ" it is the ơ.
+  const horn = cluster.indexOf('ơ');
+  if (horn >= 0) return start + horn;
+  for (let k = 0; k < cluster.length; k++) {
+    if (MODIFIED_VOWELS.includes(cluster.charAt(k))) return start + k;
+  }
+  if (cluster.length === 1) return start;
+  const closed = end < bare.length; // followed by a final consonant
+  if (closed) return end - 1;
+  if (cluster.length === 3) return start + 1;
+  if (cluster === 'oa' || cluster === 'oe' || cluster === 'uy') return start + 1;
+  return start;
+}
+
+/** Puts the tone mark of one lower-case syllable in the canonical place. */
+export function canonicalTone(syllable: string): string {
+  const { bare, tone } = splitTone(syllable);
+  if (!tone) return bare;
+  const at = tonePosition(bare);
+  if (at < 0) return bare;
+  const chars = [...bare];
+  const target = chars[at];
+  if (target === undefined) return bare;
+  chars[at] = (target.normalize('NFD') + tone).normalize('NFC');
+  return chars.join('');
+}
+
+/** Code-like tokens first (1.001193, 000.00.14.H56-200203-0118, 03706/2026/07906), then words. */
+const TOKEN = /\d+(?:[./-][\p{L}\p{N}]+)+|[\p{L}\p{N}]+/gu;
+
+/** Canonical lower-case tokens with diacritics kept (tone placement normalised). */
+export function tokenize(input: string): string[] {
+  const tokens = canonicalCase(input).match(TOKEN) ?? [];
+  return tokens.map((t) => (/[\u0300-\u036f]/.test(t.normalize('NFD')) ? canonicalTone(t) : t));
+}
+
+/** The text as canonical tokens joined by single spaces. */
+export function normalizeText(input: string): string {
+  return tokenize(input).join(' ');
+}
+
+/** Canonical tokens and their accent-folded twins, computed once. */
+export interface AnalyzedText {
+  tokens: string[];
+  folded: string[];
+  /** True when the input had no diacritics at all: score it against folded forms only. */
+  unaccented: boolean;
+}
+
+export function analyze(input: string): AnalyzedText {
+  const tokens = tokenize(input);
+  const folded = tokens.map(foldAccents);
+  const unaccented = tokens.every((t, i) => t === folded[i]);
+  return { tokens, folded, unaccented };
+}
