@@ -3,8 +3,8 @@
 import { z } from 'zod';
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Public procedure code (mã thủ tục), e.g. `1.001193`. */
-export const PROCEDURE_CODE_PATTERN = /^\d{1,2}\.\d{6}$/;
+/** Public procedure code (mã thủ tục), e.g. `1.001193`; the portal also has a few like `1.0133611`, `1.014955-Xoa`. */
+export const PROCEDURE_CODE_PATTERN = /^\d{1,2}\.\d{6,9}(?:-[A-Za-z0-9]+)?$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export const Uuid = z

@@ -1,4 +1,5 @@
 // What the retrieval engine answers, and the pluggable parts of its dense path.
+import type { MatchFeatures } from './confidence.ts';
 
 export interface SearchHit {
   /** Portal UUID. */
@@ -31,6 +32,8 @@ export interface SearchResult {
   /** The top candidates are too close to pick one: the conversation should ask. */
   ambiguous: boolean;
   path: RetrievalPath;
+  /** What the confidence was computed from (absent when nothing matched). */
+  features?: MatchFeatures;
 }
 
 export interface SearchOptions {

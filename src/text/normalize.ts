@@ -18,6 +18,7 @@ export function canonicalCase(input: string): string {
 
 /** Removes every diacritic: "Đăng ký" → "dang ky". Input should already be lower case. */
 export function foldAccents(input: string): string {
+  if (/^[\x00-\x7f]*$/.test(input)) return input;
   return input.normalize('NFD').replace(COMBINING, '').replace(/đ/g, 'd').normalize('NFC');
 }
 
@@ -87,10 +88,24 @@ export function canonicalTone(syllable: string): string {
 /** Code-like tokens first (1.001193, 000.00.14.H56-200203-0118, 03706/2026/07906), then words. */
 const TOKEN = /\d+(?:[./-][\p{L}\p{N}]+)+|[\p{L}\p{N}]+/gu;
 
+/** Syllables seen so far and their canonical form (the vocabulary is small; this makes indexing fast). */
+const canonicalCache = new Map<string, string>();
+const CACHE_LIMIT = 200_000;
+
+function canonicalToken(raw: string): string {
+  let canonical = canonicalCache.get(raw);
+  if (canonical === undefined) {
+    canonical = /[\u0300-\u036f]/.test(raw.normalize('NFD')) ? canonicalTone(raw) : raw;
+    if (canonicalCache.size >= CACHE_LIMIT) canonicalCache.clear();
+    canonicalCache.set(raw, canonical);
+  }
+  return canonical;
+}
+
 /** Canonical lower-case tokens with diacritics kept (tone placement normalised). */
 export function tokenize(input: string): string[] {
   const tokens = canonicalCase(input).match(TOKEN) ?? [];
-  return tokens.map((t) => (/[\u0300-\u036f]/.test(t.normalize('NFD')) ? canonicalTone(t) : t));
+  return tokens.map(canonicalToken);
 }
 
 /** The text as canonical tokens joined by single spaces. */
@@ -106,9 +121,22 @@ export interface AnalyzedText {
   unaccented: boolean;
 }
 
+const foldCache = new Map<string, string>();
+
+/** foldAccents for one token, memoised (tokens repeat endlessly across the catalogue). */
+export function foldToken(token: string): string {
+  let folded = foldCache.get(token);
+  if (folded === undefined) {
+    folded = foldAccents(token);
+    if (foldCache.size >= CACHE_LIMIT) foldCache.clear();
+    foldCache.set(token, folded);
+  }
+  return folded;
+}
+
 export function analyze(input: string): AnalyzedText {
   const tokens = tokenize(input);
-  const folded = tokens.map(foldAccents);
+  const folded = tokens.map(foldToken);
   const unaccented = tokens.every((t, i) => t === folded[i]);
   return { tokens, folded, unaccented };
 }

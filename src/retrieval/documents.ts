@@ -1,0 +1,54 @@
+// What of a procedure the lexical index reads, and how much each part counts.
+import type { Procedure } from '../knowledge/schema.ts';
+import { tokenize } from '../text/normalize.ts';
+import type { DocumentTerms, FieldSpec } from './lexical-index.ts';
+import { segmentTerms } from './terms.ts';
+
+export const FIELD_SPECS: Record<string, FieldSpec> = {
+  name: { weight: 3, b: 0.75 },
+  aliases: { weight: 2.4, b: 0.3 },
+  summary: { weight: 0.8, b: 0.5 },
+  fields: { weight: 0.6, b: 0.3 },
+  agencies: { weight: 0.3, b: 0.3 },
+  targets: { weight: 0.3, b: 0.3 },
+  results: { weight: 0.6, b: 0.5 },
+  detail: { weight: 0.15, b: 0.75 },
+};
+
+/** Longest detail text we index per procedure (in tokens); steps and documents beyond add little. */
+const MAX_DETAIL_TOKENS = 600;
+
+function field(segments: (string | undefined)[], maxTokens = Number.POSITIVE_INFINITY) {
+  const terms: string[] = [];
+  let length = 0;
+  for (const segment of segments) {
+    if (!segment || length >= maxTokens) continue;
+    const tokens = tokenize(segment).slice(0, maxTokens - length);
+    length += tokens.length;
+    terms.push(...segmentTerms(tokens));
+  }
+  return { terms, length };
+}
+
+export function procedureTerms(p: Procedure): DocumentTerms {
+  return {
+    fields: {
+      name: field([p.name]),
+      aliases: field(p.aliases),
+      summary: field([p.summary]),
+      fields: field(p.fields),
+      agencies: field([...p.implementingAgencies, p.promulgatingAgency]),
+      targets: field(p.targetGroups),
+      results: field(p.results),
+      detail: field(
+        [...p.steps.map((s) => s.description), ...p.documents.map((d) => d.name), p.conditions],
+        MAX_DETAIL_TOKENS,
+      ),
+    },
+  };
+}
+
+/** Text embedded for the dense path: name, aliases, summary and field, short enough for a small model. */
+export function procedurePassage(p: Procedure): string {
+  return [p.name, p.aliases.join('; '), p.summary, p.fields.join(', ')].filter(Boolean).join('. ');
+}

@@ -1,0 +1,33 @@
+// Name families: the same procedure published at several levels ("(thực hiện tại cấp tỉnh)") or copied by
+// provinces under the same name. Members share a key so results can be grouped and the conversation can ask.
+import type { Level, Procedure } from '../knowledge/schema.ts';
+import { canonicalCase, foldAccents } from '../text/normalize.ts';
+
+const LEVEL_PARENTHETICAL = /\([^)]*\bcap (?:tinh|xa|huyen|trung uong|bo|co so)\b[^)]*\)/g;
+const LEVEL_TAIL = /\b(?:duoc )?(?:thuc hien )?tai cap (?:tinh|xa|huyen|trung uong|bo)\b.*$/;
+const LEADING_THU_TUC = /^thu tuc\s+/;
+
+export function familyKey(name: string): string {
+  const plain = foldAccents(canonicalCase(name))
+    .replace(LEVEL_PARENTHETICAL, ' ')
+    .replace(/[^\p{L}\p{N}()]+/gu, ' ')
+    .trim()
+    .replace(LEADING_THU_TUC, '')
+    .replace(LEVEL_TAIL, '')
+    .replace(/[()]/g, ' ');
+  return plain.split(/\s+/).filter(Boolean).join(' ');
+}
+
+const LEVEL_ORDER: Level[] = ['xa', 'tinh', 'trung_uong'];
+
+/**
+ * Which member a citizen most likely means when nothing in the question decides:
+ * curated guidance first, then national records, then the level closest to the citizen (commune first).
+ */
+export function memberPreference(procedure: Procedure, curated: boolean): number {
+  let rank = curated ? 0 : 100;
+  rank += procedure.type === 'national' ? 0 : procedure.type === 'provincial' ? 20 : 40;
+  const closest = Math.min(...procedure.levels.map((l) => LEVEL_ORDER.indexOf(l)), LEVEL_ORDER.length);
+  rank += closest;
+  return rank;
+}

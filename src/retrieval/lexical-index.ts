@@ -1,0 +1,145 @@
+// A BM25F lexical index with precomputed impacts: for every term, the documents containing it and how much
+// the term counts there (field-weighted, length-normalised, saturated). A query is then a weighted sum of
+// postings, which keeps a search over the whole national catalogue in the low milliseconds.
+// Building streams the documents and interns terms, so the peak memory stays close to the final index.
+
+export interface FieldSpec {
+  weight: number;
+  /** Length normalisation strength (BM25 b). */
+  b: number;
+}
+
+/** A document = for each field, its terms (repeats count) and its length in tokens. */
+export interface DocumentTerms {
+  fields: Record<string, { terms: string[]; length: number }>;
+}
+
+interface Posting {
+  docs: Uint32Array;
+  impacts: Float32Array;
+  idf: number;
+}
+
+const K1 = 1.2;
+
+export class LexicalIndex {
+  private readonly postings = new Map<string, Posting>();
+  readonly size: number;
+  /** IDF given to a query term the index has never seen. */
+  readonly unseenIdf: number;
+
+  constructor(documents: Iterable<DocumentTerms>, specs: Record<string, FieldSpec>) {
+    const fieldNames = Object.keys(specs);
+    const termIds = new Map<string, number>();
+    const termNames: string[] = [];
+    // Per document: (termId, field, count) triples and field lengths.
+    const entries: Int32Array[] = [];
+    const lengths: Float32Array[] = [];
+    const totals = new Float64Array(fieldNames.length);
+    for (const doc of documents) {
+      const triples: number[] = [];
+      const docLengths = new Float32Array(fieldNames.length);
+      fieldNames.forEach((name, f) => {
+        const field = doc.fields[name];
+        if (!field || field.terms.length === 0) return;
+        docLengths[f] = field.length;
+        totals[f] = (totals[f] as number) + field.length;
+        const counts = new Map<string, number>();
+        for (const term of field.terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+        for (const [term, count] of counts) {
+          let id = termIds.get(term);
+          if (id === undefined) {
+            id = termNames.length;
+            termIds.set(term, id);
+            termNames.push(term);
+          }
+          triples.push(id, f, count);
+        }
+      });
+      entries.push(Int32Array.from(triples));
+      lengths.push(docLengths);
+    }
+    const n = entries.length;
+    this.size = n;
+    this.unseenIdf = Math.log(1 + (n + 0.5) / 0.5);
+    const averages = Array.from(totals, (t) => Math.max(1, t / Math.max(1, n)));
+    const specList = fieldNames.map((name) => specs[name] as FieldSpec);
+
+    // Weighted term frequency per (doc, term), then postings sized exactly.
+    const df = new Uint32Array(termNames.length);
+    const docWeights: Map<number, number>[] = entries.map((triples, d) => {
+      const weights = new Map<number, number>();
+      for (let k = 0; k < triples.length; k += 3) {
+        const id = triples[k] as number;
+        const f = triples[k + 1] as number;
+        const spec = specList[f] as FieldSpec;
+        const norm = 1 - spec.b + spec.b * ((lengths[d]?.[f] ?? 0) / (averages[f] as number));
+        weights.set(id, (weights.get(id) ?? 0) + (spec.weight * (triples[k + 2] as number)) / norm);
+      }
+      for (const id of weights.keys()) df[id] = (df[id] as number) + 1;
+      return weights;
+    });
+    const docsOf = Array.from(df, (count) => new Uint32Array(count));
+    const impactsOf = Array.from(df, (count) => new Float32Array(count));
+    const fill = new Uint32Array(termNames.length);
+    docWeights.forEach((weights, d) => {
+      for (const [id, tf] of weights) {
+        const at = fill[id] as number;
+        (docsOf[id] as Uint32Array)[at] = d;
+        (impactsOf[id] as Float32Array)[at] = tf / (K1 + tf);
+        fill[id] = at + 1;
+      }
+    });
+    termNames.forEach((term, id) => {
+      const count = df[id] as number;
+      this.postings.set(term, {
+        docs: docsOf[id] as Uint32Array,
+        impacts: impactsOf[id] as Float32Array,
+        idf: Math.log(1 + (n - count + 0.5) / (count + 0.5)),
+      });
+    });
+  }
+
+  get termCount(): number {
+    return this.postings.size;
+  }
+
+  idf(term: string): number {
+    return this.postings.get(term)?.idf ?? this.unseenIdf;
+  }
+
+  has(term: string): boolean {
+    return this.postings.has(term);
+  }
+
+  /** Adds weight × idf × impact of each query term to `scores` (one slot per document). */
+  accumulate(terms: Map<string, number>, scores: Float32Array): void {
+    for (const [term, weight] of terms) {
+      const posting = this.postings.get(term);
+      if (!posting) continue;
+      const factor = weight * posting.idf;
+      const { docs, impacts } = posting;
+      for (let k = 0; k < docs.length; k++) {
+        const d = docs[k] as number;
+        scores[d] = (scores[d] as number) + factor * (impacts[k] as number);
+      }
+    }
+  }
+
+  /** True when `term` occurs in document `doc` (binary search in the sorted posting list). */
+  contains(term: string, doc: number): boolean {
+    const posting = this.postings.get(term);
+    if (!posting) return false;
+    const { docs } = posting;
+    let lo = 0;
+    let hi = docs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const value = docs[mid] as number;
+      if (value === doc) return true;
+      if (value < doc) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  }
+}

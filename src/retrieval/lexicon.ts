@@ -1,0 +1,122 @@
+// The alias/synonym table (knowledge/aliases.json): citizens' words mapped to official ones, plus filler
+// phrases that carry no topic. Data lives in knowledge/; this module validates it and finds phrases in a query.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { foldAccents, hasDiacritics, tokenize } from '../text/normalize.ts';
+
+const LexiconFile = z.object({
+  version: z.number().int(),
+  synonyms: z.array(z.object({ when: z.array(z.string().min(1)).min(1), add: z.array(z.string().min(1)).min(1) })),
+  filler: z.array(z.string().min(1)),
+});
+
+interface Phrase {
+  tokens: string[];
+  folded: string[];
+  /** The phrase was written with diacritics: an accented query must match it accented. */
+  accented: boolean;
+}
+
+export interface Expansion {
+  /** Token positions in the query covered by the matched phrase. */
+  start: number;
+  end: number;
+  /** Official phrases to search beside the query, as canonical tokens. */
+  add: string[][];
+}
+
+export interface Lexicon {
+  /** Synonym phrases found in the query tokens (accented or folded, see `unaccented`). */
+  expansions(tokens: string[], folded: string[], unaccented: boolean): Expansion[];
+  /** Marks each query token that belongs to a filler phrase. */
+  fillerMask(tokens: string[], folded: string[], unaccented: boolean): boolean[];
+}
+
+function toPhrase(text: string): Phrase {
+  const tokens = tokenize(text);
+  return { tokens, folded: tokens.map(foldAccents), accented: hasDiacritics(text) };
+}
+
+function matchesAt(phrase: Phrase, tokens: string[], folded: string[], at: number, unaccented: boolean): boolean {
+  const n = phrase.tokens.length;
+  if (at + n > tokens.length) return false;
+  // Without diacritics one syllable is too ambiguous ("de" = đẻ / để / đê): only longer phrases, or
+  // words that never had diacritics (cccd, gplx), match an unaccented question.
+  if (unaccented && n === 1 && phrase.accented) return false;
+  for (let k = 0; k < n; k++) {
+    const ok =
+      unaccented || !phrase.accented ? folded[at + k] === phrase.folded[k] : tokens[at + k] === phrase.tokens[k];
+    if (!ok) return false;
+  }
+  return true;
+}
+
+export function compileLexicon(data: z.infer<typeof LexiconFile>): Lexicon {
+  const rules = data.synonyms.map((s) => ({
+    when: s.when.map(toPhrase).filter((p) => p.tokens.length > 0),
+    add: s.add.map((a) => tokenize(a)).filter((t) => t.length > 0),
+  }));
+  const filler = data.filler.map(toPhrase).filter((p) => p.tokens.length > 0);
+  // Index phrases by their first folded token so a query only tries plausible phrases.
+  const byFirst = new Map<string, { phrase: Phrase; rule: number }[]>();
+  rules.forEach((rule, index) => {
+    for (const phrase of rule.when) {
+      const key = phrase.folded[0] as string;
+      const list = byFirst.get(key) ?? [];
+      list.push({ phrase, rule: index });
+      byFirst.set(key, list);
+    }
+  });
+  const fillerByFirst = new Map<string, Phrase[]>();
+  for (const phrase of filler) {
+    const key = phrase.folded[0] as string;
+    const list = fillerByFirst.get(key) ?? [];
+    list.push(phrase);
+    fillerByFirst.set(key, list);
+  }
+
+  return {
+    expansions(tokens, folded, unaccented) {
+      const found: Expansion[] = [];
+      const seenRules = new Set<number>();
+      for (let i = 0; i < tokens.length; i++) {
+        for (const { phrase, rule } of byFirst.get(folded[i] as string) ?? []) {
+          if (seenRules.has(rule) || !matchesAt(phrase, tokens, folded, i, unaccented)) continue;
+          seenRules.add(rule);
+          found.push({ start: i, end: i + phrase.tokens.length, add: rules[rule]?.add ?? [] });
+        }
+      }
+      return found;
+    },
+    fillerMask(tokens, folded, unaccented) {
+      const mask = tokens.map(() => false);
+      for (let i = 0; i < tokens.length; i++) {
+        for (const phrase of fillerByFirst.get(folded[i] as string) ?? []) {
+          if (!matchesAt(phrase, tokens, folded, i, unaccented)) continue;
+          for (let k = i; k < i + phrase.tokens.length; k++) mask[k] = true;
+        }
+      }
+      return mask;
+    },
+  };
+}
+
+export const LEXICON_FILE = 'aliases.json';
+
+/** Loads knowledge/aliases.json; a missing file gives an empty lexicon, a malformed one throws with the reason. */
+export function loadLexicon(knowledgeDir: string): Lexicon {
+  const path = join(knowledgeDir, LEXICON_FILE);
+  let raw: string;
+  try {
+    raw = readFileSync(path, 'utf8');
+  } catch {
+    return compileLexicon({ version: 1, synonyms: [], filler: [] });
+  }
+  const parsed = LexiconFile.safeParse(JSON.parse(raw));
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new Error(`${path} ${first?.path.join('.') ?? ''}: ${first?.message ?? 'không hợp lệ'}`);
+  }
+  return compileLexicon(parsed.data);
+}

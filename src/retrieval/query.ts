@@ -1,0 +1,106 @@
+// Prepares a citizen's question for the lexical index: weighted terms (accented first, folded as a weaker
+// signal, folded only when typed without diacritics), synonym expansions beside the original words, filler
+// weighed down, and the "units" (one per content word) used to measure how much of the question a match covers.
+import { PROCEDURE_CODE_PATTERN } from '../knowledge/schema.ts';
+import { analyze, foldAccents } from '../text/normalize.ts';
+import type { Lexicon } from './lexicon.ts';
+import { bigramKey, foldedKey } from './terms.ts';
+
+/** Weights of the different kinds of query evidence (shared by all queries). */
+export const QUERY_WEIGHTS = {
+  content: 1,
+  filler: 0.12,
+  /** A folded term when the question has diacritics (it also matches words with other accents). */
+  foldedEcho: 0.3,
+  bigram: 1.1,
+  expansion: 0.75,
+  expansionBigram: 0.9,
+} as const;
+
+/** One word of the question; `terms` are the index terms that count as having matched it. */
+export interface QueryUnit {
+  terms: string[];
+  filler: boolean;
+}
+
+export interface PreparedQuery {
+  terms: Map<string, number>;
+  units: QueryUnit[];
+  unaccented: boolean;
+  /** Procedure codes typed in the question (e.g. 1.001193). */
+  codes: string[];
+  /** Number of canonical tokens (0 = nothing searchable). */
+  length: number;
+  /** Folded bigram keys of adjacent content (non-filler) words. */
+  contentBigrams: string[];
+}
+
+function addTerm(terms: Map<string, number>, key: string, weight: number): void {
+  if (weight > (terms.get(key) ?? 0)) terms.set(key, weight);
+}
+
+/** Longest question we read (in tokens); the rest of a 10 kB paste is ignored. */
+export const MAX_QUERY_TOKENS = 64;
+
+export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
+  const analysis = analyze(text);
+  const tokens = analysis.tokens.slice(0, MAX_QUERY_TOKENS);
+  const folded = analysis.folded.slice(0, MAX_QUERY_TOKENS);
+  const { unaccented } = analysis;
+  const codes = tokens.filter((t) => PROCEDURE_CODE_PATTERN.test(t));
+  const filler = lexicon.fillerMask(tokens, folded, unaccented);
+  const terms = new Map<string, number>();
+  const units: QueryUnit[] = tokens.map((token, i) => {
+    const fold = folded[i] as string;
+    const weight = filler[i] ? QUERY_WEIGHTS.filler : QUERY_WEIGHTS.content;
+    if (unaccented) {
+      addTerm(terms, foldedKey(fold), weight);
+    } else {
+      addTerm(terms, token, weight);
+      addTerm(terms, foldedKey(fold), weight * QUERY_WEIGHTS.foldedEcho);
+    }
+    return { terms: unaccented ? [foldedKey(fold)] : [token, foldedKey(fold)], filler: filler[i] as boolean };
+  });
+  const contentBigrams: string[] = [];
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    if (!filler[i] && !filler[i + 1]) contentBigrams.push(foldedKey(bigramKey(folded[i] as string, folded[i + 1] as string)));
+    const weight = QUERY_WEIGHTS.bigram * (filler[i] || filler[i + 1] ? QUERY_WEIGHTS.filler : 1);
+    const foldedBigram = foldedKey(bigramKey(folded[i] as string, folded[i + 1] as string));
+    if (unaccented) addTerm(terms, foldedBigram, weight);
+    else {
+      addTerm(terms, bigramKey(tokens[i] as string, tokens[i + 1] as string), weight);
+      addTerm(terms, foldedBigram, weight * QUERY_WEIGHTS.foldedEcho);
+    }
+  }
+  const expansionBigrams = new Set<string>();
+  for (const expansion of lexicon.expansions(tokens, folded, unaccented)) {
+    for (const phrase of expansion.add) {
+      const phraseFolded = phrase.map(foldAccents);
+      phrase.forEach((token, k) => {
+        addTerm(terms, token, QUERY_WEIGHTS.expansion);
+        addTerm(terms, foldedKey(phraseFolded[k] as string), QUERY_WEIGHTS.expansion * QUERY_WEIGHTS.foldedEcho);
+        if (k + 1 < phrase.length) {
+          addTerm(terms, bigramKey(token, phrase[k + 1] as string), QUERY_WEIGHTS.expansionBigram);
+          expansionBigrams.add(foldedKey(bigramKey(phraseFolded[k] as string, phraseFolded[k + 1] as string)));
+        }
+      });
+      // The words the expansion stands for are covered when its official words match.
+      for (let u = expansion.start; u < expansion.end; u++) {
+        const unit = units[u];
+        if (!unit) continue;
+        for (const token of phrase) unit.terms.push(token);
+        // A synonym phrase is topic-bearing even when its words are common filler ("làm lại").
+        unit.filler = false;
+      }
+    }
+  }
+    // An expansion stands for the words it replaces: its bigrams count as the question's own.
+  return {
+    terms,
+    units,
+    unaccented,
+    codes,
+    length: tokens.length,
+    contentBigrams: [...new Set([...contentBigrams, ...expansionBigrams])],
+  };
+}

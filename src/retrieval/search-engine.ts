@@ -1,0 +1,231 @@
+// The retrieval engine: lexical BM25F over the catalogue (plus dense similarities when a model is loaded),
+// priors, grouping of name families, a calibrated confidence and the abstain decision.
+import type { Catalogue } from '../knowledge/loader.ts';
+import type { Procedure } from '../knowledge/schema.ts';
+import { type Calibration, DEFAULT_CALIBRATION, type MatchFeatures, confidenceOf } from './confidence.ts';
+import { foldToken, tokenize } from '../text/normalize.ts';
+import { procedureTerms, FIELD_SPECS } from './documents.ts';
+import { familyKey, memberPreference } from './families.ts';
+import { LexicalIndex } from './lexical-index.ts';
+import type { Lexicon } from './lexicon.ts';
+import { type PreparedQuery, prepareQuery } from './query.ts';
+import type { HitGroup, Retriever, SearchHit, SearchOptions, SearchResult } from './types.ts';
+
+/** Dense similarities for a question (cosine, best first), provided when an embedding model is loaded. */
+export interface DenseSearcher {
+  readonly modelId: string;
+  similar(query: string, k: number): Promise<{ id: string; similarity: number }[]>;
+}
+
+/** Score multipliers: a province's own copy or an internal procedure is less likely what a citizen means. */
+const TYPE_PRIOR = { national: 1, provincial: 0.85, internal: 0.6 } as const;
+/** Curated entries are the procedures citizens need most often. */
+const CURATED_PRIOR = 1.15;
+/** How many lexical candidates are grouped and considered. */
+const CANDIDATES = 200;
+/** How much a dense similarity above its floor adds, relative to the best lexical score. */
+const DENSE_WEIGHT = 0.6;
+const DENSE_FLOOR = 0.75;
+
+export interface RetrievalEngineOptions {
+  dense?: DenseSearcher;
+  calibration?: Calibration;
+}
+
+export class RetrievalEngine implements Retriever {
+  readonly catalogue: Catalogue;
+  private readonly procedures: Procedure[];
+  private readonly index: LexicalIndex;
+  private readonly priors: Float32Array;
+  private readonly families: string[];
+  private readonly preference: number[];
+  /** Distinct folded words of each name (for name coverage). */
+  private readonly nameWords: string[][] = [];
+  private readonly byCode = new Map<string, number[]>();
+  private readonly positionById = new Map<string, number>();
+  private readonly familyNames = new Map<string, string>();
+  private readonly dense: DenseSearcher | undefined;
+  private readonly calibration: Calibration;
+
+  constructor(catalogue: Catalogue, private readonly lexicon: Lexicon, options: RetrievalEngineOptions = {}) {
+    this.catalogue = catalogue;
+    this.procedures = catalogue.procedures;
+    this.dense = options.dense;
+    this.calibration = options.calibration ?? DEFAULT_CALIBRATION;
+    this.index = new LexicalIndex(lazyMap(this.procedures, procedureTerms), FIELD_SPECS);
+    this.priors = new Float32Array(this.procedures.length);
+    this.families = [];
+    this.preference = [];
+    this.procedures.forEach((p, i) => {
+      const curated = catalogue.origin.get(p.id) === 'curated';
+      this.priors[i] = TYPE_PRIOR[p.type] * (curated ? CURATED_PRIOR : 1);
+      const family = familyKey(p.name);
+      this.families.push(family);
+      this.preference.push(memberPreference(p, curated));
+      this.nameWords.push([...new Set(tokenize(p.name).map(foldToken))]);
+      if (!this.familyNames.has(family) || curated) this.familyNames.set(family, p.name);
+      const list = this.byCode.get(p.code.toLowerCase()) ?? [];
+      list.push(i);
+      this.byCode.set(p.code.toLowerCase(), list);
+      this.positionById.set(p.id, i);
+    });
+  }
+
+  get path(): 'lexical' | 'hybrid' {
+    return this.dense ? 'hybrid' : 'lexical';
+  }
+
+  get size(): number {
+    return this.procedures.length;
+  }
+
+  async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
+    const limit = Math.max(1, Math.min(options.limit ?? 10, 50));
+    const prepared = prepareQuery(query, this.lexicon);
+    if (prepared.length === 0) return this.empty();
+    const scores = new Float32Array(this.procedures.length);
+    this.index.accumulate(prepared.terms, scores);
+    for (let i = 0; i < scores.length; i++) scores[i] = (scores[i] as number) * (this.priors[i] as number);
+    const best = scores.reduce((m, s) => (s > m ? s : m), 0);
+    if (this.dense && best > 0) await this.addDense(query, scores, best);
+    const codeHits = this.codeMatches(prepared);
+    for (const i of codeHits) scores[i] = Math.max(best, ...scores) * 2;
+    const ranked = topIndices(scores, CANDIDATES);
+    if (ranked.length === 0) return this.empty();
+    const groups = this.group(ranked, scores);
+    const top = groups[0];
+    if (!top) return this.empty();
+    const second = groups[1]?.score ?? 0;
+    const features = this.features(prepared, top.best, top.score, second);
+    const confidence = codeHits.length > 0 ? 1 : confidenceOf(features, this.calibration);
+    const abstain = confidence < this.calibration.abstainBelow;
+    const ambiguous =
+      !abstain && groups.length > 1 && second >= top.score * this.calibration.ambiguousWithin && codeHits.length === 0;
+    const shown = groups.slice(0, limit);
+    return {
+      hits: shown.map((g) => this.hit(g.representative, scores)),
+      groups: shown.map((g) => ({ family: g.family, name: this.familyNames.get(g.family) ?? '', ids: g.members.map((m) => this.procedures[m]?.id as string) })),
+      confidence,
+      abstain,
+      ambiguous,
+      path: this.path,
+      features,
+    };
+  }
+
+  private empty(): SearchResult {
+    return { hits: [], groups: [], confidence: 0, abstain: true, ambiguous: false, path: this.path };
+  }
+
+  private hit(position: number, scores: Float32Array): SearchHit {
+    const p = this.procedures[position] as Procedure;
+    return { id: p.id, code: p.code, name: p.name, score: scores[position] as number, family: this.families[position] as string };
+  }
+
+  private codeMatches(prepared: PreparedQuery): number[] {
+    return prepared.codes.flatMap((code) => this.byCode.get(code) ?? []);
+  }
+
+  private async addDense(query: string, scores: Float32Array, best: number): Promise<void> {
+    const similar = await this.dense?.similar(query, 50);
+    for (const { id, similarity } of similar ?? []) {
+      const position = this.positionById.get(id);
+      if (position === undefined || similarity <= DENSE_FLOOR) continue;
+      const boost = ((similarity - DENSE_FLOOR) / (1 - DENSE_FLOOR)) * DENSE_WEIGHT * best;
+      scores[position] = (scores[position] as number) + boost * (this.priors[position] as number);
+    }
+  }
+
+  /** Groups ranked positions into families; a family's score is its best member's. */
+  private group(ranked: number[], scores: Float32Array) {
+    const byFamily = new Map<string, { family: string; score: number; best: number; members: number[]; representative: number }>();
+    for (const position of ranked) {
+      const family = this.families[position] as string;
+      const existing = byFamily.get(family);
+      if (!existing) {
+        byFamily.set(family, { family, score: scores[position] as number, best: position, members: [position], representative: position });
+        continue;
+      }
+      existing.members.push(position);
+    }
+    const groups = [...byFamily.values()];
+    for (const g of groups) {
+      // Members within a few percent of the best are interchangeable for the question: show the preferred one.
+      const close = g.members.filter((m) => (scores[m] as number) >= g.score * 0.97);
+      close.sort((a, b) => (this.preference[a] as number) - (this.preference[b] as number));
+      g.representative = close[0] ?? g.best;
+      g.members.sort((a, b) => (a === g.representative ? -1 : b === g.representative ? 1 : (scores[b] as number) - (scores[a] as number)));
+    }
+    return groups;
+  }
+
+  /** What the confidence is computed from: how well the best match covers the question and vice versa. */
+  private features(prepared: PreparedQuery, position: number, score: number, second: number): MatchFeatures {
+    let total = 0;
+    let covered = 0;
+    for (const unit of prepared.units) {
+      if (unit.filler) continue;
+      const weight = Math.max(...unit.terms.slice(0, 2).map((t) => this.index.idf(t)));
+      total += weight;
+      if (unit.terms.some((t) => this.index.contains(t, position))) covered += weight;
+    }
+    let bigrams = 0;
+    for (const key of prepared.contentBigrams) if (this.index.contains(key, position)) bigrams++;
+    const queryWords = new Set<string>();
+    for (const unit of prepared.units) for (const t of unit.terms) queryWords.add(t.startsWith('~') ? t.slice(1) : foldToken(t));
+    let nameTotal = 0;
+    let nameCovered = 0;
+    for (const word of this.nameWords[position] ?? []) {
+      const weight = this.index.idf(`~${word}`);
+      nameTotal += weight;
+      if (queryWords.has(word)) nameCovered += weight;
+    }
+    const maxScore = maxAchievable(prepared, this.index);
+    return {
+      coverage: total > 0 ? covered / total : 0,
+      matched: covered,
+      nameCoverage: nameTotal > 0 ? nameCovered / nameTotal : 0,
+      bigrams,
+      strength: maxScore > 0 ? score / maxScore : 0,
+      margin: score > 0 ? (score - second) / score : 0,
+    };
+  }
+
+  /** Looks a procedure up by UUID. */
+  get(id: string): Procedure | undefined {
+    return this.catalogue.byId.get(id);
+  }
+
+  /** Family members of a procedure, the preferred one first. */
+  familyOf(id: string): Procedure[] {
+    const position = this.positionById.get(id);
+    if (position === undefined) return [];
+    const family = this.families[position];
+    const members: number[] = [];
+    this.families.forEach((f, i) => {
+      if (f === family) members.push(i);
+    });
+    members.sort((a, b) => (this.preference[a] as number) - (this.preference[b] as number));
+    return members.map((m) => this.procedures[m] as Procedure);
+  }
+}
+
+/** Score a document would get if it matched every query term at full impact (for normalisation). */
+function maxAchievable(prepared: PreparedQuery, index: LexicalIndex): number {
+  let total = 0;
+  for (const [term, weight] of prepared.terms) if (index.has(term)) total += weight * index.idf(term);
+  return total;
+}
+
+/** Positions of the `k` highest positive scores, best first. */
+function topIndices(scores: Float32Array, k: number): number[] {
+  const positive: number[] = [];
+  for (let i = 0; i < scores.length; i++) if ((scores[i] as number) > 0) positive.push(i);
+  positive.sort((a, b) => (scores[b] as number) - (scores[a] as number));
+  return positive.slice(0, k);
+}
+
+/** Maps lazily, so documents are turned into terms one at a time while the index is built. */
+function* lazyMap<T, U>(items: readonly T[], map: (item: T) => U): Iterable<U> {
+  for (const item of items) yield map(item);
+}
