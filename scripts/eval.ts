@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { buildRetrievalEngine } from '../src/retrieval/build.ts';
 import { evaluate, readQuestions } from '../src/retrieval/evaluate.ts';
 
-const USAGE = 'Cách dùng: npm run eval -- [--kb <thư mục danh mục>] [--knowledge <thư mục>] --questions <tệp.jsonl> [--json] [--misses]';
+const USAGE =
+  'Cách dùng: npm run eval -- [--kb <thư mục danh mục>] [--knowledge <thư mục>] --questions <tệp.jsonl> [--json] [--misses]';
 
 async function main(): Promise<number> {
   let args: ReturnType<typeof parse>;
@@ -31,15 +32,20 @@ async function main(): Promise<number> {
     for (const o of outcomes) {
       const missed = o.question.gold.length === 0 ? !o.abstained : o.rank !== 1;
       if (!missed) continue;
-      const label = o.question.gold.length === 0 ? 'KHÔNG TỪ CHỐI' : `hạng ${o.rank ?? '-'}${o.abstained ? ' (từ chối)' : ''}`;
+      const label =
+        o.question.gold.length === 0 ? 'KHÔNG TỪ CHỐI' : `hạng ${o.rank ?? '-'}${o.abstained ? ' (từ chối)' : ''}`;
       console.log(`✗ [${label}] ${o.question.id ?? ''} ${o.question.question.slice(0, 120)}`);
       console.log(`    đúng: ${o.question.gold.join(', ') || '(ngoài phạm vi)'}`);
       for (const t of o.top) console.log(`    → ${t.slice(0, 120)}`);
     }
   }
-  console.log(`Đánh giá ${report.n} câu (${report.in_scope} trong phạm vi, ${report.out_of_scope} ngoài phạm vi) trên ${engine.size} thủ tục, đường ${engine.path}, dựng chỉ mục ${buildMs.toFixed(0)} ms`);
+  console.log(
+    `Đánh giá ${report.n} câu (${report.in_scope} trong phạm vi, ${report.out_of_scope} ngoài phạm vi) trên ${engine.size} thủ tục, đường ${engine.path}, dựng chỉ mục ${buildMs.toFixed(0)} ms`,
+  );
   console.log(`  hit@1 ${report.hit1}  hit@3 ${report.hit3}  hit@5 ${report.hit5}  MRR@10 ${report.mrr10}`);
-  console.log(`  từ chối đúng (ngoài phạm vi) ${report.oos_recall}  từ chối nhầm (trong phạm vi) ${report.false_abstain}`);
+  console.log(
+    `  từ chối đúng (ngoài phạm vi) ${report.oos_recall}  từ chối nhầm (trong phạm vi) ${report.false_abstain}`,
+  );
   console.log(`  độ trễ p50 ${report.p50_ms} ms  p95 ${report.p95_ms} ms`);
   if (values.json) console.log(JSON.stringify(report));
   return 0;

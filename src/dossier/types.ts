@@ -16,6 +16,8 @@ export interface DossierStatus {
   procedureName?: string;
   /** Portal UUID of the procedure when known, so the conversation can offer its guidance. */
   procedureId?: string;
+  /** Public procedure code (mã thủ tục, e.g. `1.001193`) when the source gave a code but no name. */
+  procedureCode?: string;
   /** ISO dates (YYYY-MM-DD). */
   receivedOn?: string;
   dueOn?: string;
@@ -28,7 +30,8 @@ export interface DossierStatus {
 
 export type DossierLookup =
   | { kind: 'found'; status: DossierStatus }
-  | { kind: 'not_found'; code: string }
+  /** `demo` is true when the demo data set was searched. */
+  | { kind: 'not_found'; code: string; demo?: boolean }
   | { kind: 'unavailable'; code: string; reason: string }
   | { kind: 'rate_limited'; retryAfterSeconds: number };
 

@@ -10,7 +10,7 @@ export interface RetrievalSources {
 
 export function buildRetrievalEngine(
   sources: RetrievalSources,
-  options: { catalogue?: Catalogue; dense?: DenseSearcher } = {},
+  options: { catalogue?: Catalogue; dense?: DenseSearcher | undefined } = {},
 ): RetrievalEngine {
   const catalogue = options.catalogue ?? loadCatalogue(sources);
   const lexicon = loadLexicon(sources.knowledgeDir);

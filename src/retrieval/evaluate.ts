@@ -103,7 +103,8 @@ export async function evaluate(
       mrr10: round(
         inScope.length === 0
           ? 0
-          : inScope.reduce((sum, o) => sum + (o.rank !== undefined && o.rank <= 10 ? 1 / o.rank : 0), 0) / inScope.length,
+          : inScope.reduce((sum, o) => sum + (o.rank !== undefined && o.rank <= 10 ? 1 / o.rank : 0), 0) /
+              inScope.length,
       ),
       oos_recall: round(share(outOfScope, (o) => o.abstained)),
       false_abstain: round(share(inScope, (o) => o.abstained)),

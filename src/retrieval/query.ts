@@ -31,6 +31,8 @@ export interface PreparedQuery {
   codes: string[];
   /** Number of canonical tokens (0 = nothing searchable). */
   length: number;
+  /** Folded words of the question in order. */
+  folded: string[];
   /** Folded bigram keys of adjacent content (non-filler) words. */
   contentBigrams: string[];
 }
@@ -63,7 +65,8 @@ export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
   });
   const contentBigrams: string[] = [];
   for (let i = 0; i + 1 < tokens.length; i++) {
-    if (!filler[i] && !filler[i + 1]) contentBigrams.push(foldedKey(bigramKey(folded[i] as string, folded[i + 1] as string)));
+    if (!filler[i] && !filler[i + 1])
+      contentBigrams.push(foldedKey(bigramKey(folded[i] as string, folded[i + 1] as string)));
     const weight = QUERY_WEIGHTS.bigram * (filler[i] || filler[i + 1] ? QUERY_WEIGHTS.filler : 1);
     const foldedBigram = foldedKey(bigramKey(folded[i] as string, folded[i + 1] as string));
     if (unaccented) addTerm(terms, foldedBigram, weight);
@@ -94,12 +97,13 @@ export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
       }
     }
   }
-    // An expansion stands for the words it replaces: its bigrams count as the question's own.
+  // An expansion stands for the words it replaces: its bigrams count as the question's own.
   return {
     terms,
     units,
     unaccented,
     codes,
+    folded,
     length: tokens.length,
     contentBigrams: [...new Set([...contentBigrams, ...expansionBigrams])],
   };

@@ -2,14 +2,14 @@
 // priors, grouping of name families, a calibrated confidence and the abstain decision.
 import type { Catalogue } from '../knowledge/loader.ts';
 import type { Procedure } from '../knowledge/schema.ts';
-import { type Calibration, DEFAULT_CALIBRATION, type MatchFeatures, confidenceOf } from './confidence.ts';
 import { foldToken, tokenize } from '../text/normalize.ts';
-import { procedureTerms, FIELD_SPECS } from './documents.ts';
+import { type Calibration, confidenceOf, DEFAULT_CALIBRATION, type MatchFeatures } from './confidence.ts';
+import { FIELD_SPECS, procedureTerms } from './documents.ts';
 import { familyKey, memberPreference } from './families.ts';
 import { LexicalIndex } from './lexical-index.ts';
 import type { Lexicon } from './lexicon.ts';
 import { type PreparedQuery, prepareQuery } from './query.ts';
-import type { HitGroup, Retriever, SearchHit, SearchOptions, SearchResult } from './types.ts';
+import type { Retriever, SearchHit, SearchOptions, SearchResult } from './types.ts';
 
 /** Dense similarities for a question (cosine, best first), provided when an embedding model is loaded. */
 export interface DenseSearcher {
@@ -21,6 +21,9 @@ export interface DenseSearcher {
 const TYPE_PRIOR = { national: 1, provincial: 0.85, internal: 0.6 } as const;
 /** Curated entries are the procedures citizens need most often. */
 const CURATED_PRIOR = 1.15;
+/** How many top candidates are checked for a phrase match with the question, and how much it adds. */
+const PHRASE_CANDIDATES = 50;
+const PHRASE_BONUS = 0.5;
 /** How many lexical candidates are grouped and considered. */
 const CANDIDATES = 200;
 /** How much a dense similarity above its floor adds, relative to the best lexical score. */
@@ -41,13 +44,19 @@ export class RetrievalEngine implements Retriever {
   private readonly preference: number[];
   /** Distinct folded words of each name (for name coverage). */
   private readonly nameWords: string[][] = [];
+  /** Folded words of each name in order (for phrase matches). */
+  private readonly nameSequences: string[][] = [];
   private readonly byCode = new Map<string, number[]>();
   private readonly positionById = new Map<string, number>();
   private readonly familyNames = new Map<string, string>();
   private readonly dense: DenseSearcher | undefined;
   private readonly calibration: Calibration;
 
-  constructor(catalogue: Catalogue, private readonly lexicon: Lexicon, options: RetrievalEngineOptions = {}) {
+  constructor(
+    catalogue: Catalogue,
+    private readonly lexicon: Lexicon,
+    options: RetrievalEngineOptions = {},
+  ) {
     this.catalogue = catalogue;
     this.procedures = catalogue.procedures;
     this.dense = options.dense;
@@ -62,7 +71,9 @@ export class RetrievalEngine implements Retriever {
       const family = familyKey(p.name);
       this.families.push(family);
       this.preference.push(memberPreference(p, curated));
-      this.nameWords.push([...new Set(tokenize(p.name).map(foldToken))]);
+      const sequence = tokenize(p.name).map(foldToken);
+      this.nameSequences.push(sequence);
+      this.nameWords.push([...new Set(sequence)]);
       if (!this.familyNames.has(family) || curated) this.familyNames.set(family, p.name);
       const list = this.byCode.get(p.code.toLowerCase()) ?? [];
       list.push(i);
@@ -86,25 +97,41 @@ export class RetrievalEngine implements Retriever {
     const scores = new Float32Array(this.procedures.length);
     this.index.accumulate(prepared.terms, scores);
     for (let i = 0; i < scores.length; i++) scores[i] = (scores[i] as number) * (this.priors[i] as number);
-    const best = scores.reduce((m, s) => (s > m ? s : m), 0);
+    const best = maxOf(scores);
     if (this.dense && best > 0) await this.addDense(query, scores, best);
     const codeHits = this.codeMatches(prepared);
-    for (const i of codeHits) scores[i] = Math.max(best, ...scores) * 2;
+    if (codeHits.length > 0) {
+      const ceiling = maxOf(scores) * 2 + 1;
+      for (const i of codeHits) scores[i] = ceiling;
+    }
+    this.rewardPhrases(prepared, scores);
     const ranked = topIndices(scores, CANDIDATES);
     if (ranked.length === 0) return this.empty();
     const groups = this.group(ranked, scores);
     const top = groups[0];
     if (!top) return this.empty();
-    const second = groups[1]?.score ?? 0;
-    const features = this.features(prepared, top.best, top.score, second);
+    const runnerUp = groups[1];
+    const second = runnerUp?.score ?? 0;
+    const words = queryWords(prepared);
+    const features = this.features(prepared, words, top.best, top.score, second);
     const confidence = codeHits.length > 0 ? 1 : confidenceOf(features, this.calibration);
     const abstain = confidence < this.calibration.abstainBelow;
+    // Close scores are ambiguous only when the runner-up's name fits the question as well as the top one's
+    // ("khai sinh" vs "khai sinh có yếu tố nước ngoài" is not ambiguous for "làm giấy khai sinh").
     const ambiguous =
-      !abstain && groups.length > 1 && second >= top.score * this.calibration.ambiguousWithin && codeHits.length === 0;
+      !abstain &&
+      codeHits.length === 0 &&
+      runnerUp !== undefined &&
+      second >= top.score * this.calibration.ambiguousWithin &&
+      this.nameCoverage(words, runnerUp.best) >= features.nameCoverage - 0.1;
     const shown = groups.slice(0, limit);
     return {
       hits: shown.map((g) => this.hit(g.representative, scores)),
-      groups: shown.map((g) => ({ family: g.family, name: this.familyNames.get(g.family) ?? '', ids: g.members.map((m) => this.procedures[m]?.id as string) })),
+      groups: shown.map((g) => ({
+        family: g.family,
+        name: this.familyNames.get(g.family) ?? '',
+        ids: g.members.map((m) => this.procedures[m]?.id as string),
+      })),
       confidence,
       abstain,
       ambiguous,
@@ -119,7 +146,13 @@ export class RetrievalEngine implements Retriever {
 
   private hit(position: number, scores: Float32Array): SearchHit {
     const p = this.procedures[position] as Procedure;
-    return { id: p.id, code: p.code, name: p.name, score: scores[position] as number, family: this.families[position] as string };
+    return {
+      id: p.id,
+      code: p.code,
+      name: p.name,
+      score: scores[position] as number,
+      family: this.families[position] as string,
+    };
   }
 
   private codeMatches(prepared: PreparedQuery): number[] {
@@ -138,12 +171,21 @@ export class RetrievalEngine implements Retriever {
 
   /** Groups ranked positions into families; a family's score is its best member's. */
   private group(ranked: number[], scores: Float32Array) {
-    const byFamily = new Map<string, { family: string; score: number; best: number; members: number[]; representative: number }>();
+    const byFamily = new Map<
+      string,
+      { family: string; score: number; best: number; members: number[]; representative: number }
+    >();
     for (const position of ranked) {
       const family = this.families[position] as string;
       const existing = byFamily.get(family);
       if (!existing) {
-        byFamily.set(family, { family, score: scores[position] as number, best: position, members: [position], representative: position });
+        byFamily.set(family, {
+          family,
+          score: scores[position] as number,
+          best: position,
+          members: [position],
+          representative: position,
+        });
         continue;
       }
       existing.members.push(position);
@@ -154,13 +196,21 @@ export class RetrievalEngine implements Retriever {
       const close = g.members.filter((m) => (scores[m] as number) >= g.score * 0.97);
       close.sort((a, b) => (this.preference[a] as number) - (this.preference[b] as number));
       g.representative = close[0] ?? g.best;
-      g.members.sort((a, b) => (a === g.representative ? -1 : b === g.representative ? 1 : (scores[b] as number) - (scores[a] as number)));
+      g.members.sort((a, b) =>
+        a === g.representative ? -1 : b === g.representative ? 1 : (scores[b] as number) - (scores[a] as number),
+      );
     }
     return groups;
   }
 
   /** What the confidence is computed from: how well the best match covers the question and vice versa. */
-  private features(prepared: PreparedQuery, position: number, score: number, second: number): MatchFeatures {
+  private features(
+    prepared: PreparedQuery,
+    words: Set<string>,
+    position: number,
+    score: number,
+    second: number,
+  ): MatchFeatures {
     let total = 0;
     let covered = 0;
     for (const unit of prepared.units) {
@@ -171,24 +221,49 @@ export class RetrievalEngine implements Retriever {
     }
     let bigrams = 0;
     for (const key of prepared.contentBigrams) if (this.index.contains(key, position)) bigrams++;
-    const queryWords = new Set<string>();
-    for (const unit of prepared.units) for (const t of unit.terms) queryWords.add(t.startsWith('~') ? t.slice(1) : foldToken(t));
-    let nameTotal = 0;
-    let nameCovered = 0;
-    for (const word of this.nameWords[position] ?? []) {
-      const weight = this.index.idf(`~${word}`);
-      nameTotal += weight;
-      if (queryWords.has(word)) nameCovered += weight;
-    }
     const maxScore = maxAchievable(prepared, this.index);
     return {
       coverage: total > 0 ? covered / total : 0,
       matched: covered,
-      nameCoverage: nameTotal > 0 ? nameCovered / nameTotal : 0,
+      nameCoverage: this.nameCoverage(words, position),
       bigrams,
       strength: maxScore > 0 ? score / maxScore : 0,
       margin: score > 0 ? (score - second) / score : 0,
     };
+  }
+
+  /**
+   * Rewards the best lexical candidates whose name appears in the question as one unbroken phrase
+   * (long questions often quote the procedure's name): score × (1 + PHRASE_BONUS × phrase share of the name).
+   */
+  private rewardPhrases(prepared: PreparedQuery, scores: Float32Array): void {
+    if (prepared.folded.length < 3) return;
+    for (const position of topIndices(scores, PHRASE_CANDIDATES)) {
+      const name = this.nameSequences[position] ?? [];
+      const run = longestCommonRun(prepared.folded, name);
+      if (run.length < 2) continue;
+      let runWeight = 0;
+      let nameWeight = 0;
+      for (let k = 0; k < name.length; k++) {
+        const weight = this.index.idf(`~${name[k]}`);
+        nameWeight += weight;
+        if (k >= run.start && k < run.start + run.length) runWeight += weight;
+      }
+      if (nameWeight > 0)
+        scores[position] = (scores[position] as number) * (1 + (PHRASE_BONUS * runWeight) / nameWeight);
+    }
+  }
+
+  /** Share of a procedure's name (rarity-weighted, folded words) that the question mentions. */
+  private nameCoverage(words: Set<string>, position: number): number {
+    let total = 0;
+    let covered = 0;
+    for (const word of this.nameWords[position] ?? []) {
+      const weight = this.index.idf(`~${word}`);
+      total += weight;
+      if (words.has(word)) covered += weight;
+    }
+    return total > 0 ? covered / total : 0;
   }
 
   /** Looks a procedure up by UUID. */
@@ -210,6 +285,14 @@ export class RetrievalEngine implements Retriever {
   }
 }
 
+/** Folded words of the question, including the words of its synonym expansions. */
+function queryWords(prepared: PreparedQuery): Set<string> {
+  const words = new Set<string>();
+  for (const unit of prepared.units)
+    for (const t of unit.terms) words.add(t.startsWith('~') ? t.slice(1) : foldToken(t));
+  return words;
+}
+
 /** Score a document would get if it matched every query term at full impact (for normalisation). */
 function maxAchievable(prepared: PreparedQuery, index: LexicalIndex): number {
   let total = 0;
@@ -228,4 +311,28 @@ function topIndices(scores: Float32Array, k: number): number[] {
 /** Maps lazily, so documents are turned into terms one at a time while the index is built. */
 function* lazyMap<T, U>(items: readonly T[], map: (item: T) => U): Iterable<U> {
   for (const item of items) yield map(item);
+}
+
+/** Longest run of consecutive words of `name` that also appears consecutively in `query`. */
+export function longestCommonRun(query: string[], name: string[]): { start: number; length: number } {
+  let best = { start: 0, length: 0 };
+  let previous = new Uint16Array(name.length + 1);
+  for (let i = 1; i <= query.length; i++) {
+    const current = new Uint16Array(name.length + 1);
+    for (let j = 1; j <= name.length; j++) {
+      if (query[i - 1] === name[j - 1]) {
+        const length = (previous[j - 1] as number) + 1;
+        current[j] = length;
+        if (length > best.length) best = { start: j - length, length };
+      }
+    }
+    previous = current;
+  }
+  return best;
+}
+
+function maxOf(values: Float32Array): number {
+  let max = 0;
+  for (const v of values) max = Math.max(max, v);
+  return max;
 }

@@ -4,6 +4,7 @@
 
 const TONE_MARKS = new Set(['\u0300', '\u0301', '\u0303', '\u0309', '\u0323']);
 const COMBINING = /[\u0300-\u036f]/g;
+const ASCII_ONLY = /^[ -~]*$/;
 const BASE_VOWELS = 'aăâeêioôơuưy';
 const MODIFIED_VOWELS = 'ăâêôơư';
 
@@ -18,7 +19,7 @@ export function canonicalCase(input: string): string {
 
 /** Removes every diacritic: "Đăng ký" → "dang ky". Input should already be lower case. */
 export function foldAccents(input: string): string {
-  if (/^[\x00-\x7f]*$/.test(input)) return input;
+  if (ASCII_ONLY.test(input)) return input;
   return input.normalize('NFD').replace(COMBINING, '').replace(/đ/g, 'd').normalize('NFC');
 }
 

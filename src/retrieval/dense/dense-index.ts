@@ -25,9 +25,9 @@ import { IndexDenseSearcher } from './searcher.ts';
 const PROGRESS_CHUNK = 64;
 
 export interface DenseProgress {
-  /** Passages embedded so far in this build. */
+  /** Distinct passages embedded so far in this build. */
   done: number;
-  /** Passages this build has to embed (the changed or new ones; reused ones are not counted). */
+  /** Distinct passages this build has to embed (new or changed text; cached ones are not counted). */
   total: number;
 }
 
@@ -47,11 +47,13 @@ export interface BuildDenseOptions extends DenseIndexOptions {
 
 export interface DenseBuildResult {
   searcher: DenseSearcher;
-  /** Passages embedded by this build. */
+  /** Distinct passages embedded by this build (procedures with identical text share one). */
   embedded: number;
-  /** Passages whose embedding came from the cache. */
+  /** Distinct passages whose embedding came from the cache. */
   reused: number;
   count: number;
+  /** The HNSW graph was carried over because no embedded text changed (only other fields did). */
+  graphReused: boolean;
   files: { dir: string; manifest: string; index: string; embeddings: string };
 }
 
@@ -68,7 +70,8 @@ export async function buildDenseIndex(options: BuildDenseOptions): Promise<Dense
     const live = liveIndexDir(dataDir);
     const { modelId, dimension } = embedder;
     const cache = readEmbeddingCache(embeddingCacheFile(live, modelId), modelId, dimension);
-    if (cache.skipped > 0) logger.warn({ skipped: cache.skipped }, 'dense index: skipped damaged embedding cache lines');
+    if (cache.skipped > 0)
+      logger.warn({ skipped: cache.skipped }, 'dense index: skipped damaged embedding cache lines');
 
     const procedures = catalogue.procedures;
     const passages = procedures.map(procedurePassage);
@@ -90,21 +93,36 @@ export async function buildDenseIndex(options: BuildDenseOptions): Promise<Dense
     for (let start = 0; start < toEmbed.length; start += PROGRESS_CHUNK) {
       const chunk = toEmbed.slice(start, start + PROGRESS_CHUNK);
       const embedded = await embedder.embedPassages(chunk.map((c) => c.passage));
-      if (embedded.length !== chunk.length) throw new Error(`embedder returned ${embedded.length} vectors for ${chunk.length} texts`);
+      if (embedded.length !== chunk.length)
+        throw new Error(`embedder returned ${embedded.length} vectors for ${chunk.length} texts`);
       embedded.forEach((vector, i) => {
-        if (vector.length !== dimension) throw new Error(`embedder returned ${vector.length} dimensions, expected ${dimension}`);
+        if (vector.length !== dimension)
+          throw new Error(`embedder returned ${vector.length} dimensions, expected ${dimension}`);
         vectors.set((chunk[i] as { hash: string }).hash, vector);
       });
       options.onProgress?.({ done: Math.min(start + chunk.length, toEmbed.length), total: toEmbed.length });
     }
 
     const dir = prepareBuildDir(dataDir);
-    const index = HnswVectorIndex.build(
-      hashes.map((hash) => vectors.get(hash) as Float32Array),
-      dimension,
-      params,
-    );
-    index.write(join(dir, HNSW_FILE));
+    const ids = procedures.map((p) => p.id);
+    const previous = readLiveIndex(dataDir, embedder);
+    // Edits outside the embedded text (fees, steps, documents) change the knowledge version, not the vectors:
+    // the existing graph is carried over instead of being rebuilt.
+    const graphReused = !('status' in previous) && sameContent(previous.manifest, ids, hashes);
+    let index: HnswVectorIndex;
+    let hnsw = params;
+    if (graphReused) {
+      copyFileSync(previous.indexFile, join(dir, HNSW_FILE));
+      index = previous.index;
+      hnsw = previous.manifest.hnsw;
+    } else {
+      index = HnswVectorIndex.build(
+        hashes.map((hash) => vectors.get(hash) as Float32Array),
+        dimension,
+        params,
+      );
+      index.write(join(dir, HNSW_FILE));
+    }
     writeEmbeddingCache(embeddingCacheFile(dir, modelId), modelId, dimension, vectors);
     carryOtherModelCaches(live, dir, modelId);
     const manifest: DenseManifest = {
@@ -113,25 +131,34 @@ export async function buildDenseIndex(options: BuildDenseOptions): Promise<Dense
       dimension,
       knowledgeVersion: catalogue.version,
       count: procedures.length,
-      ids: procedures.map((p) => p.id),
+      ids,
       contentHashes: Object.fromEntries(procedures.map((p, i) => [p.id, hashes[i] as string])),
       createdAt: new Date().toISOString(),
       indexFile: HNSW_FILE,
       indexChecksum: fileChecksum(join(dir, HNSW_FILE)),
-      hnsw: params,
+      hnsw,
     };
     // The manifest goes last: a folder without one is never taken for a finished index.
     writeManifest(join(dir, MANIFEST_FILE), manifest);
     swapIntoPlace(dataDir, dir);
     logger.info(
-      { modelId, count: procedures.length, embedded: toEmbed.length, reused, knowledgeVersion: catalogue.version },
-      `dense index built: ${procedures.length} procedures (${toEmbed.length} embedded, ${reused} reused)`,
+      {
+        modelId,
+        count: procedures.length,
+        embedded: toEmbed.length,
+        reused,
+        graphReused,
+        knowledgeVersion: catalogue.version,
+      },
+      `dense index built: ${procedures.length} procedures (${toEmbed.length} embedded, ${reused} reused` +
+        `${graphReused ? ', graph unchanged' : ''})`,
     );
     return {
       searcher: new IndexDenseSearcher(embedder, index, manifest.ids),
       embedded: toEmbed.length,
       reused,
       count: procedures.length,
+      graphReused,
       files: {
         dir: live,
         manifest: join(live, MANIFEST_FILE),
@@ -151,9 +178,11 @@ function carryOtherModelCaches(from: string, to: string, modelId: string): void 
   }
 }
 
-/** Whether <dataDir>/index can serve this catalogue with this embedder, and why not. */
-export function checkDenseIndex(options: Omit<DenseIndexOptions, 'logger'>): DenseIndexCheck {
-  const { catalogue, embedder, dataDir } = options;
+type LiveIndex = { manifest: DenseManifest; index: HnswVectorIndex; indexFile: string };
+type IndexProblem = { status: 'missing' | 'stale' | 'corrupt'; reason: string };
+
+/** Reads the live index for this embedder, checking model, dimension and the index file's integrity. */
+function readLiveIndex(dataDir: string, embedder: Embedder): LiveIndex | IndexProblem {
   const live = liveIndexDir(dataDir);
   const manifestFile = join(live, MANIFEST_FILE);
   if (!existsSync(manifestFile)) return { status: 'missing', reason: `no dense index in ${live}` };
@@ -165,12 +194,6 @@ export function checkDenseIndex(options: Omit<DenseIndexOptions, 'logger'>): Den
   }
   if (manifest.dimension !== embedder.dimension) {
     return { status: 'stale', reason: `built with dimension ${manifest.dimension}, model gives ${embedder.dimension}` };
-  }
-  if (manifest.knowledgeVersion !== catalogue.version) {
-    return {
-      status: 'stale',
-      reason: `built for knowledge version ${manifest.knowledgeVersion}, current is ${catalogue.version}`,
-    };
   }
   const indexFile = join(live, manifest.indexFile);
   if (!existsSync(indexFile)) return { status: 'corrupt', reason: `index file ${indexFile} is missing` };
@@ -186,7 +209,30 @@ export function checkDenseIndex(options: Omit<DenseIndexOptions, 'logger'>): Den
   if (index.size !== manifest.count) {
     return { status: 'corrupt', reason: `index holds ${index.size} vectors, manifest says ${manifest.count}` };
   }
+  return { manifest, index, indexFile };
+}
+
+/** Whether <dataDir>/index can serve this catalogue with this embedder, and why not. */
+export function checkDenseIndex(options: Omit<DenseIndexOptions, 'logger'>): DenseIndexCheck {
+  const { catalogue, embedder, dataDir } = options;
+  const live = readLiveIndex(dataDir, embedder);
+  if ('status' in live) return live;
+  const { manifest, index } = live;
+  if (manifest.knowledgeVersion !== catalogue.version) {
+    return {
+      status: 'stale',
+      reason: `built for knowledge version ${manifest.knowledgeVersion}, current is ${catalogue.version}`,
+    };
+  }
   return { status: 'ok', searcher: new IndexDenseSearcher(embedder, index, manifest.ids), manifest };
+}
+
+/** The live graph still fits when the same procedures, in the same order, embed the same passages. */
+function sameContent(manifest: DenseManifest, ids: string[], hashes: string[]): boolean {
+  return (
+    manifest.ids.length === ids.length &&
+    ids.every((id, i) => manifest.ids[i] === id && manifest.contentHashes[id] === hashes[i])
+  );
 }
 
 /** Loads a matching index; undefined (with the reason logged) when it must be rebuilt. */

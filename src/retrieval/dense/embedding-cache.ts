@@ -8,7 +8,11 @@ import { z } from 'zod';
 import { vectorFromBase64, vectorToBase64 } from './vectors.ts';
 
 const CACHE_FORMAT = 1;
-const Header = z.object({ format: z.literal(CACHE_FORMAT), modelId: z.string(), dimension: z.number().int().positive() });
+const Header = z.object({
+  format: z.literal(CACHE_FORMAT),
+  modelId: z.string(),
+  dimension: z.number().int().positive(),
+});
 const Entry = z.object({ h: z.string().min(1), v: z.string().min(1) });
 
 /** Identifies what was embedded: the passage text and the model that embedded it. */

@@ -25,7 +25,8 @@ export class HnswVectorIndex implements VectorIndex {
     const graph = new hnswlib.HierarchicalNSW('cosine', dimension);
     graph.initIndex(Math.max(1, vectors.length), params.m, params.efConstruction, params.seed);
     vectors.forEach((vector, label) => {
-      if (vector.length !== dimension) throw new Error(`vector ${label} has ${vector.length} dimensions, not ${dimension}`);
+      if (vector.length !== dimension)
+        throw new Error(`vector ${label} has ${vector.length} dimensions, not ${dimension}`);
       graph.addPoint(Array.from(vector), label);
     });
     return new HnswVectorIndex(graph, dimension, params.efSearch);
@@ -49,7 +50,8 @@ export class HnswVectorIndex implements VectorIndex {
   search(vector: Float32Array, k: number): VectorHit[] {
     const n = Math.min(Math.max(0, Math.floor(k)), this.size);
     if (n === 0) return [];
-    if (vector.length !== this.dimension) throw new Error(`query has ${vector.length} dimensions, not ${this.dimension}`);
+    if (vector.length !== this.dimension)
+      throw new Error(`query has ${vector.length} dimensions, not ${this.dimension}`);
     this.graph.setEf(Math.max(this.efSearch, n));
     const { neighbors, distances } = this.graph.searchKnn(Array.from(vector), n);
     return neighbors

@@ -2,7 +2,18 @@
 // and swapped in by renames (live -> index.old-<pid>, new -> live, old removed). A crash at any point leaves
 // either the new or the old folder, which `recoverIndexFolder` puts back in place. A lock file keeps two
 // builders from swapping at once.
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 export const LIVE_DIR = 'index';

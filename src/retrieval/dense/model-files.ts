@@ -50,7 +50,9 @@ export function findLocalModel(modelId: string, roots: readonly string[], dtype?
   for (const root of roots) {
     const dir = join(root, modelId);
     if (!REQUIRED_MODEL_FILES.every((file) => existsSync(join(dir, file)))) continue;
-    const variant = ONNX_VARIANTS.find((v) => (dtype === undefined || v.dtype === dtype) && existsSync(join(dir, v.file)));
+    const variant = ONNX_VARIANTS.find(
+      (v) => (dtype === undefined || v.dtype === dtype) && existsSync(join(dir, v.file)),
+    );
     if (variant) return { modelId, root, dir, dtype: variant.dtype };
   }
   return undefined;

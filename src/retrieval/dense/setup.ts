@@ -6,13 +6,19 @@ import type { DenseSearcher } from '../search-engine.ts';
 import type { Embedder } from '../types.ts';
 import { type BuildDenseOptions, buildDenseIndex, type DenseBuildResult, ensureDenseIndex } from './dense-index.ts';
 import { loadEmbedder } from './load-embedder.ts';
+import type { TransformersEmbedder } from './transformers-embedder.ts';
 
-export type DenseConfig = Pick<Config, 'EMBEDDING_MODEL' | 'EMBEDDING_MODEL_DIR' | 'EMBEDDING_LOAD_TIMEOUT_MS' | 'dataDir'>;
+export type DenseConfig = Pick<
+  Config,
+  'EMBEDDING_MODEL' | 'EMBEDDING_MODEL_DIR' | 'EMBEDDING_LOAD_TIMEOUT_MS' | 'dataDir'
+>;
 
 export interface DenseRuntime {
   /** Keep it to rebuild the index in-process (POST /admin/reindex) with `buildDenseIndex`. */
   embedder: Embedder;
   searcher: DenseSearcher;
+  /** Frees the model (call on shutdown). */
+  close(): Promise<void>;
 }
 
 function embedderFor(config: DenseConfig, logger: Logger): Promise<Embedder | undefined> {
@@ -36,8 +42,13 @@ export async function setupDenseRetrieval(options: {
   const { config, catalogue, logger } = options;
   const embedder = await embedderFor(config, logger);
   if (!embedder) return undefined;
+  const close = () => (embedder as Partial<TransformersEmbedder>).dispose?.() ?? Promise.resolve();
   const searcher = await ensureDenseIndex({ catalogue, embedder, dataDir: config.dataDir, logger });
-  return searcher ? { embedder, searcher } : undefined;
+  if (!searcher) {
+    await close();
+    return undefined;
+  }
+  return { embedder, searcher, close };
 }
 
 /**
@@ -53,5 +64,11 @@ export async function reindexDense(options: {
   const { config, catalogue, logger, onProgress } = options;
   const embedder = await embedderFor(config, logger);
   if (!embedder) return undefined;
-  return buildDenseIndex({ catalogue, embedder, dataDir: config.dataDir, logger, ...(onProgress ? { onProgress } : {}) });
+  return buildDenseIndex({
+    catalogue,
+    embedder,
+    dataDir: config.dataDir,
+    logger,
+    ...(onProgress ? { onProgress } : {}),
+  });
 }

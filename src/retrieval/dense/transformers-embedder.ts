@@ -44,7 +44,13 @@ export class TransformersEmbedder implements Embedder {
     const probe = await embedBatch(extractor, [`${prefixes.query}thủ tục`]);
     const dimension = probe[0]?.length ?? 0;
     if (dimension === 0) throw new Error(`model ${model.modelId} returned an empty embedding`);
-    return new TransformersEmbedder(model.modelId, dimension, extractor, prefixes, options.batchSize ?? DEFAULT_BATCH_SIZE);
+    return new TransformersEmbedder(
+      model.modelId,
+      dimension,
+      extractor,
+      prefixes,
+      options.batchSize ?? DEFAULT_BATCH_SIZE,
+    );
   }
 
   async embedQuery(text: string): Promise<Float32Array> {

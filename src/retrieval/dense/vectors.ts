@@ -19,7 +19,9 @@ export function dot(a: Float32Array, b: Float32Array): number {
 export function vectorToBase64(vector: Float32Array): string {
   const bytes = new Uint8Array(vector.length * 4);
   const view = new DataView(bytes.buffer);
-  vector.forEach((x, i) => view.setFloat32(i * 4, x, true));
+  vector.forEach((x, i) => {
+    view.setFloat32(i * 4, x, true);
+  });
   return Buffer.from(bytes).toString('base64');
 }
 

@@ -1,0 +1,169 @@
+// Starts the chat channels whose settings are present (Telegram, Zalo personal account, Zalo Official
+// Account), mounts their webhook routes on the fastify app (call before app.listen), and logs which run
+// and which are off, and why. A channel that fails to start is logged and skipped: it never throws and
+// never takes down the others or the web chat. Secrets never reach the log.
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../src/config/config.ts';
+import type { Channel, ConversationEngine } from '../src/conversation/types.ts';
+import type { Logger } from '../src/log/logger.ts';
+import { redactToken } from './telegram/errors.ts';
+import { type CredentialsLookup, findZaloCredentials } from './zalo/credentials.ts';
+
+export interface StartChannelsOptions {
+  config: Config;
+  engine: ConversationEngine;
+  logger: Logger;
+  app: FastifyInstance;
+  /** A channel not started after this long is skipped (and stopped if it comes up later). Default 30 s. */
+  startupTimeoutMs?: number;
+}
+
+export interface Channels {
+  /** Channels that started, e.g. ['telegram', 'zalo_oa']. */
+  running: string[];
+  /** Stops every running channel, letting replies in progress finish. */
+  stop(): Promise<void>;
+}
+
+interface Plan {
+  channel: Extract<Channel, 'telegram' | 'zalo' | 'zalo_oa'>;
+  /** Why the channel is off, or undefined when it should start. */
+  off?: string;
+  start(): Promise<{ stop(): Promise<void>; detail: Record<string, unknown> }>;
+  /** Extra advice logged when starting fails. */
+  onFailure?: string;
+}
+
+function errorText(error: unknown): string {
+  return redactToken(error instanceof Error ? error.message : String(error));
+}
+
+function telegramPlan({ config, engine, logger, app }: StartChannelsOptions): Plan {
+  return {
+    channel: 'telegram',
+    off: config.TELEGRAM_BOT_TOKEN ? undefined : 'TELEGRAM_BOT_TOKEN not set',
+    onFailure: 'check TELEGRAM_BOT_TOKEN (and TELEGRAM_API_ROOT / TELEGRAM_WEBHOOK_URL)',
+    async start() {
+      const { startTelegram } = await import('./telegram/bot.ts');
+      const webhook =
+        config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET
+          ? { url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET, app }
+          : undefined;
+      const channel = await startTelegram({
+        token: config.TELEGRAM_BOT_TOKEN as string,
+        apiRoot: config.TELEGRAM_API_ROOT,
+        webhook,
+        engine,
+        logger,
+      });
+      const detail: Record<string, unknown> = { mode: channel.mode, bot: `@${channel.username}` };
+      if (webhook) detail.path = new URL(webhook.url).pathname;
+      return { stop: () => channel.stop(), detail };
+    },
+  };
+}
+
+function zaloPlan({ config, engine, logger }: StartChannelsOptions): Plan {
+  let lookup: CredentialsLookup;
+  try {
+    lookup = findZaloCredentials(config);
+  } catch (error) {
+    lookup = { status: 'invalid', reason: errorText(error) };
+  }
+  return {
+    channel: 'zalo',
+    off:
+      lookup.status === 'missing'
+        ? `${lookup.reason}; run \`npm run zalo:login\` to enable it`
+        : lookup.status === 'invalid'
+          ? `invalid credentials: ${lookup.reason}`
+          : undefined,
+    onFailure: 'the Zalo session is probably expired or invalid: run `npm run zalo:login` again',
+    async start() {
+      if (lookup.status !== 'found') throw new Error('no credentials');
+      const [{ startZalo }, { ZcaTransport }] = await Promise.all([
+        import('./zalo/adapter.ts'),
+        import('./zalo/transport.ts'),
+      ]);
+      const channel = await startZalo({ transport: new ZcaTransport(lookup.credentials), engine, logger });
+      return { stop: () => channel.stop(), detail: { credentials: lookup.source } };
+    },
+  };
+}
+
+function zaloOaPlan({ config, engine, logger, app }: StartChannelsOptions): Plan {
+  const missing = (['ZALO_OA_APP_ID', 'ZALO_OA_SECRET_KEY', 'ZALO_OA_ACCESS_TOKEN'] as const).filter(
+    (key) => !config[key],
+  );
+  return {
+    channel: 'zalo_oa',
+    off: missing.length > 0 ? `${missing.join(', ')} not set` : undefined,
+    async start() {
+      const { startZaloOa } = await import('./zalo-oa/webhook.ts');
+      const channel = await startZaloOa({
+        app,
+        appId: config.ZALO_OA_APP_ID as string,
+        secretKey: config.ZALO_OA_SECRET_KEY as string,
+        accessToken: config.ZALO_OA_ACCESS_TOKEN as string,
+        apiRoot: config.ZALO_OA_API_ROOT,
+        engine,
+        logger,
+      });
+      return { stop: () => channel.stop(), detail: { path: channel.path } };
+    },
+  };
+}
+
+/** Starts a channel, giving up after `ms` so a hanging login never delays the web chat. */
+async function startWithin(plan: Plan, ms: number): ReturnType<Plan['start']> {
+  const starting = plan.start();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not started after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([starting, timeout]);
+  } catch (error) {
+    // If it comes up after all, shut it down: it is not in the running list.
+    starting.then((late) => late.stop()).catch(() => undefined);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function startChannels(options: StartChannelsOptions): Promise<Channels> {
+  const log = options.logger.child({ component: 'channels' });
+  const plans = [telegramPlan(options), zaloPlan(options), zaloOaPlan(options)];
+  const started = await Promise.all(
+    plans.map(async (plan) => {
+      if (plan.off !== undefined) {
+        log.info({ channel: plan.channel, reason: plan.off }, `${plan.channel}: off`);
+        return undefined;
+      }
+      try {
+        const { stop, detail } = await startWithin(plan, options.startupTimeoutMs ?? 30_000);
+        log.info({ channel: plan.channel, ...detail }, `${plan.channel}: running`);
+        return { channel: plan.channel, stop };
+      } catch (error) {
+        log.error(
+          { channel: plan.channel, error: errorText(error), advice: plan.onFailure },
+          `${plan.channel}: failed to start; skipped`,
+        );
+        return undefined;
+      }
+    }),
+  );
+  const running = started.filter((entry) => entry !== undefined);
+  return {
+    running: running.map((entry) => entry.channel),
+    async stop() {
+      const results = await Promise.allSettled(running.map((entry) => entry.stop()));
+      results.forEach((result, index) => {
+        if (result.status === 'rejected') {
+          log.warn({ channel: running[index]?.channel, error: errorText(result.reason) }, 'channel stop failed');
+        }
+      });
+    },
+  };
+}

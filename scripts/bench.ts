@@ -1,0 +1,167 @@
+// `npm run bench [-- --kb <catalog dir>] [--skip-chat]`: speed and memory figures, each against a baseline run
+// in the same process so noisy machines still give comparable ratios.
+//  1. Retrieval over the whole catalogue: index build time, query latency p50/p95, throughput and RSS of our
+//     engine (lexical path) vs a plain BM25 library (MiniSearch with default settings over names and fields).
+//  2. POST /api/chat under load: the real server in a child process, autocannon from this process on
+//     loopback; requests/s, p50/p95 latency and the server's RSS.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import MiniSearch from 'minisearch';
+import { loadCatalogue } from '../src/knowledge/loader.ts';
+import { buildRetrievalEngine } from '../src/retrieval/build.ts';
+import { type EvalQuestion, evaluate, percentile, readQuestions } from '../src/retrieval/evaluate.ts';
+
+const SHARED = resolve('../shared/datasets');
+const DEV_QUESTIONS = join(SHARED, 'dvc-faq-questions-project3-hust/dev-eval.jsonl');
+const OWN_QUESTIONS = ['test/fixtures/retrieval/colloquial.jsonl', 'test/fixtures/retrieval/oos.jsonl'];
+
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { kb: { type: 'string' }, 'skip-chat': { type: 'boolean', default: false } } });
+  const catalogDir = values.kb ?? process.env.CATALOG_DIR ?? (existsSync('data/catalog/procedures.jsonl') ? 'data/catalog' : undefined);
+  if (!catalogDir) {
+    console.log('Chưa có danh mục đầy đủ: chạy `npm run kb:import -- --catalog ../shared/datasets/opengov-dvc-catalog-2026/crawl/catalog.jsonl --details ../shared/datasets/opengov-dvc-catalog-2026/crawl/details --out data/catalog` rồi chạy lại (đang đo trên kho biên soạn).');
+  }
+  const sources = { knowledgeDir: 'knowledge', catalogDir };
+  const questions: EvalQuestion[] = [
+    ...(existsSync(DEV_QUESTIONS) ? readQuestions(DEV_QUESTIONS) : []),
+    ...OWN_QUESTIONS.flatMap((f) => readQuestions(f)),
+  ];
+
+  console.log('== Tìm kiếm thủ tục (đường từ vựng) ==');
+  const rssStart = process.memoryUsage().rss;
+  let t = performance.now();
+  const catalogue = loadCatalogue(sources);
+  const loadMs = performance.now() - t;
+  t = performance.now();
+  const engine = buildRetrievalEngine(sources, { catalogue });
+  const buildMs = performance.now() - t;
+  const rssOurs = process.memoryUsage().rss;
+
+  t = performance.now();
+  const mini = new MiniSearch<{ id: number; name: string; fields: string }>({ fields: ['name', 'fields'] });
+  mini.addAll(catalogue.procedures.map((p, id) => ({ id, name: p.name, fields: p.fields.join(' ') })));
+  const miniBuildMs = performance.now() - t;
+  const rssBoth = process.memoryUsage().rss;
+
+  const rounds = 3;
+  const ours: number[] = [];
+  const base: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const q of questions) {
+      let s = performance.now();
+      await engine.search(q.question);
+      ours.push(performance.now() - s);
+      s = performance.now();
+      mini.search(q.question);
+      base.push(performance.now() - s);
+    }
+  }
+  const total = (list: number[]) => list.reduce((a, b) => a + b, 0);
+  console.log(`Thủ tục: ${catalogue.procedures.length}; câu hỏi: ${questions.length} × ${rounds} lượt`);
+  console.log(`Nạp kho tri thức: ${ms(loadMs)}`);
+  console.log(`Dựng chỉ mục: ours ${ms(buildMs)} | MiniSearch ${ms(miniBuildMs)} | tỉ lệ ${(buildMs / miniBuildMs).toFixed(2)}×`);
+  console.log(`Độ trễ p50: ours ${ms(percentile(ours, 50))} | MiniSearch ${ms(percentile(base, 50))} | tỉ lệ ${(percentile(ours, 50) / percentile(base, 50)).toFixed(2)}×`);
+  console.log(`Độ trễ p95: ours ${ms(percentile(ours, 95))} | MiniSearch ${ms(percentile(base, 95))} | tỉ lệ ${(percentile(ours, 95) / percentile(base, 95)).toFixed(2)}×`);
+  console.log(`Thông lượng (1 luồng): ours ${(ours.length / (total(ours) / 1000)).toFixed(0)} câu/s | MiniSearch ${(base.length / (total(base) / 1000)).toFixed(0)} câu/s`);
+  console.log(`RSS: lúc đầu ${mb(rssStart)}, sau chỉ mục của mình ${mb(rssOurs)}, sau cả MiniSearch ${mb(rssBoth)}`);
+  if (existsSync(DEV_QUESTIONS)) {
+    const dev = readQuestions(DEV_QUESTIONS);
+    const oursQuality = (await evaluate(engine, dev, (id) => engine.get(id)?.code)).report;
+    const codes = catalogue.procedures.map((p) => p.code);
+    let hit1 = 0;
+    let hit3 = 0;
+    for (const q of dev) {
+      const top = mini.search(q.question).slice(0, 3).map((h) => codes[h.id as number]);
+      if (q.gold.includes(top[0] ?? '')) hit1++;
+      if (top.some((c) => q.gold.includes(c ?? ''))) hit3++;
+    }
+    console.log(`Chất lượng (FAQ dev): ours hit@1 ${oursQuality.hit1} hit@3 ${oursQuality.hit3} | MiniSearch hit@1 ${(hit1 / dev.length).toFixed(3)} hit@3 ${(hit3 / dev.length).toFixed(3)}`);
+  }
+  if (!values['skip-chat']) await benchChat(catalogDir);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
+  return kb ? Number(kb) * 1024 : 0;
+}
+
+async function benchChat(catalogDir: string | undefined): Promise<void> {
+  console.log('\n== POST /api/chat dưới tải (máy chủ ở tiến trình riêng, autocannon trên loopback) ==');
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'tldvc-bench-'));
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    // The load comes from one address with many conversations: lift the per-conversation limit for the bench.
+    CHAT_RATE_PER_MINUTE: '1000000',
+    ...(catalogDir ? { CATALOG_DIR: catalogDir } : {}),
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      const ok = await fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false);
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const messages = ['làm lại căn cước bị mất', 'lam giay khai sinh cho con', 'sang tên xe máy', 'lệ phí bao nhiêu', 'đăng ký tạm trú', 'tiếp', 'thời tiết mai thế nào'];
+    let counter = 0;
+    const latencies: number[] = [];
+    const run = (duration: number) =>
+      autocannon({
+        url,
+        connections: 16,
+        duration,
+        requests: [
+          {
+            method: 'POST',
+            path: '/api/chat',
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (request) => {
+              counter++;
+              return { ...request, body: JSON.stringify({ conversationId: `bench-${counter % 500}`, text: messages[counter % messages.length] }) };
+            },
+          },
+        ],
+        setupClient: (client) => client.on('response', (_status, _bytes, responseMs) => latencies.push(responseMs)),
+      });
+    await run(3); // warm-up
+    latencies.length = 0;
+    const result = await run(15);
+    console.log(`Yêu cầu/giây: ${result.requests.average.toFixed(0)} (tổng ${result.requests.total}, lỗi ${result.errors}, non-2xx ${result.non2xx}, timeout ${result.timeouts})`);
+    console.log(`Độ trễ: p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, p99 ${ms(percentile(latencies, 99))}`);
+    console.log(`RSS máy chủ sau tải: ${mb(rssOf(child.pid as number))}`);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(`Lỗi: ${(error as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,206 @@
+// `npm run kb:import -- --catalog <jsonl> [--details <dir>] --out <dir>`: imports the portal's own catalogue
+// (list API lines + detail API files) into `<out>/procedures.jsonl` for loadCatalogue, with an import report.
+import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { IMPORT_REPORT_FILE, writeCatalogue } from '../src/knowledge/catalog-writer.ts';
+import { CATALOG_FILE } from '../src/knowledge/loader.ts';
+import { type ImportReport, PortalImport, portalDate, type ReasonGroup } from '../src/knowledge/portal-import.ts';
+import { createProgress, type ProgressStream } from './lib/progress.ts';
+
+const USAGE = `Cách dùng: npm run kb:import -- --catalog <catalog.jsonl> [--details <thư mục>] --out <thư mục>
+
+  --catalog <tệp>     danh sách thủ tục của cổng, mỗi dòng một bản ghi JSON (API list-all-public-formality-by-citizen)
+  --details <thư mục> (tuỳ chọn) các tệp *.json của API get-formality-by-citizen ({code, data, message})
+  --out <thư mục>     nơi ghi ${CATALOG_FILE} và ${IMPORT_REPORT_FILE}
+`;
+
+export interface Streams {
+  stdout: { write(chunk: string): unknown };
+  stderr: ProgressStream;
+}
+
+class UsageError extends Error {}
+class HelpRequested extends Error {}
+/** Unreadable input or unwritable output: one clear line, exit code 1. */
+class InputError extends Error {}
+
+interface Options {
+  catalog: string;
+  details?: string;
+  out: string;
+}
+
+function parseOptions(argv: string[]): Options {
+  let values: { catalog?: string; details?: string; out?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        catalog: { type: 'string' },
+        details: { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) throw new HelpRequested();
+  const missing = (['catalog', 'out'] as const).filter((name) => !values[name]);
+  if (missing.length > 0) throw new UsageError(`Thiếu ${missing.map((name) => `--${name}`).join(', ')}`);
+  return { catalog: values.catalog as string, details: values.details, out: values.out as string };
+}
+
+function requireFile(path: string): void {
+  let isFile = false;
+  try {
+    isFile = statSync(path).isFile();
+  } catch (error) {
+    throw new InputError(`Không đọc được tệp danh mục ${path}: ${(error as Error).message}`);
+  }
+  if (!isFile) throw new InputError(`${path} không phải là một tệp`);
+}
+
+function listDetailFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((name) => name.endsWith('.json'))
+      .sort();
+  } catch (error) {
+    throw new InputError(`Không đọc được thư mục chi tiết ${dir}: ${(error as Error).message}`);
+  }
+}
+
+/** Number of lines, counted on the raw bytes, so the progress bar knows its total. */
+async function countLines(path: string): Promise<number> {
+  let lines = 0;
+  let last = 0x0a;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) lines++;
+    if (chunk.length > 0) last = chunk[chunk.length - 1] ?? last;
+  }
+  return last === 0x0a ? lines : lines + 1;
+}
+
+async function readCatalogue(path: string, importer: PortalImport, stderr: ProgressStream): Promise<void> {
+  const progress = createProgress('Danh mục ', await countLines(path), stderr);
+  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
+  let line = 0;
+  try {
+    for await (const text of lines) {
+      importer.addListLine(++line, text);
+      progress.tick();
+    }
+  } catch (error) {
+    throw new InputError(`Không đọc được tệp danh mục ${path}: ${(error as Error).message}`);
+  } finally {
+    progress.done();
+  }
+}
+
+function readDetails(dir: string, importer: PortalImport, stderr: ProgressStream): void {
+  const files = listDetailFiles(dir);
+  const progress = createProgress('Chi tiết ', files.length, stderr);
+  try {
+    for (const name of files) {
+      let text: string;
+      try {
+        text = readFileSync(join(dir, name), 'utf8');
+      } catch (error) {
+        throw new InputError(`Không đọc được tệp chi tiết ${join(dir, name)}: ${(error as Error).message}`);
+      }
+      importer.addDetail(name, text);
+      progress.tick();
+    }
+  } finally {
+    progress.done();
+  }
+}
+
+function groupLines(groups: ReasonGroup[]): string[] {
+  const shown = groups
+    .slice(0, 10)
+    .map((group) => `    - ${group.reason} (${group.count}; đầu tiên: ${group.first.join(', ')})`);
+  return groups.length > 10 ? [...shown, `    - … và ${groups.length - 10} lý do khác (xem báo cáo)`] : shown;
+}
+
+export function formatSummary(report: ImportReport, seconds: number, outFile: string): string {
+  const c = report.counts;
+  const lines = [
+    `Nhập danh mục từ cổng: xong trong ${seconds.toFixed(1)} s`,
+    `  Dòng danh mục đã đọc:      ${c.linesRead}`,
+    `  Tệp chi tiết đã đọc:       ${c.detailFilesRead}`,
+    `  Đã nhập:                   ${c.imported} → ${outFile}`,
+    `  Có ghép chi tiết:          ${c.mergedWithDetails}`,
+    `  Chỉ có chi tiết (nhập riêng): ${c.detailsOnly}`,
+    `  Bị loại:                   ${c.rejected}`,
+    ...groupLines(report.rejected),
+    `  Dòng hỏng (JSON lỗi):      ${c.malformedLines}${
+      c.malformedLines > 0
+        ? ` (dòng ${report.malformedLines.slice(0, 10).join(', ')}${c.malformedLines > 10 ? ', …' : ''})`
+        : ''
+    }`,
+    `  Trùng UUID (giữ bản đầu):  ${c.duplicates}`,
+    ...report.duplicates.slice(0, 5).map((d) => `    - ${d.id}: ${d.dropped} trùng ${d.kept}`),
+  ];
+  if (c.detailsIgnored > 0) {
+    lines.push(`  Tệp chi tiết không dùng được: ${c.detailsIgnored}`, ...groupLines(report.detailsIgnored));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Runs the import; returns the exit code: 0 ok (even with rejected records), 1 unreadable input, unwritable
+ * output or nothing importable, 2 bad arguments. */
+export async function main(argv: string[], streams: Streams = process): Promise<number> {
+  const started = Date.now();
+  try {
+    const options = parseOptions(argv);
+    requireFile(options.catalog);
+    const importer = new PortalImport();
+    await readCatalogue(options.catalog, importer, streams.stderr);
+    if (options.details) readDetails(options.details, importer, streams.stderr);
+    const checkedAt = portalDate(Date.now()) as string;
+    const { procedures, report } = importer.finish(checkedAt);
+    const outFile = join(options.out, CATALOG_FILE);
+    if (procedures.length === 0) {
+      streams.stdout.write(formatSummary(report, (Date.now() - started) / 1000, outFile));
+      streams.stderr.write(`Không có bản ghi hợp lệ nào: giữ nguyên ${outFile}.\n`);
+      return 1;
+    }
+    try {
+      writeCatalogue(options.out, procedures, {
+        generatedAt: new Date().toISOString(),
+        inputs: { catalog: options.catalog, details: options.details ?? null },
+        durationMs: Date.now() - started,
+        ...report,
+      });
+    } catch (error) {
+      throw new InputError(`Không ghi được vào ${options.out}: ${(error as Error).message}`);
+    }
+    streams.stdout.write(formatSummary(report, (Date.now() - started) / 1000, outFile));
+    return 0;
+  } catch (error) {
+    if (error instanceof HelpRequested) {
+      streams.stdout.write(USAGE);
+      return 0;
+    }
+    if (error instanceof UsageError) {
+      streams.stderr.write(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof InputError) {
+      streams.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,120 @@
+// Composition root of the assistant's core: knowledge, retrieval, stores, dossier lookups and the
+// conversation engine, wired from configuration. Used by the server (src/main.ts), the terminal chat and tests.
+import { join } from 'node:path';
+import type { Config } from './config/config.ts';
+import { Engine, type Outcome } from './conversation/engine.ts';
+import type { ConversationEngine } from './conversation/types.ts';
+import { createDossierService } from './dossier/service.ts';
+import type { DossierService } from './dossier/types.ts';
+import { loadCatalogue } from './knowledge/loader.ts';
+import type { Procedure } from './knowledge/schema.ts';
+import type { Logger } from './log/logger.ts';
+import { buildRetrievalEngine } from './retrieval/build.ts';
+import { ensureDenseIndex } from './retrieval/dense/dense-index.ts';
+import { setupDenseRetrieval } from './retrieval/dense/setup.ts';
+import type { RetrievalPath, Retriever } from './retrieval/types.ts';
+import { MemoryFeedbackStore, MemorySessionStore } from './store/memory.ts';
+import { openDatabase, SqliteFeedbackStore, SqliteSessionStore } from './store/sqlite.ts';
+import type { FeedbackStore, SessionStore } from './store/types.ts';
+
+export interface Assistant {
+  engine: ConversationEngine;
+  retriever: Retriever;
+  getProcedure(id: string): Procedure | undefined;
+  dossiers: DossierService;
+  feedback: FeedbackStore;
+  /** Reloads the knowledge base and rebuilds the search index, then swaps it in; conversations continue. */
+  reindex(): Promise<{ version: string; procedures: number }>;
+  status(): { knowledgeVersion: string; procedures: number; retrievalPath: RetrievalPath };
+  engineOutcomes(): Record<string, number>;
+  close(): Promise<void>;
+}
+
+export interface AssistantOptions {
+  /** Keep sessions and feedback in memory instead of SQLite (tests, terminal chat). */
+  inMemory?: boolean;
+  now?: () => number;
+}
+
+export const DATABASE_FILE = 'assistant.sqlite';
+
+export async function createAssistant(
+  config: Config,
+  logger: Logger,
+  options: AssistantOptions = {},
+): Promise<Assistant> {
+  const sources = { knowledgeDir: config.knowledgeDir, catalogDir: config.catalogDir };
+  const started = performance.now();
+  const catalogue = loadCatalogue(sources);
+  // The dense path is optional: without a local model it logs why and the engine runs lexically.
+  const dense = await setupDenseRetrieval({ config, catalogue, logger });
+  let retrieval = buildRetrievalEngine(sources, { catalogue, dense: dense?.searcher });
+  logger.info(
+    {
+      procedures: retrieval.size,
+      curated: [...catalogue.origin.values()].filter((o) => o === 'curated').length,
+      knowledgeVersion: catalogue.version,
+      path: retrieval.path,
+      ms: Math.round(performance.now() - started),
+    },
+    'knowledge loaded',
+  );
+
+  const idleMs = config.SESSION_IDLE_MINUTES * 60_000;
+  let sessions: SessionStore<unknown>;
+  let feedback: FeedbackStore;
+  let closeDb = () => {};
+  if (options.inMemory) {
+    sessions = new MemorySessionStore(idleMs, options.now);
+    feedback = new MemoryFeedbackStore();
+  } else {
+    const db = openDatabase(join(config.dataDir, DATABASE_FILE));
+    sessions = new SqliteSessionStore(db, idleMs, options.now);
+    feedback = new SqliteFeedbackStore(db);
+    closeDb = () => db.close();
+  }
+  const dossiers = createDossierService({ config, logger });
+  const outcomes: Record<string, number> = {};
+  const engine = new Engine({
+    finder: () => retrieval,
+    sessions,
+    feedback,
+    dossiers,
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+    onOutcome: (outcome: Outcome) => {
+      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    },
+  });
+
+  return {
+    engine,
+    retriever: { search: (query, searchOptions) => retrieval.search(query, searchOptions) },
+    getProcedure: (id) => retrieval.get(id),
+    dossiers,
+    feedback,
+    async reindex() {
+      const nextCatalogue = loadCatalogue(sources);
+      const searcher = dense
+        ? await ensureDenseIndex({ catalogue: nextCatalogue, embedder: dense.embedder, dataDir: config.dataDir, logger })
+        : undefined;
+      const next = buildRetrievalEngine(sources, { catalogue: nextCatalogue, dense: searcher });
+      retrieval = next;
+      logger.info({ procedures: next.size, knowledgeVersion: next.catalogue.version }, 'search index swapped');
+      return { version: next.catalogue.version, procedures: next.size };
+    },
+    status: () => ({
+      knowledgeVersion: retrieval.catalogue.version,
+      procedures: retrieval.size,
+      retrievalPath: retrieval.path,
+    }),
+    engineOutcomes: () => ({ ...outcomes }),
+    async close() {
+      await dense?.close();
+      dossiers.close();
+      sessions.close();
+      feedback.close();
+      closeDb();
+    },
+  };
+}

@@ -1,0 +1,510 @@
+// The conversation engine: loads the session, understands the message, asks retrieval or the dossier
+// capability, and answers with platform-neutral replies. Messages of one conversation are handled in order.
+import { describeCodeMatch, describeLookup, MAYBE_CODE_YES } from '../dossier/describe.ts';
+import type { DossierService } from '../dossier/types.ts';
+import type { Procedure } from '../knowledge/schema.ts';
+import { fingerprint, type Logger } from '../log/logger.ts';
+import type { SearchResult } from '../retrieval/types.ts';
+import type { FeedbackStore, SessionStore } from '../store/types.ts';
+import { cleanInboundText } from '../text/sanitize.ts';
+import * as guide from './guidance.ts';
+import * as say from './messages.ts';
+import { scrubPersonalData } from './privacy.ts';
+import { newSession, readSession, type Session } from './session.ts';
+import {
+  bold,
+  type ConversationEngine,
+  type InboundEvent,
+  type Menu,
+  type MenuOption,
+  type Reply,
+  text,
+} from './types.ts';
+import { type Aspect, understand } from './understand.ts';
+
+/** What the engine needs from the catalogue and search (the retrieval engine provides it). */
+export interface ProcedureFinder {
+  search(query: string, options?: { limit?: number }): Promise<SearchResult>;
+  get(id: string): Procedure | undefined;
+  familyOf(id: string): Procedure[];
+}
+
+export type Outcome =
+  | 'answer'
+  | 'clarify'
+  | 'abstain'
+  | 'aspect'
+  | 'navigation'
+  | 'dossier'
+  | 'feedback'
+  | 'smalltalk'
+  | 'stale';
+
+export interface EngineOptions {
+  /** The current finder; a function so a reindex can swap it without dropping conversations. */
+  finder: () => ProcedureFinder;
+  sessions: SessionStore<unknown>;
+  feedback: FeedbackStore;
+  dossiers?: DossierService;
+  logger: Logger;
+  now?: () => number;
+  onOutcome?: (outcome: Outcome) => void;
+}
+
+/** Longest message the engine reads; the rest is ignored (the server says so to the user). */
+export const MAX_MESSAGE_CHARS = 1000;
+const CLARIFY_OPTIONS = 3;
+
+type Context = { event: InboundEvent; session: Session; outcome: Outcome };
+
+export class Engine implements ConversationEngine {
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly now: () => number;
+  private answerCounter = 0;
+
+  constructor(private readonly options: EngineOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  handle(event: InboundEvent): Promise<Reply[]> {
+    const previous = this.queues.get(event.conversationId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.process(event));
+    this.queues.set(event.conversationId, next);
+    void next.finally(() => {
+      if (this.queues.get(event.conversationId) === next) this.queues.delete(event.conversationId);
+    });
+    return next;
+  }
+
+  async endConversation(conversationId: string): Promise<void> {
+    await this.options.sessions.delete(conversationId);
+  }
+
+  private async process(event: InboundEvent): Promise<Reply[]> {
+    const stored = await this.options.sessions.load(event.conversationId);
+    const ctx: Context = { event, session: stored ? readSession(stored) : newSession(), outcome: 'smalltalk' };
+    const replies = event.choice
+      ? await this.onChoice(ctx, event.choice.menuId, event.choice.optionId)
+      : await this.onText(ctx, cleanInboundText(event.text ?? '', MAX_MESSAGE_CHARS).text);
+    await this.options.sessions.save(event.conversationId, ctx.session);
+    this.options.onOutcome?.(ctx.outcome);
+    this.options.logger.debug(
+      { conversation: fingerprint(event.conversationId), channel: event.channel, outcome: ctx.outcome },
+      'message handled',
+    );
+    return replies;
+  }
+
+  // ---- text messages -------------------------------------------------------------------------------
+
+  private async onText(ctx: Context, message: string): Promise<Reply[]> {
+    const { session } = ctx;
+    const intent = understand(message, session.menu);
+    switch (intent.kind) {
+      case 'empty':
+        return [say.emptyMessage()];
+      case 'reset':
+        ctx.session = newSession();
+        return [say.resetDone(), say.greeting()];
+      case 'help':
+        return [say.help()];
+      case 'greeting':
+        return [say.greeting()];
+      case 'thanks':
+        return [say.thanks()];
+      case 'choice':
+        return this.act(ctx, intent.optionId);
+      case 'nav':
+        return this.navigate(ctx, intent.to);
+      case 'step':
+        return this.showStep(ctx, intent.number - 1, 0);
+      case 'feedback':
+        return this.recordFeedback(ctx, intent.helpful);
+      case 'recall_dossier':
+        return [this.recallDossier(session)];
+      case 'question':
+        break;
+    }
+    const dossier = this.options.dossiers?.detect(message);
+    if (dossier) return this.onDossierCode(ctx, dossier);
+    const current = session.procedureId ? this.finder().get(session.procedureId) : undefined;
+    if (intent.aspect && current) {
+      const switched = await this.searchIfNewTopic(intent.rest, current);
+      if (!switched) {
+        ctx.outcome = 'aspect';
+        return [this.aspectReply(ctx, current, intent.aspect)];
+      }
+    }
+    return this.answerQuestion(ctx, message, intent.aspect);
+  }
+
+  /** With an aspect word and a current procedure: does the rest of the message name another procedure? */
+  private async searchIfNewTopic(rest: string, current: Procedure): Promise<boolean> {
+    if (rest.split(' ').filter((w) => w.length > 1).length < 2) return false;
+    const result = await this.finder().search(rest, { limit: 3 });
+    const top = result.hits[0];
+    if (result.abstain || !top) return false;
+    return (
+      top.family !== result.hits.find((h) => h.id === current.id)?.family &&
+      top.id !== current.id &&
+      !this.sameFamily(top.id, current.id)
+    );
+  }
+
+  private sameFamily(a: string, b: string): boolean {
+    return this.finder()
+      .familyOf(a)
+      .some((p) => p.id === b);
+  }
+
+  private async answerQuestion(ctx: Context, message: string, aspect?: Aspect): Promise<Reply[]> {
+    const result = await this.finder().search(message, { limit: 5 });
+    const question = scrubPersonalData(message);
+    if (result.abstain || result.hits.length === 0) {
+      ctx.outcome = 'abstain';
+      await this.options.feedback.recordUnanswered({
+        question,
+        reason: result.hits.length === 0 ? 'no_match' : 'abstain',
+        channel: ctx.event.channel,
+        at: this.now(),
+      });
+      return [say.abstain()];
+    }
+    ctx.session.question = question;
+    if (result.ambiguous) {
+      ctx.outcome = 'clarify';
+      const ids = result.hits.slice(0, CLARIFY_OPTIONS).map((h) => h.id);
+      return [this.clarify(ctx.session, ids, 'Mình thấy vài thủ tục gần giống nhau. Bạn cần thủ tục nào?')];
+    }
+    const top = this.finder().get(result.hits[0]?.id ?? '');
+    if (!top) return [say.abstain()];
+    ctx.outcome = 'answer';
+    const replies = [this.cardReply(ctx, top)];
+    if (aspect && aspect !== 'steps') replies.push(this.aspectReply(ctx, top, aspect));
+    else if (aspect === 'steps' && top.steps.length > 0) replies.push(...this.showStep(ctx, 0, 0));
+    return replies;
+  }
+
+  // ---- menu choices ---------------------------------------------------------------------------------
+
+  private async onChoice(ctx: Context, menuId: string, optionId: string): Promise<Reply[]> {
+    const menu = ctx.session.menu;
+    if (!menu || menu.id !== menuId || !menu.options.some((o) => o.id === optionId)) {
+      ctx.outcome = 'stale';
+      return menu
+        ? [say.staleMenu(), { paragraphs: [[text(menu.prompt)]], menu }]
+        : [say.staleMenu(), say.noProcedureYet()];
+    }
+    return this.act(ctx, optionId);
+  }
+
+  private async act(ctx: Context, optionId: string): Promise<Reply[]> {
+    const { session } = ctx;
+    const pick = /^p(\d+)$/.exec(optionId);
+    if (pick) {
+      const id = session.candidates?.[Number(pick[1]) - 1];
+      const procedure = id ? this.finder().get(id) : undefined;
+      if (!procedure) return [say.noProcedureYet()];
+      ctx.outcome = 'answer';
+      return [this.cardReply(ctx, procedure)];
+    }
+    switch (optionId) {
+      case 'none':
+        ctx.outcome = 'abstain';
+        if (session.question)
+          await this.options.feedback.recordUnanswered({
+            question: session.question,
+            reason: 'abstain',
+            channel: ctx.event.channel,
+            at: this.now(),
+          });
+        return [say.abstain()];
+      case 'new':
+        session.menu = undefined;
+        return [say.noProcedureYet()];
+      case 'up':
+      case 'down':
+        return this.recordFeedback(ctx, optionId === 'up');
+      case MAYBE_CODE_YES:
+        return this.lookupDossier(ctx, session.pendingCode);
+      case 'no':
+        session.pendingCode = undefined;
+        session.menu = undefined;
+        return [say.noProcedureYet()];
+      case 'next':
+      case 'prev':
+      case 'more':
+        return this.navigate(ctx, optionId);
+      case 'steps':
+        return this.showStep(ctx, 0, 0);
+    }
+    const current = session.procedureId ? this.finder().get(session.procedureId) : undefined;
+    if (!current) return [say.noProcedureYet()];
+    ctx.outcome = 'aspect';
+    switch (optionId) {
+      case 'card':
+        return [this.cardReply(ctx, current, false)];
+      case 'docs':
+        return [this.documentsReply(ctx, current, 0)];
+      case 'related':
+        return [this.relatedReply(ctx, current)];
+      default:
+        return [this.aspectReply(ctx, current, optionId as Aspect)];
+    }
+  }
+
+  // ---- views ------------------------------------------------------------------------------------------
+
+  private cardReply(ctx: Context, p: Procedure, fresh = true): Reply {
+    const { session } = ctx;
+    if (fresh || session.procedureId !== p.id) {
+      session.answerId = `a${this.now().toString(36)}${(this.answerCounter++).toString(36)}`;
+    }
+    session.procedureId = p.id;
+    session.step = undefined;
+    session.page = undefined;
+    session.view = 'card';
+    const alsoAt = this.finder()
+      .familyOf(p.id)
+      .filter((m) => m.id !== p.id && m.type === p.type)
+      .flatMap((m) => m.levels)
+      .filter((l) => !p.levels.includes(l));
+    const options: MenuOption[] = [
+      ...(p.steps.length > 0 ? [{ id: 'steps', label: 'Các bước' }] : []),
+      ...(p.documents.length > 0 ? [{ id: 'docs', label: 'Giấy tờ' }] : []),
+      ...(p.submissionMethods.length > 0 ? [{ id: 'fees', label: 'Lệ phí & thời gian' }] : []),
+      { id: 'where', label: 'Nơi nộp' },
+      ...(p.related.some((id) => this.finder().get(id)) ? [{ id: 'related', label: 'Thủ tục liên quan' }] : []),
+      { id: 'new', label: 'Hỏi câu khác' },
+      ...(session.answerId && !session.rated.includes(session.answerId)
+        ? [
+            { id: 'up', label: 'Hữu ích' },
+            { id: 'down', label: 'Chưa đúng' },
+          ]
+        : []),
+    ];
+    return {
+      paragraphs: guide.card(p, alsoAt),
+      links: guide.quickLinks(p),
+      menu: this.menu(session, 'c', 'Bạn muốn xem gì tiếp?', options),
+    };
+  }
+
+  private showStep(ctx: Context, index: number, part: number): Reply[] {
+    const { session } = ctx;
+    const p = session.procedureId ? this.finder().get(session.procedureId) : undefined;
+    if (!p) return [say.noProcedureYet()];
+    ctx.outcome = 'navigation';
+    if (p.steps.length === 0)
+      return [
+        {
+          paragraphs: guide.stepView(p, 0, 0).paragraphs,
+          links: guide.quickLinks(p),
+          menu: this.sectionMenu(session, p, 'steps'),
+        },
+      ];
+    const clamped = Math.max(0, Math.min(index, p.steps.length - 1));
+    const view = guide.stepView(p, clamped, part);
+    session.step = clamped;
+    session.page = part;
+    session.view = 'steps';
+    const options: MenuOption[] = [
+      ...(clamped > 0 || part > 0 ? [{ id: 'prev', label: 'Quay lại' }] : []),
+      ...(part + 1 < view.parts ? [{ id: 'more', label: 'Xem thêm' }] : []),
+      ...(clamped + 1 < p.steps.length ? [{ id: 'next', label: 'Tiếp' }] : []),
+      ...(p.documents.length > 0 ? [{ id: 'docs', label: 'Giấy tờ' }] : []),
+      ...(p.submissionMethods.length > 0 ? [{ id: 'fees', label: 'Lệ phí & thời gian' }] : []),
+      { id: 'card', label: 'Thông tin chung' },
+    ];
+    const last = clamped === p.steps.length - 1 && part + 1 >= view.parts;
+    const paragraphs = last
+      ? [...view.paragraphs, [text('Đây là bước cuối. Chúc bạn làm thủ tục thuận lợi!')]]
+      : view.paragraphs;
+    return [{ paragraphs, menu: this.menu(session, 's', 'Điều hướng các bước', options), replacesPrevious: true }];
+  }
+
+  private navigate(ctx: Context, to: 'next' | 'prev' | 'more'): Reply[] {
+    const { session } = ctx;
+    const p = session.procedureId ? this.finder().get(session.procedureId) : undefined;
+    if (!p) return [say.noProcedureYet()];
+    if (session.view === 'documents') {
+      const page = session.page ?? 0;
+      return [this.documentsReply(ctx, p, to === 'prev' ? Math.max(0, page - 1) : page + 1)];
+    }
+    const step = session.step ?? -1;
+    const part = session.page ?? 0;
+    if (to === 'more') return this.showStep(ctx, Math.max(0, step), part + 1);
+    if (to === 'prev') return part > 0 ? this.showStep(ctx, step, part - 1) : this.showStep(ctx, step - 1, 0);
+    return this.showStep(ctx, step + 1, 0);
+  }
+
+  private documentsReply(ctx: Context, p: Procedure, page: number): Reply {
+    const { session } = ctx;
+    const view = guide.documentsView(p, page);
+    session.view = 'documents';
+    session.page = page;
+    const options: MenuOption[] = [
+      ...(view.hasMore ? [{ id: 'more', label: 'Xem thêm' }] : []),
+      ...(p.steps.length > 0 ? [{ id: 'steps', label: 'Các bước' }] : []),
+      ...(p.submissionMethods.length > 0 ? [{ id: 'fees', label: 'Lệ phí & thời gian' }] : []),
+      { id: 'card', label: 'Thông tin chung' },
+    ];
+    return {
+      paragraphs: view.paragraphs,
+      links: guide.quickLinks(p),
+      menu: this.menu(session, 'd', 'Bạn muốn xem gì tiếp?', options),
+    };
+  }
+
+  private aspectReply(ctx: Context, p: Procedure, aspect: Aspect): Reply {
+    const { session } = ctx;
+    if (aspect === 'documents') return this.documentsReply(ctx, p, 0);
+    if (aspect === 'steps') {
+      return this.showStep(ctx, 0, 0)[0] ?? say.noProcedureYet();
+    }
+    const views: Record<Exclude<Aspect, 'documents' | 'steps'>, () => ReturnType<typeof guide.feesView>> = {
+      fees: () => guide.feesView(p),
+      time: () => guide.feesView(p),
+      where: () => guide.whereView(p),
+      online: () => guide.onlineView(p),
+      result: () => guide.listView(p, 'Kết quả bạn nhận được:', p.results, 'về kết quả thực hiện'),
+      legal: () =>
+        guide.listView(
+          p,
+          'Căn cứ pháp lý:',
+          p.legalBasis.map((l) => l.name),
+          'về căn cứ pháp lý',
+        ),
+      conditions: () => guide.conditionsView(p),
+    };
+    session.view = aspect === 'fees' || aspect === 'time' ? 'fees' : aspect === 'where' ? 'where' : 'other';
+    return {
+      paragraphs: [[bold(p.name)], ...views[aspect](), guide.sourceLine(p)],
+      links: guide.quickLinks(p),
+      menu: this.sectionMenu(session, p, aspect),
+    };
+  }
+
+  private sectionMenu(session: Session, p: Procedure, current: string): Menu {
+    const options: MenuOption[] = [
+      ...(p.steps.length > 0 && current !== 'steps' ? [{ id: 'steps', label: 'Các bước' }] : []),
+      ...(p.documents.length > 0 && current !== 'documents' ? [{ id: 'docs', label: 'Giấy tờ' }] : []),
+      ...(p.submissionMethods.length > 0 && current !== 'fees' && current !== 'time'
+        ? [{ id: 'fees', label: 'Lệ phí & thời gian' }]
+        : []),
+      ...(current !== 'where' ? [{ id: 'where', label: 'Nơi nộp' }] : []),
+      { id: 'card', label: 'Thông tin chung' },
+    ];
+    return this.menu(session, 'x', 'Bạn muốn xem gì tiếp?', options);
+  }
+
+  private relatedReply(ctx: Context, p: Procedure): Reply {
+    const related = p.related.map((id) => this.finder().get(id)).filter((r): r is Procedure => Boolean(r));
+    ctx.session.view = 'related';
+    return this.clarify(
+      ctx.session,
+      related.map((r) => r.id),
+      'Có thể bạn cũng cần các thủ tục sau:',
+      [{ id: 'card', label: 'Quay lại thủ tục đang xem' }],
+    );
+  }
+
+  private clarify(
+    session: Session,
+    ids: string[],
+    prompt: string,
+    extra: MenuOption[] = [{ id: 'none', label: 'Không phải các thủ tục trên' }],
+  ): Reply {
+    const procedures = ids.map((id) => this.finder().get(id)).filter((p): p is Procedure => Boolean(p));
+    session.candidates = procedures.map((p) => p.id);
+    if (prompt.startsWith('Mình thấy')) session.view = 'clarify';
+    const options = procedures.map((p, i) => ({ id: `p${i + 1}`, label: shorten(p.name, 90) }));
+    return { paragraphs: [[text(prompt)]], menu: this.menu(session, 'k', 'Chọn một thủ tục:', [...options, ...extra]) };
+  }
+
+  private menu(session: Session, kind: string, prompt: string, options: MenuOption[]): Menu {
+    session.menuSeq += 1;
+    const menu: Menu = { id: `${kind}${session.menuSeq.toString(36)}`, prompt, options };
+    session.menu = menu;
+    return menu;
+  }
+
+  // ---- feedback -----------------------------------------------------------------------------------------
+
+  private async recordFeedback(ctx: Context, helpful: boolean): Promise<Reply[]> {
+    const { session } = ctx;
+    ctx.outcome = 'feedback';
+    if (!session.answerId || !session.procedureId) return [say.noProcedureYet()];
+    if (session.rated.includes(session.answerId)) return [say.alreadyRated()];
+    await this.options.feedback.recordFeedback({
+      answerId: session.answerId,
+      procedureId: session.procedureId,
+      question: session.question ?? '',
+      helpful,
+      channel: ctx.event.channel,
+      at: this.now(),
+    });
+    session.rated = [...session.rated.slice(-20), session.answerId];
+    if (session.menu)
+      session.menu = { ...session.menu, options: session.menu.options.filter((o) => o.id !== 'up' && o.id !== 'down') };
+    return [say.feedbackThanks(helpful)];
+  }
+
+  // ---- dossiers ------------------------------------------------------------------------------------------
+
+  private async onDossierCode(
+    ctx: Context,
+    match: NonNullable<ReturnType<DossierService['detect']>>,
+  ): Promise<Reply[]> {
+    ctx.outcome = 'dossier';
+    if (match.kind === 'valid') return this.lookupDossier(ctx, match.code);
+    const reply = describeCodeMatch(match);
+    if (match.kind === 'maybe') {
+      ctx.session.pendingCode = match.candidate;
+      if (reply.menu) reply.menu = this.menu(ctx.session, 'q', reply.menu.prompt, reply.menu.options);
+    }
+    return [reply];
+  }
+
+  private async lookupDossier(ctx: Context, code: string | undefined): Promise<Reply[]> {
+    const { session } = ctx;
+    const dossiers = this.options.dossiers;
+    ctx.outcome = 'dossier';
+    session.pendingCode = undefined;
+    if (!code || !dossiers) return [say.noProcedureYet()];
+    const lookup = await dossiers.lookup(code, ctx.event.conversationId);
+    const reply = describeLookup(lookup, new Date(ctx.event.receivedAt));
+    if (lookup.kind === 'found' || lookup.kind === 'not_found')
+      session.lastDossier = { code: lookup.kind === 'found' ? lookup.status.code : lookup.code, at: this.now() };
+    session.view = 'dossier';
+    const procedureId = lookup.kind === 'found' ? lookup.status.procedureId : undefined;
+    const procedure = procedureId ? this.finder().get(procedureId) : undefined;
+    if (procedure) {
+      session.candidates = [procedure.id];
+      reply.menu = this.menu(session, 'h', 'Xem hướng dẫn thủ tục của hồ sơ này?', [
+        { id: 'p1', label: 'Xem hướng dẫn thủ tục' },
+      ]);
+    } else {
+      session.menu = undefined;
+    }
+    return [reply];
+  }
+
+  private recallDossier(session: Session): Reply {
+    if (!session.lastDossier) return { paragraphs: [[text('Trong cuộc trò chuyện này bạn chưa tra mã hồ sơ nào.')]] };
+    return {
+      paragraphs: [
+        [text('Mã hồ sơ bạn vừa tra: '), bold(session.lastDossier.code)],
+        [text('Bạn gửi lại mã này nếu muốn xem tình trạng mới nhất.')],
+      ],
+    };
+  }
+
+  private finder(): ProcedureFinder {
+    return this.options.finder();
+  }
+}
+
+function shorten(value: string, max: number): string {
+  return value.length <= max ? value : `${value.slice(0, max - 1).trimEnd()}…`;
+}

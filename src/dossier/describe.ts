@@ -1,0 +1,142 @@
+// Chat replies about dossiers, in short polite Vietnamese: the status of a found dossier, and what to do when
+// it is unknown, the source is down, lookups are rate limited, or a code looks wrong or only maybe a code.
+import { bold, link, type Paragraph, type Reply, text } from '../conversation/types.ts';
+import { PORTAL_DOSSIER_LOOKUP_URL, PORTAL_HOTLINE, portalLinks } from '../knowledge/schema.ts';
+import { DOSSIER_CODE_EXAMPLE } from './code.ts';
+import { formatDate } from './dates.ts';
+import { DEMO_CODES } from './demo-source.ts';
+import type { DossierCodeMatch, DossierLookup, DossierStatus } from './types.ts';
+import { dossierView } from './view.ts';
+
+export const DEMO_BANNER = 'DỮ LIỆU MINH HỌA';
+export const PRIVACY_NOTE = 'Vì lý do bảo mật, mình chỉ hiển thị tình trạng hồ sơ, không hiển thị thông tin cá nhân.';
+
+/** Menu shown when a code has an unfamiliar shape: the engine looks it up only after "yes". */
+export const MAYBE_CODE_MENU_ID = 'dsq';
+export const MAYBE_CODE_YES = 'yes';
+export const MAYBE_CODE_NO = 'no';
+
+const lookupLink = link('Tra cứu hồ sơ trên Cổng Dịch vụ công', PORTAL_DOSSIER_LOOKUP_URL);
+const lookupQuickLink = { label: 'Tra cứu trên Cổng Dịch vụ công', url: PORTAL_DOSSIER_LOOKUP_URL };
+const demoParagraph: Paragraph = [bold(DEMO_BANNER), text(': đây là hồ sơ mẫu để thử, không phải hồ sơ thật.')];
+
+/** The reply for a lookup result; `today` decides days left or overdue. */
+export function describeLookup(lookup: DossierLookup, today: Date): Reply {
+  switch (lookup.kind) {
+    case 'found':
+      return describeStatus(lookup.status, today);
+    case 'not_found':
+      return {
+        paragraphs: [
+          ...(lookup.demo ? [demoParagraph] : []),
+          [text('Mình chưa tìm thấy hồ sơ '), bold(lookup.code), text(' trong dữ liệu tra cứu của mình.')],
+          [text('Bạn kiểm tra lại mã trên giấy tiếp nhận hồ sơ, hoặc tra cứu trực tiếp: '), lookupLink, text('.')],
+          ...(lookup.demo ? [[text(`Ở chế độ minh họa, bạn có thể thử mã ${DEMO_CODES[0]}.`)]] : []),
+        ],
+        links: [lookupQuickLink],
+      };
+    case 'unavailable':
+      return {
+        paragraphs: [
+          [
+            text('Xin lỗi bạn, hệ thống tra cứu đang gián đoạn nên mình chưa kiểm tra được hồ sơ '),
+            bold(lookup.code),
+            text('.'),
+          ],
+          [text('Bạn vui lòng thử lại sau ít phút, hoặc tra cứu trực tiếp: '), lookupLink, text('.')],
+          [text(`Tổng đài hỗ trợ của Cổng Dịch vụ công: ${PORTAL_HOTLINE}.`)],
+        ],
+        links: [lookupQuickLink],
+      };
+    case 'rate_limited':
+      return {
+        paragraphs: [
+          [
+            text(
+              `Bạn tra cứu hơi nhiều trong thời gian ngắn. Bạn vui lòng thử lại sau ${waitText(lookup.retryAfterSeconds)} nhé.`,
+            ),
+          ],
+          [text('Bạn cũng có thể tra cứu trực tiếp: '), lookupLink, text('.')],
+        ],
+        links: [lookupQuickLink],
+      };
+  }
+}
+
+/** The reply for a code that looks wrong, or that may be a code of another system. */
+export function describeCodeMatch(match: Exclude<DossierCodeMatch, { kind: 'valid' }>): Reply {
+  if (match.kind === 'malformed') {
+    return {
+      paragraphs: [
+        [text('Mã hồ sơ '), bold(match.code), text(` có vẻ chưa đúng: ${match.problem}.`)],
+        [
+          text('Mã hồ sơ thường có dạng '),
+          bold(DOSSIER_CODE_EXAMPLE),
+          text(' (mã cơ quan - ngày tiếp nhận YYMMDD - số thứ tự 4 chữ số).'),
+        ],
+        [text('Bạn xem lại mã trên giấy tiếp nhận hồ sơ rồi gửi lại giúp mình nhé.')],
+      ],
+    };
+  }
+  return {
+    paragraphs: [
+      [bold(match.candidate), text(' có phải là mã hồ sơ bạn muốn tra cứu không?')],
+      [text('Mã này khác dạng mã hồ sơ thường gặp (ví dụ '), bold(DOSSIER_CODE_EXAMPLE), text(').')],
+    ],
+    menu: {
+      id: MAYBE_CODE_MENU_ID,
+      prompt: 'Tra cứu mã này?',
+      options: [
+        { id: MAYBE_CODE_YES, label: 'Đúng, tra cứu giúp mình' },
+        { id: MAYBE_CODE_NO, label: 'Không phải' },
+      ],
+    },
+  };
+}
+
+function describeStatus(status: DossierStatus, today: Date): Reply {
+  const view = dossierView(status, today);
+  const paragraphs: Paragraph[] = [];
+  if (view.demo) paragraphs.push(demoParagraph);
+  paragraphs.push([text('Hồ sơ '), bold(view.code), text(': '), bold(view.stateLabel), text('.')]);
+  const procedure = view.procedureName ?? (view.procedureCode ? `mã thủ tục ${view.procedureCode}` : undefined);
+  if (procedure) paragraphs.push([text(`Thủ tục: ${procedure}`)]);
+  if (view.receivedOn) paragraphs.push([text(`Ngày tiếp nhận: ${formatDate(view.receivedOn)}`)]);
+  if (view.dueOn) {
+    const due: Paragraph = [text(`Ngày hẹn trả kết quả: ${formatDate(view.dueOn)}`)];
+    if (view.daysLeft === 0) due.push(text(' ('), bold('đến hạn hôm nay'), text(')'));
+    else if (view.daysLeft !== undefined) due.push(text(' ('), bold(`còn ${view.daysLeft} ngày`), text(')'));
+    else if (view.daysOverdue !== undefined) {
+      due.push(text(' ('), bold(`đã quá hạn ${view.daysOverdue} ngày`), text(')'));
+    }
+    paragraphs.push(due);
+  }
+  if (view.returnedOn) paragraphs.push([text(`Ngày trả kết quả: ${formatDate(view.returnedOn)}`)]);
+  if (view.agency) paragraphs.push([text(`Cơ quan giải quyết: ${view.agency}`)]);
+  if (view.note) paragraphs.push([text(`Ghi chú: ${view.note}`)]);
+  const advice = adviceFor(view.state, view.daysOverdue);
+  if (advice) paragraphs.push([text(advice)]);
+  paragraphs.push([text(PRIVACY_NOTE)]);
+  const links = [lookupQuickLink];
+  if (view.procedureId)
+    links.push({ label: 'Xem hướng dẫn thủ tục', url: portalLinks(view.procedureId, false).procedure });
+  return { paragraphs, links };
+}
+
+function adviceFor(state: DossierStatus['state'], daysOverdue: number | undefined): string | undefined {
+  if (state === 'needs_supplement') {
+    return 'Bạn liên hệ cơ quan giải quyết để biết giấy tờ cần bổ sung, rồi nộp bổ sung sớm để hồ sơ được xử lý tiếp.';
+  }
+  if (state === 'result_ready') {
+    return 'Bạn nhận kết quả theo cách đã đăng ký khi nộp hồ sơ; nếu nhận trực tiếp, bạn nhớ mang theo giấy tiếp nhận hồ sơ và giấy tờ tùy thân.';
+  }
+  if (state === 'overdue' || daysOverdue !== undefined) {
+    return 'Hồ sơ đã quá hạn hẹn trả. Bạn có thể liên hệ cơ quan giải quyết để hỏi lý do và thời gian trả kết quả.';
+  }
+  return undefined;
+}
+
+function waitText(seconds: number): string {
+  if (seconds < 60) return `${seconds} giây`;
+  return `${Math.ceil(seconds / 60)} phút`;
+}

@@ -1,0 +1,52 @@
+// Builds the HTTP server (fastify): web chat page, chat/search/procedure/dossier APIs, health and metrics,
+// admin reindex. Everything it serves comes from the injected assistant, so tests can build it with any
+// object of the ServerAssistant shape. Listening and shutdown are the caller's job (src/main.ts).
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { createServerMetrics } from '../metrics/server-metrics.ts';
+import type { ServerDeps } from './deps.ts';
+import { installErrorHandlers } from './errors.ts';
+import { installHooks } from './hooks.ts';
+import { TokenBucketLimiter } from './rate-limit.ts';
+import { registerAdminRoutes } from './routes/admin.ts';
+import { registerChatRoute } from './routes/chat.ts';
+import { registerDossierRoutes } from './routes/dossiers.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerProcedureRoute } from './routes/procedures.ts';
+import { registerSearchRoute } from './routes/search.ts';
+import { registerWebChatRoutes } from './routes/web-page.ts';
+
+export type { ServerAssistant, ServerDeps } from './deps.ts';
+
+/** adapters/web, next to src/ (the page is read from disk, not imported). */
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../adapters/web/', import.meta.url));
+
+/** Largest request body on any route; /api/chat allows 16 kB (Telegram webhook updates may be larger). */
+const BODY_LIMIT_BYTES = 64 * 1024;
+
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const { assistant, config, logger } = deps;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // Fastify's own request lines would carry URLs (search texts, dossier codes): hooks.ts logs route patterns instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    // While closing, new requests get 503 at once; in-flight ones finish.
+    return503OnClosing: true,
+  });
+  const metrics = createServerMetrics({ engineOutcomes: assistant.engineOutcomes?.bind(assistant) });
+  const chatLimiter = new TokenBucketLimiter({ perMinute: config.CHAT_RATE_PER_MINUTE });
+  const ipRate = deps.ipRatePerMinute ?? Math.max(120, 4 * config.CHAT_RATE_PER_MINUTE);
+  const ipLimiter = new TokenBucketLimiter({ perMinute: ipRate });
+
+  installErrorHandlers(app);
+  installHooks(app, { ipLimiter, metrics });
+  registerWebChatRoutes(app, deps.webDir ?? DEFAULT_WEB_DIR);
+  registerChatRoute(app, { engine: assistant.engine, limiter: chatLimiter, metrics });
+  registerSearchRoute(app, assistant.retriever);
+  registerProcedureRoute(app, (id) => assistant.getProcedure(id));
+  registerDossierRoutes(app, assistant.dossiers);
+  registerHealthRoutes(app, assistant, metrics.registry);
+  registerAdminRoutes(app, assistant, config.ADMIN_TOKEN);
+  return app;
+}

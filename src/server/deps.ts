@@ -1,0 +1,30 @@
+// What the HTTP server needs from the assistant: a structural subset of `Assistant` (src/assistant.ts),
+// so the server can be built and tested with any object of this shape.
+import type { Config } from '../config/config.ts';
+import type { ConversationEngine } from '../conversation/types.ts';
+import type { DossierService } from '../dossier/types.ts';
+import type { Procedure } from '../knowledge/schema.ts';
+import type { Logger } from '../log/logger.ts';
+import type { RetrievalPath, Retriever } from '../retrieval/types.ts';
+
+export interface ServerAssistant {
+  engine: ConversationEngine;
+  retriever: Retriever;
+  getProcedure(id: string): Procedure | undefined;
+  dossiers: DossierService;
+  /** Rebuilds the search index and swaps it in atomically. */
+  reindex(): Promise<{ version: string; procedures: number }>;
+  status(): { knowledgeVersion: string; procedures: number; retrievalPath: RetrievalPath };
+  /** Optional: cumulative engine outcome counts for /metrics (e.g. { answered: 12, abstained: 3 }). */
+  engineOutcomes?(): Record<string, number>;
+}
+
+export interface ServerDeps {
+  assistant: ServerAssistant;
+  config: Config;
+  logger: Logger;
+  /** Folder with the web chat page; defaults to adapters/web next to src/. */
+  webDir?: string;
+  /** Per-IP cap on /api and /admin requests a minute; defaults to 4 × CHAT_RATE_PER_MINUTE, at least 120. */
+  ipRatePerMinute?: number;
+}

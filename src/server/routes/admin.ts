@@ -1,0 +1,51 @@
+// POST /admin/reindex: rebuilds the search index on demand. Needs `Authorization: Bearer <ADMIN_TOKEN>`
+// (compared in constant time); without ADMIN_TOKEN configured the route does not exist (404).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { ServerAssistant } from '../deps.ts';
+import { sendError } from '../errors.ts';
+
+/** Constant-time comparison of a presented secret with the expected one (hashing evens out lengths). */
+export function secretMatches(presented: string, expected: string): boolean {
+  const a = createHash('sha256').update(presented).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  return match?.[1];
+}
+
+export function registerAdminRoutes(
+  app: FastifyInstance,
+  assistant: Pick<ServerAssistant, 'reindex'>,
+  adminToken: string | undefined,
+): void {
+  let running: Promise<unknown> | undefined;
+  app.post('/admin/reindex', async (request, reply) => {
+    if (!adminToken) return sendError(reply, 404, 'not_found', 'Không tìm thấy địa chỉ này.');
+    const presented = bearerToken(request.headers.authorization);
+    if (!presented || !secretMatches(presented, adminToken)) {
+      request.log.warn('admin request with a missing or wrong token');
+      reply.header('WWW-Authenticate', 'Bearer');
+      return sendError(reply, 401, 'unauthorized', 'Cần mã quản trị hợp lệ (Authorization: Bearer …).');
+    }
+    if (running)
+      return sendError(reply, 409, 'reindex_running', 'Đang dựng lại chỉ mục, bạn đợi lần chạy trước xong nhé.');
+    const started = performance.now();
+    const job = assistant.reindex();
+    running = job;
+    try {
+      const result = await job;
+      const ms = Math.round(performance.now() - started);
+      request.log.info({ version: result.version, procedures: result.procedures, ms }, 'reindex done');
+      return reply.header('Cache-Control', 'no-store').send({ ...result, ms });
+    } catch (error) {
+      request.log.error({ errName: (error as Error).name, err: (error as Error).message }, 'reindex failed');
+      return sendError(reply, 500, 'reindex_failed', 'Không dựng lại được chỉ mục; chỉ mục cũ vẫn đang phục vụ.');
+    } finally {
+      running = undefined;
+    }
+  });
+}

@@ -1,0 +1,91 @@
+// POST /api/chat: the web chat's entry to the conversation engine. Validates the body, rate-limits per
+// conversation, cleans and caps the text, namespaces the conversation id (`web:<id>`) and answers
+// `{ replies: Reply[] }` exactly as the engine produced them (plus a notice when the text was shortened).
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { ConversationEngine, InboundEvent, Reply } from '../../conversation/types.ts';
+import { text as textSpan } from '../../conversation/types.ts';
+import { fingerprint } from '../../log/logger.ts';
+import type { ServerMetrics } from '../../metrics/server-metrics.ts';
+import { cleanInboundText } from '../../text/sanitize.ts';
+import { sendError, sendValidationError } from '../errors.ts';
+import type { TokenBucketLimiter } from '../rate-limit.ts';
+
+export const MAX_CHAT_TEXT_CHARS = 1000;
+export const CHAT_BODY_LIMIT_BYTES = 16 * 1024;
+export const SHORTENED_NOTICE = 'Tin nhắn quá dài, mình chỉ đọc 1.000 ký tự đầu.';
+
+const MenuRef = z.string().regex(/^[\x21-\x7e]{1,64}$/, 'phải là mã ASCII ngắn (1–64 ký tự)');
+
+export const ChatRequest = z
+  .object({
+    conversationId: z
+      .string({ error: 'thiếu conversationId' })
+      .regex(/^[A-Za-z0-9_-]{1,100}$/, 'chỉ gồm chữ, số, "_" hoặc "-" (1–100 ký tự)'),
+    text: z.string({ error: 'phải là chuỗi' }).optional(),
+    choice: z.object({ menuId: MenuRef, optionId: MenuRef }).optional(),
+  })
+  .refine((body) => (body.text === undefined) !== (body.choice === undefined), {
+    error: 'cần đúng một trong hai trường: text hoặc choice',
+  });
+
+export interface ChatRouteOptions {
+  engine: ConversationEngine;
+  limiter: TokenBucketLimiter;
+  metrics: ServerMetrics;
+}
+
+export function registerChatRoute(app: FastifyInstance, { engine, limiter, metrics }: ChatRouteOptions): void {
+  app.post('/api/chat', { bodyLimit: CHAT_BODY_LIMIT_BYTES }, async (request, reply) => {
+    const started = performance.now();
+    const parsed = ChatRequest.safeParse(request.body);
+    if (!parsed.success) {
+      metrics.rejected.inc({ route: '/api/chat', reason: 'invalid' });
+      return sendValidationError(reply, parsed.error);
+    }
+    const { conversationId, choice } = parsed.data;
+    const decision = limiter.take(conversationId);
+    if (!decision.allowed) {
+      metrics.rejected.inc({ route: '/api/chat', reason: 'rate_limited' });
+      reply.header('Retry-After', String(decision.retryAfterSeconds));
+      return sendError(
+        reply,
+        429,
+        'rate_limited',
+        `Bạn gửi tin nhắn hơi nhanh. Bạn đợi khoảng ${decision.retryAfterSeconds} giây rồi gửi tiếp nhé.`,
+      );
+    }
+
+    let shortened = false;
+    const event: InboundEvent = {
+      channel: 'web',
+      conversationId: `web:${conversationId}`,
+      userId: `web:${conversationId}`,
+      receivedAt: Date.now(),
+    };
+    if (choice) {
+      event.choice = choice;
+    } else {
+      const clean = cleanInboundText(parsed.data.text ?? '', MAX_CHAT_TEXT_CHARS);
+      if (clean.text === '') {
+        metrics.rejected.inc({ route: '/api/chat', reason: 'empty' });
+        return sendError(reply, 400, 'empty_text', 'Tin nhắn đang trống. Bạn nhập câu hỏi rồi gửi lại nhé.');
+      }
+      event.text = clean.text;
+      shortened = clean.shortened;
+      if (shortened) metrics.chatShortened.inc();
+    }
+
+    let replies: Reply[];
+    try {
+      replies = await engine.handle(event);
+    } catch (error) {
+      metrics.chatLatency.observe({ outcome: 'error' }, (performance.now() - started) / 1000);
+      throw error;
+    }
+    metrics.chatLatency.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
+    request.log.debug({ conv: fingerprint(event.conversationId), replies: replies.length, shortened }, 'chat handled');
+    const notice: Reply[] = shortened ? [{ paragraphs: [[textSpan(SHORTENED_NOTICE)]] }] : [];
+    return reply.header('Cache-Control', 'no-store').send({ replies: [...notice, ...replies] });
+  });
+}

@@ -1,0 +1,25 @@
+// GET /healthz (liveness plus what the assistant serves) and GET /metrics (Prometheus text format).
+import type { FastifyInstance } from 'fastify';
+import { PROMETHEUS_CONTENT_TYPE, type Registry } from '../../metrics/registry.ts';
+import type { ServerAssistant } from '../deps.ts';
+
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  assistant: Pick<ServerAssistant, 'status'>,
+  registry: Registry,
+): void {
+  const startedAt = Date.now();
+  app.get('/healthz', async (_request, reply) => {
+    const status = assistant.status();
+    return reply.header('Cache-Control', 'no-store').send({
+      status: 'ok',
+      knowledgeVersion: status.knowledgeVersion,
+      procedures: status.procedures,
+      retrievalPath: status.retrievalPath,
+      uptime: Math.round((Date.now() - startedAt) / 1000),
+    });
+  });
+  app.get('/metrics', async (_request, reply) =>
+    reply.header('Cache-Control', 'no-store').type(PROMETHEUS_CONTENT_TYPE).send(registry.render()),
+  );
+}

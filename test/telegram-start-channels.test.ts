@@ -1,0 +1,167 @@
+// startChannels: the channels whose settings are present start, the others are reported off with a
+// reason, a failing channel is skipped without taking down the rest, and no secret reaches the log.
+
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Channels, startChannels } from '../adapters/index.ts';
+import { zaloOaSignature } from '../adapters/zalo-oa/signature.ts';
+import { loadConfig } from '../src/config/config.ts';
+import type { ConversationEngine, InboundEvent, Reply } from '../src/conversation/types.ts';
+import { createLogger } from '../src/log/logger.ts';
+import { type FakeTelegram, startFakeTelegram, textUpdate } from './fixtures/fake-telegram.ts';
+
+class EchoEngine implements ConversationEngine {
+  events: InboundEvent[] = [];
+  async handle(event: InboundEvent): Promise<Reply[]> {
+    this.events.push(event);
+    return [{ paragraphs: [[{ kind: 'text', text: `Bạn hỏi: ${event.text}` }]] }];
+  }
+  async endConversation(): Promise<void> {}
+}
+
+function captureLogs() {
+  const lines: Array<Record<string, unknown>> = [];
+  let raw = '';
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      raw += String(chunk);
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      callback();
+    },
+  });
+  return { logger: createLogger('info', stream), lines, raw: () => raw };
+}
+
+describe('startChannels', () => {
+  let dir: string;
+  let fake: FakeTelegram;
+  let app: FastifyInstance;
+  let channels: Channels | undefined;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'channels-'));
+    fake = await startFakeTelegram();
+    app = Fastify();
+  });
+
+  afterEach(async () => {
+    await channels?.stop();
+    channels = undefined;
+    await app.close();
+    await fake.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const baseEnv = () => ({ ZALO_CREDENTIALS_FILE: join(dir, 'zalo-credentials.json') });
+
+  it('reports every channel off, with a reason, when nothing is configured', async () => {
+    const { logger, lines } = captureLogs();
+    channels = await startChannels({ config: loadConfig(baseEnv()), engine: new EchoEngine(), logger, app });
+    expect(channels.running).toEqual([]);
+    const off = Object.fromEntries(
+      lines.filter((l) => String(l.msg).endsWith(': off')).map((l) => [l.channel, l.reason]),
+    );
+    expect(off.telegram).toBe('TELEGRAM_BOT_TOKEN not set');
+    expect(String(off.zalo)).toContain('npm run zalo:login');
+    expect(off.zalo_oa).toBe('ZALO_OA_APP_ID, ZALO_OA_SECRET_KEY, ZALO_OA_ACCESS_TOKEN not set');
+  });
+
+  it('starts Telegram (polling) and the Zalo OA webhook side by side', async () => {
+    const { logger, raw } = captureLogs();
+    const engine = new EchoEngine();
+    const config = loadConfig({
+      ...baseEnv(),
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_API_ROOT: fake.url,
+      ZALO_OA_APP_ID: 'app-1',
+      ZALO_OA_SECRET_KEY: 'oa-secret',
+      ZALO_OA_ACCESS_TOKEN: 'oa-token',
+      ZALO_OA_API_ROOT: 'http://127.0.0.1:9',
+    });
+    channels = await startChannels({ config, engine, logger, app });
+    expect(channels.running).toEqual(['telegram', 'zalo_oa']);
+    fake.pushUpdate(textUpdate(5, 'xin chào'));
+    const [sent] = await fake.waitForCalls('sendMessage');
+    expect(sent?.body.text).toBe('Bạn hỏi: xin chào');
+    expect(raw()).toContain('telegram: running');
+    for (const secret of [fake.token, 'oa-secret', 'oa-token']) expect(raw()).not.toContain(secret);
+  });
+
+  it('skips a Telegram bot that cannot start, keeps the others, and never logs the token', async () => {
+    const { logger, lines, raw } = captureLogs();
+    const engine = new EchoEngine();
+    const config = loadConfig({
+      ...baseEnv(),
+      TELEGRAM_BOT_TOKEN: '999:wrong-token',
+      TELEGRAM_API_ROOT: fake.url,
+      ZALO_OA_APP_ID: 'app-1',
+      ZALO_OA_SECRET_KEY: 'oa-secret',
+      ZALO_OA_ACCESS_TOKEN: 'oa-token',
+    });
+    channels = await startChannels({ config, engine, logger, app });
+    expect(channels.running).toEqual(['zalo_oa']);
+    expect(lines.find((l) => l.channel === 'telegram')?.msg).toBe('telegram: failed to start; skipped');
+    expect(raw()).not.toContain('wrong-token');
+    // The surviving channel really works.
+    const body = '{"app_id":"app-1","event_name":"follow","timestamp":"1","follower":{"id":"1"}}';
+    const response = await app.inject({
+      method: 'POST',
+      url: '/webhooks/zalo-oa',
+      headers: {
+        'content-type': 'application/json',
+        'x-zevent-signature': `mac=${zaloOaSignature('app-1', body, '1', 'oa-secret')}`,
+      },
+      payload: body,
+    });
+    expect(response.statusCode).toBe(200);
+  });
+
+  it('hides the token when the Bot API is unreachable', async () => {
+    const { logger, raw } = captureLogs();
+    const config = loadConfig({
+      ...baseEnv(),
+      TELEGRAM_BOT_TOKEN: '4242:secret-token-value',
+      TELEGRAM_API_ROOT: 'http://127.0.0.1:9/',
+    });
+    channels = await startChannels({ config, engine: new EchoEngine(), logger, app });
+    expect(channels.running).toEqual([]);
+    expect(raw()).toContain('telegram: failed to start');
+    expect(raw()).not.toContain('secret-token-value');
+  });
+
+  it('skips a channel whose startup hangs, so the web chat is not held up', async () => {
+    // A Bot API that accepts connections and never answers.
+    const silentServer = createServer(() => undefined);
+    await new Promise<void>((resolve) => silentServer.listen(0, '127.0.0.1', resolve));
+    const { port } = silentServer.address() as AddressInfo;
+    try {
+      const { logger, lines } = captureLogs();
+      const config = loadConfig({
+        ...baseEnv(),
+        TELEGRAM_BOT_TOKEN: fake.token,
+        TELEGRAM_API_ROOT: `http://127.0.0.1:${port}`,
+      });
+      channels = await startChannels({ config, engine: new EchoEngine(), logger, app, startupTimeoutMs: 300 });
+      expect(channels.running).toEqual([]);
+      expect(lines.find((l) => l.channel === 'telegram')?.error).toBe('not started after 300 ms');
+    } finally {
+      silentServer.closeAllConnections();
+      await new Promise<void>((resolve) => silentServer.close(() => resolve()));
+    }
+  });
+
+  it('reports a broken Zalo credentials file as off with the reason', async () => {
+    await writeFile(join(dir, 'zalo-credentials.json'), '{ not json');
+    const { logger, lines } = captureLogs();
+    channels = await startChannels({ config: loadConfig(baseEnv()), engine: new EchoEngine(), logger, app });
+    const zalo = lines.find((l) => l.channel === 'zalo');
+    expect(zalo?.msg).toBe('zalo: off');
+    expect(String(zalo?.reason)).toContain('not valid JSON');
+  });
+});

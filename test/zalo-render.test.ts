@@ -1,0 +1,127 @@
+// Zalo plain-text rendering and pacing: what a Zalo user reads, and how fast the account sends.
+import { describe, expect, it } from 'vitest';
+import { RateLimiter } from '../adapters/zalo/rate-limit.ts';
+import { answerHint, renderZaloReplies, renderZaloReply } from '../adapters/zalo/render.ts';
+import { bold, link, type Reply, text } from '../src/conversation/types.ts';
+
+describe('Zalo rendering', () => {
+  it('shows a menu as numbered options with how to answer, and quick links one per line', () => {
+    const reply: Reply = {
+      paragraphs: [[bold('Đăng ký khai sinh'), text(' — UBND cấp xã')]],
+      menu: {
+        id: 'p1',
+        prompt: 'Bạn muốn xem gì?',
+        options: [
+          { id: 'docs', label: 'Giấy tờ cần chuẩn bị' },
+          { id: 'steps', label: 'Các bước thực hiện' },
+          { id: 'fee', label: 'Lệ phí và thời gian' },
+        ],
+      },
+      links: [
+        { label: 'Xem trên Cổng DVC', url: 'https://dichvucong.gov.vn/p/home/dvc-trang-chu.html' },
+        { label: 'Nộp trực tuyến', url: 'https://dichvucong.gov.vn/p/home/dvc-dich-vu-cong-truc-tuyen.html' },
+      ],
+    };
+    const [message, ...rest] = renderZaloReply(reply);
+    expect(rest).toHaveLength(0);
+    expect(message?.text).toBe(
+      [
+        'Đăng ký khai sinh — UBND cấp xã',
+        '',
+        'Bạn muốn xem gì?',
+        '1. Giấy tờ cần chuẩn bị',
+        '2. Các bước thực hiện',
+        '3. Lệ phí và thời gian',
+        'Trả lời 1, 2 hoặc 3',
+        '',
+        'Xem trên Cổng DVC: https://dichvucong.gov.vn/p/home/dvc-trang-chu.html',
+        'Nộp trực tuyến: https://dichvucong.gov.vn/p/home/dvc-dich-vu-cong-truc-tuyen.html',
+      ].join('\n'),
+    );
+    expect(message?.text).not.toMatch(/<|&amp;/);
+  });
+
+  it('marks bold spans with ranges that point at the bold words', () => {
+    const [message] = renderZaloReplies([
+      {
+        paragraphs: [
+          [text('Thủ tục: '), bold('Cấp lại CCCD')],
+          [text('Lệ phí: '), bold('15.000 đồng')],
+        ],
+      },
+    ]);
+    const shown = (message?.bold ?? []).map((r) => message?.text.slice(r.start, r.start + r.len));
+    expect(shown).toEqual(['Cấp lại CCCD', '15.000 đồng']);
+  });
+
+  it('writes inline links as text with their address', () => {
+    const [message] = renderZaloReply({
+      paragraphs: [
+        [
+          text('Xem '),
+          link('Cổng DVC', 'https://dichvucong.gov.vn/'),
+          text(' hoặc '),
+          link('https://a.vn', 'https://a.vn'),
+        ],
+      ],
+    });
+    expect(message?.text).toBe('Xem Cổng DVC (https://dichvucong.gov.vn/) hoặc https://a.vn');
+  });
+
+  it('says how to answer for any number of options', () => {
+    expect(answerHint(1)).toBe('Trả lời 1');
+    expect(answerHint(2)).toBe('Trả lời 1 hoặc 2');
+    expect(answerHint(4)).toBe('Trả lời 1, 2, 3 hoặc 4');
+    expect(answerHint(9)).toBe('Trả lời một số từ 1 đến 9');
+  });
+
+  it('splits long replies under 2000 characters at paragraph boundaries, bold ranges kept right', () => {
+    const paragraphs = Array.from({ length: 20 }, (_, i) => [
+      bold(`Bước ${i + 1}.`),
+      text(` ${'chuẩn bị hồ sơ '.repeat(12)}`),
+    ]);
+    const messages = renderZaloReply({ paragraphs });
+    expect(messages.length).toBeGreaterThan(1);
+    for (const message of messages) {
+      expect(message.text.length).toBeLessThan(2000);
+      expect(message.text.startsWith('Bước')).toBe(true);
+      for (const range of message.bold)
+        expect(message.text.slice(range.start, range.start + range.len)).toMatch(/^Bước \d+\.$/);
+    }
+    expect(messages.flatMap((m) => m.bold)).toHaveLength(20);
+  });
+
+  it('cuts a single huge paragraph at spaces, each part under the limit', () => {
+    const words = Array.from({ length: 800 }, (_, i) => `chữ${i}`);
+    const messages = renderZaloReply({ paragraphs: [[text(words.join(' '))]] });
+    expect(messages.length).toBeGreaterThan(1);
+    for (const message of messages) expect(message.text.length).toBeLessThan(2000);
+    expect(
+      messages
+        .map((m) => m.text)
+        .join(' ')
+        .split(' '),
+    ).toEqual(words);
+  });
+});
+
+describe('Zalo outgoing pacing', () => {
+  it('spaces messages to one thread by a second and all messages by the global gap', async () => {
+    const waits: number[] = [];
+    let now = 10_000;
+    const limiter = new RateLimiter({
+      perThreadIntervalMs: 1000,
+      globalIntervalMs: 250,
+      now: () => now,
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+    await limiter.wait('a'); // immediately
+    await limiter.wait('a'); // one second after the first
+    await limiter.wait('b'); // after the global gap following the second
+    now += 5000;
+    await limiter.wait('a'); // long idle: immediately again
+    expect(waits).toEqual([1000, 1250]);
+  });
+});
