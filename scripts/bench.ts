@@ -24,10 +24,15 @@ const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { kb: { type: 'string' }, 'skip-chat': { type: 'boolean', default: false } } });
-  const catalogDir = values.kb ?? process.env.CATALOG_DIR ?? (existsSync('data/catalog/procedures.jsonl') ? 'data/catalog' : undefined);
+  const { values } = parseArgs({
+    options: { kb: { type: 'string' }, 'skip-chat': { type: 'boolean', default: false } },
+  });
+  const catalogDir =
+    values.kb ?? process.env.CATALOG_DIR ?? (existsSync('data/catalog/procedures.jsonl') ? 'data/catalog' : undefined);
   if (!catalogDir) {
-    console.log('Chưa có danh mục đầy đủ: chạy `npm run kb:import -- --catalog ../shared/datasets/opengov-dvc-catalog-2026/crawl/catalog.jsonl --details ../shared/datasets/opengov-dvc-catalog-2026/crawl/details --out data/catalog` rồi chạy lại (đang đo trên kho biên soạn).');
+    console.log(
+      'Chưa có danh mục đầy đủ: chạy `npm run kb:import -- --catalog ../shared/datasets/opengov-dvc-catalog-2026/crawl/catalog.jsonl --details ../shared/datasets/opengov-dvc-catalog-2026/crawl/details --out data/catalog` rồi chạy lại (đang đo trên kho biên soạn).',
+    );
   }
   const sources = { knowledgeDir: 'knowledge', catalogDir };
   const questions: EvalQuestion[] = [
@@ -67,10 +72,18 @@ async function main(): Promise<void> {
   const total = (list: number[]) => list.reduce((a, b) => a + b, 0);
   console.log(`Thủ tục: ${catalogue.procedures.length}; câu hỏi: ${questions.length} × ${rounds} lượt`);
   console.log(`Nạp kho tri thức: ${ms(loadMs)}`);
-  console.log(`Dựng chỉ mục: ours ${ms(buildMs)} | MiniSearch ${ms(miniBuildMs)} | tỉ lệ ${(buildMs / miniBuildMs).toFixed(2)}×`);
-  console.log(`Độ trễ p50: ours ${ms(percentile(ours, 50))} | MiniSearch ${ms(percentile(base, 50))} | tỉ lệ ${(percentile(ours, 50) / percentile(base, 50)).toFixed(2)}×`);
-  console.log(`Độ trễ p95: ours ${ms(percentile(ours, 95))} | MiniSearch ${ms(percentile(base, 95))} | tỉ lệ ${(percentile(ours, 95) / percentile(base, 95)).toFixed(2)}×`);
-  console.log(`Thông lượng (1 luồng): ours ${(ours.length / (total(ours) / 1000)).toFixed(0)} câu/s | MiniSearch ${(base.length / (total(base) / 1000)).toFixed(0)} câu/s`);
+  console.log(
+    `Dựng chỉ mục: ours ${ms(buildMs)} | MiniSearch ${ms(miniBuildMs)} | tỉ lệ ${(buildMs / miniBuildMs).toFixed(2)}×`,
+  );
+  console.log(
+    `Độ trễ p50: ours ${ms(percentile(ours, 50))} | MiniSearch ${ms(percentile(base, 50))} | tỉ lệ ${(percentile(ours, 50) / percentile(base, 50)).toFixed(2)}×`,
+  );
+  console.log(
+    `Độ trễ p95: ours ${ms(percentile(ours, 95))} | MiniSearch ${ms(percentile(base, 95))} | tỉ lệ ${(percentile(ours, 95) / percentile(base, 95)).toFixed(2)}×`,
+  );
+  console.log(
+    `Thông lượng (1 luồng): ours ${(ours.length / (total(ours) / 1000)).toFixed(0)} câu/s | MiniSearch ${(base.length / (total(base) / 1000)).toFixed(0)} câu/s`,
+  );
   console.log(`RSS: lúc đầu ${mb(rssStart)}, sau chỉ mục của mình ${mb(rssOurs)}, sau cả MiniSearch ${mb(rssBoth)}`);
   if (existsSync(DEV_QUESTIONS)) {
     const dev = readQuestions(DEV_QUESTIONS);
@@ -79,11 +92,16 @@ async function main(): Promise<void> {
     let hit1 = 0;
     let hit3 = 0;
     for (const q of dev) {
-      const top = mini.search(q.question).slice(0, 3).map((h) => codes[h.id as number]);
+      const top = mini
+        .search(q.question)
+        .slice(0, 3)
+        .map((h) => codes[h.id as number]);
       if (q.gold.includes(top[0] ?? '')) hit1++;
       if (top.some((c) => q.gold.includes(c ?? ''))) hit3++;
     }
-    console.log(`Chất lượng (FAQ dev): ours hit@1 ${oursQuality.hit1} hit@3 ${oursQuality.hit3} | MiniSearch hit@1 ${(hit1 / dev.length).toFixed(3)} hit@3 ${(hit3 / dev.length).toFixed(3)}`);
+    console.log(
+      `Chất lượng (FAQ dev): ours hit@1 ${oursQuality.hit1} hit@3 ${oursQuality.hit3} | MiniSearch hit@1 ${(hit1 / dev.length).toFixed(3)} hit@3 ${(hit3 / dev.length).toFixed(3)}`,
+    );
   }
   if (!values['skip-chat']) await benchChat(catalogDir);
 }
@@ -93,7 +111,9 @@ async function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -118,16 +138,29 @@ async function benchChat(catalogDir: string | undefined): Promise<void> {
     CHAT_RATE_PER_MINUTE: '1000000',
     ...(catalogDir ? { CATALOG_DIR: catalogDir } : {}),
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   try {
     const url = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
-      const ok = await fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false);
+      const ok = await fetch(`${url}/healthz`)
+        .then((r) => r.ok)
+        .catch(() => false);
       if (ok) break;
       await new Promise((r) => setTimeout(r, 250));
     }
-    const messages = ['làm lại căn cước bị mất', 'lam giay khai sinh cho con', 'sang tên xe máy', 'lệ phí bao nhiêu', 'đăng ký tạm trú', 'tiếp', 'thời tiết mai thế nào'];
+    const messages = [
+      'làm lại căn cước bị mất',
+      'lam giay khai sinh cho con',
+      'sang tên xe máy',
+      'lệ phí bao nhiêu',
+      'đăng ký tạm trú',
+      'tiếp',
+      'thời tiết mai thế nào',
+    ];
     let counter = 0;
     const latencies: number[] = [];
     const run = (duration: number) =>
@@ -142,7 +175,13 @@ async function benchChat(catalogDir: string | undefined): Promise<void> {
             headers: { 'content-type': 'application/json' },
             setupRequest: (request) => {
               counter++;
-              return { ...request, body: JSON.stringify({ conversationId: `bench-${counter % 500}`, text: messages[counter % messages.length] }) };
+              return {
+                ...request,
+                body: JSON.stringify({
+                  conversationId: `bench-${counter % 500}`,
+                  text: messages[counter % messages.length],
+                }),
+              };
             },
           },
         ],
@@ -151,8 +190,12 @@ async function benchChat(catalogDir: string | undefined): Promise<void> {
     await run(3); // warm-up
     latencies.length = 0;
     const result = await run(15);
-    console.log(`Yêu cầu/giây: ${result.requests.average.toFixed(0)} (tổng ${result.requests.total}, lỗi ${result.errors}, non-2xx ${result.non2xx}, timeout ${result.timeouts})`);
-    console.log(`Độ trễ: p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, p99 ${ms(percentile(latencies, 99))}`);
+    console.log(
+      `Yêu cầu/giây: ${result.requests.average.toFixed(0)} (tổng ${result.requests.total}, lỗi ${result.errors}, non-2xx ${result.non2xx}, timeout ${result.timeouts})`,
+    );
+    console.log(
+      `Độ trễ: p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, p99 ${ms(percentile(latencies, 99))}`,
+    );
     console.log(`RSS máy chủ sau tải: ${mb(rssOf(child.pid as number))}`);
   } finally {
     child.kill('SIGTERM');

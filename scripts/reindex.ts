@@ -34,7 +34,9 @@ async function main(): Promise<number> {
     `Kho tri thức hợp lệ: ${catalogue.procedures.length} thủ tục (${curated} biên soạn, ${catalogue.procedures.length - curated} nhập từ cổng), phiên bản ${catalogue.version}.`,
   );
   const lexical = buildRetrievalEngine(sources, { catalogue });
-  console.log(`Chỉ mục từ vựng: ${lexical.size} thủ tục, dựng trong ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+  console.log(
+    `Chỉ mục từ vựng: ${lexical.size} thủ tục, dựng trong ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+  );
 
   started = performance.now();
   let progress: Progress | undefined;
@@ -55,7 +57,9 @@ async function main(): Promise<number> {
       `Chỉ mục vector: ${dense.count} thủ tục (${dense.embedded} nhúng mới, ${dense.reused} dùng lại), ${((performance.now() - started) / 1000).toFixed(1)} s → ${dense.files.dir}`,
     );
   } else {
-    console.log('Không có mô hình nhúng cục bộ: trợ lý chạy bằng tìm kiếm từ vựng (đặt EMBEDDING_MODEL_DIR để bật đường vector).');
+    console.log(
+      'Không có mô hình nhúng cục bộ: trợ lý chạy bằng tìm kiếm từ vựng (đặt EMBEDDING_MODEL_DIR để bật đường vector).',
+    );
   }
   await notifyServer(config.HOST, config.PORT, config.ADMIN_TOKEN);
   return 0;
@@ -64,7 +68,9 @@ async function main(): Promise<number> {
 /** Asks a running server to reload the knowledge base and index; silent when none is running. */
 async function notifyServer(host: string, port: number, token: string | undefined): Promise<void> {
   if (!token) {
-    console.log('Máy chủ đang chạy (nếu có) sẽ dùng chỉ mục mới sau khi khởi động lại, hoặc gọi POST /admin/reindex (cần ADMIN_TOKEN).');
+    console.log(
+      'Máy chủ đang chạy (nếu có) sẽ dùng chỉ mục mới sau khi khởi động lại, hoặc gọi POST /admin/reindex (cần ADMIN_TOKEN).',
+    );
     return;
   }
   try {
@@ -73,7 +79,9 @@ async function notifyServer(host: string, port: number, token: string | undefine
       headers: { authorization: `Bearer ${token}` },
       signal: AbortSignal.timeout(120_000),
     });
-    console.log(response.ok ? 'Máy chủ đang chạy đã nạp chỉ mục mới.' : `Máy chủ trả lời ${response.status} khi nạp lại chỉ mục.`);
+    console.log(
+      response.ok ? 'Máy chủ đang chạy đã nạp chỉ mục mới.' : `Máy chủ trả lời ${response.status} khi nạp lại chỉ mục.`,
+    );
   } catch {
     console.log('Không có máy chủ nào đang chạy; chỉ mục mới được dùng khi khởi động.');
   }

@@ -96,7 +96,12 @@ export async function createAssistant(
     async reindex() {
       const nextCatalogue = loadCatalogue(sources);
       const searcher = dense
-        ? await ensureDenseIndex({ catalogue: nextCatalogue, embedder: dense.embedder, dataDir: config.dataDir, logger })
+        ? await ensureDenseIndex({
+            catalogue: nextCatalogue,
+            embedder: dense.embedder,
+            dataDir: config.dataDir,
+            logger,
+          })
         : undefined;
       const next = buildRetrievalEngine(sources, { catalogue: nextCatalogue, dense: searcher });
       retrieval = next;

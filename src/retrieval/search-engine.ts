@@ -22,8 +22,12 @@ const TYPE_PRIOR = { national: 1, provincial: 0.85, internal: 0.6 } as const;
 /** Curated entries are the procedures citizens need most often. */
 const CURATED_PRIOR = 1.15;
 /** How many top candidates are checked for a phrase match with the question, and how much it adds. */
-const PHRASE_CANDIDATES = 50;
+const RERANK_CANDIDATES = 50;
 const PHRASE_BONUS = 0.5;
+/** Candidates are scaled by (COVERAGE_FLOOR + share of the question's content words they contain). */
+const COVERAGE_FLOOR = 0.5;
+/** A question quoting a curated alias gains up to ×(1 + ALIAS_BONUS) (when the alias is all it says). */
+const ALIAS_BONUS = 1;
 /** How many lexical candidates are grouped and considered. */
 const CANDIDATES = 200;
 /** How much a dense similarity above its floor adds, relative to the best lexical score. */
@@ -46,6 +50,8 @@ export class RetrievalEngine implements Retriever {
   private readonly nameWords: string[][] = [];
   /** Folded words of each name in order (for phrase matches). */
   private readonly nameSequences: string[][] = [];
+  /** Folded words of each curated alias, in order (a question that quotes one is a strong match). */
+  private readonly aliasSequences: string[][][] = [];
   private readonly byCode = new Map<string, number[]>();
   private readonly positionById = new Map<string, number>();
   private readonly familyNames = new Map<string, string>();
@@ -73,6 +79,7 @@ export class RetrievalEngine implements Retriever {
       this.preference.push(memberPreference(p, curated));
       const sequence = tokenize(p.name).map(foldToken);
       this.nameSequences.push(sequence);
+      this.aliasSequences.push(p.aliases.map((a) => tokenize(a).map(foldToken)).filter((a) => a.length >= 2));
       this.nameWords.push([...new Set(sequence)]);
       if (!this.familyNames.has(family) || curated) this.familyNames.set(family, p.name);
       const list = this.byCode.get(p.code.toLowerCase()) ?? [];
@@ -104,7 +111,7 @@ export class RetrievalEngine implements Retriever {
       const ceiling = maxOf(scores) * 2 + 1;
       for (const i of codeHits) scores[i] = ceiling;
     }
-    this.rewardPhrases(prepared, scores);
+    this.rerank(prepared, scores);
     const ranked = topIndices(scores, CANDIDATES);
     if (ranked.length === 0) return this.empty();
     const groups = this.group(ranked, scores);
@@ -211,14 +218,7 @@ export class RetrievalEngine implements Retriever {
     score: number,
     second: number,
   ): MatchFeatures {
-    let total = 0;
-    let covered = 0;
-    for (const unit of prepared.units) {
-      if (unit.filler) continue;
-      const weight = Math.max(...unit.terms.slice(0, 2).map((t) => this.index.idf(t)));
-      total += weight;
-      if (unit.terms.some((t) => this.index.contains(t, position))) covered += weight;
-    }
+    const { total, covered } = this.coverage(prepared, position);
     let bigrams = 0;
     for (const key of prepared.contentBigrams) if (this.index.contains(key, position)) bigrams++;
     const maxScore = maxAchievable(prepared, this.index);
@@ -232,25 +232,53 @@ export class RetrievalEngine implements Retriever {
     };
   }
 
+  /** Rarity-weighted amount of the question's content words, and how much of it a document matches. */
+  private coverage(prepared: PreparedQuery, position: number): { total: number; covered: number } {
+    let total = 0;
+    let covered = 0;
+    for (const unit of prepared.units) {
+      if (unit.filler) continue;
+      const weight = Math.max(...unit.terms.slice(0, 2).map((t) => this.index.idf(t)));
+      total += weight;
+      if (unit.terms.some((t) => this.index.contains(t, position))) covered += weight;
+    }
+    return { total, covered };
+  }
+
   /**
-   * Rewards the best lexical candidates whose name appears in the question as one unbroken phrase
-   * (long questions often quote the procedure's name): score × (1 + PHRASE_BONUS × phrase share of the name).
+   * Re-scores the best lexical candidates: a candidate leaving more of the question's content words unmatched
+   * loses ground (× (COVERAGE_FLOOR + coverage)), and one whose name appears in the question as an unbroken
+   * phrase gains (× (1 + PHRASE_BONUS × phrase share of the name)); long questions often quote the name.
    */
-  private rewardPhrases(prepared: PreparedQuery, scores: Float32Array): void {
-    if (prepared.folded.length < 3) return;
-    for (const position of topIndices(scores, PHRASE_CANDIDATES)) {
+  private rerank(prepared: PreparedQuery, scores: Float32Array): void {
+    for (const position of topIndices(scores, RERANK_CANDIDATES)) {
+      let factor = 1;
+      const { total, covered } = this.coverage(prepared, position);
+      if (total > 0) factor *= COVERAGE_FLOOR + covered / total;
+      if (prepared.contentBigrams.length > 0) {
+        let pairs = 0;
+        for (const key of prepared.contentBigrams) if (this.index.contains(key, position)) pairs++;
+        factor *= COVERAGE_FLOOR + pairs / prepared.contentBigrams.length;
+      }
       const name = this.nameSequences[position] ?? [];
       const run = longestCommonRun(prepared.folded, name);
-      if (run.length < 2) continue;
-      let runWeight = 0;
-      let nameWeight = 0;
-      for (let k = 0; k < name.length; k++) {
-        const weight = this.index.idf(`~${name[k]}`);
-        nameWeight += weight;
-        if (k >= run.start && k < run.start + run.length) runWeight += weight;
+      if (prepared.folded.length >= 3 && run.length >= 2) {
+        let runWeight = 0;
+        let nameWeight = 0;
+        for (let k = 0; k < name.length; k++) {
+          const weight = this.index.idf(`~${name[k]}`);
+          nameWeight += weight;
+          if (k >= run.start && k < run.start + run.length) runWeight += weight;
+        }
+        if (nameWeight > 0) factor *= 1 + (PHRASE_BONUS * runWeight) / nameWeight;
       }
-      if (nameWeight > 0)
-        scores[position] = (scores[position] as number) * (1 + (PHRASE_BONUS * runWeight) / nameWeight);
+      // The question quotes a whole curated alias ("giải thể công ty"): weigh by how much of the question it explains.
+      let quoted = 0;
+      for (const alias of this.aliasSequences[position] ?? []) {
+        if (longestCommonRun(prepared.folded, alias).length === alias.length) quoted = Math.max(quoted, alias.length);
+      }
+      if (quoted > 0) factor *= 1 + (ALIAS_BONUS * quoted) / Math.max(quoted, contentLength(prepared));
+      scores[position] = (scores[position] as number) * factor;
     }
   }
 
@@ -283,6 +311,11 @@ export class RetrievalEngine implements Retriever {
     members.sort((a, b) => (this.preference[a] as number) - (this.preference[b] as number));
     return members.map((m) => this.procedures[m] as Procedure);
   }
+}
+
+/** Number of content (non-filler) words of the question. */
+function contentLength(prepared: PreparedQuery): number {
+  return prepared.units.filter((u) => !u.filler).length;
 }
 
 /** Folded words of the question, including the words of its synonym expansions. */
