@@ -1,6 +1,7 @@
 // Reads and validates configuration from the environment (documented in .env.example).
 // Invalid configuration stops startup with one readable line per problem, never a stack trace.
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 const optionalString = z
@@ -71,6 +72,14 @@ export interface Config extends Env {
   catalogDir: string | undefined;
 }
 
+/** `npm run kb:import -- … --out data/catalog` is picked up without further settings. */
+export const DEFAULT_CATALOG_SUBDIR = 'catalog';
+
+function importedCatalogIn(dataDir: string): string | undefined {
+  const dir = join(dataDir, DEFAULT_CATALOG_SUBDIR);
+  return existsSync(join(dir, 'procedures.jsonl')) ? dir : undefined;
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Cấu hình không hợp lệ:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -96,10 +105,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push('DOSSIER_HTTP_BASE_URL: bắt buộc khi DOSSIER_PROVIDER=http');
   }
   if (problems.length > 0) throw new ConfigError(problems);
+  const dataDir = resolve(values.DATA_DIR);
   return {
     ...values,
-    dataDir: resolve(values.DATA_DIR),
+    dataDir,
     knowledgeDir: resolve(values.KNOWLEDGE_DIR),
-    catalogDir: values.CATALOG_DIR ? resolve(values.CATALOG_DIR) : undefined,
+    catalogDir: values.CATALOG_DIR ? resolve(values.CATALOG_DIR) : importedCatalogIn(dataDir),
   };
 }

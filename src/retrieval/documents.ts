@@ -16,7 +16,7 @@ export const FIELD_SPECS: Record<string, FieldSpec> = {
 };
 
 /** Longest detail text we index per procedure (in tokens); steps and documents beyond add little. */
-const MAX_DETAIL_TOKENS = 600;
+const MAX_DETAIL_TOKENS = 300;
 
 function field(segments: (string | undefined)[], maxTokens = Number.POSITIVE_INFINITY) {
   const terms: string[] = [];

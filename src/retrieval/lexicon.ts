@@ -113,7 +113,13 @@ export function loadLexicon(knowledgeDir: string): Lexicon {
   } catch {
     return compileLexicon({ version: 1, synonyms: [], filler: [] });
   }
-  const parsed = LexiconFile.safeParse(JSON.parse(raw));
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    throw new Error(`${path}: JSON không hợp lệ (${(error as Error).message})`);
+  }
+  const parsed = LexiconFile.safeParse(json);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     throw new Error(`${path} ${first?.path.join('.') ?? ''}: ${first?.message ?? 'không hợp lệ'}`);

@@ -55,6 +55,7 @@ export class RetrievalEngine implements Retriever {
   private readonly byCode = new Map<string, number[]>();
   private readonly positionById = new Map<string, number>();
   private readonly familyNames = new Map<string, string>();
+  private readonly familyMembers = new Map<string, number[]>();
   private readonly dense: DenseSearcher | undefined;
   private readonly calibration: Calibration;
 
@@ -76,6 +77,9 @@ export class RetrievalEngine implements Retriever {
       this.priors[i] = TYPE_PRIOR[p.type] * (curated ? CURATED_PRIOR : 1);
       const family = familyKey(p.name);
       this.families.push(family);
+      const members = this.familyMembers.get(family) ?? [];
+      members.push(i);
+      this.familyMembers.set(family, members);
       this.preference.push(memberPreference(p, curated));
       const sequence = tokenize(p.name).map(foldToken);
       this.nameSequences.push(sequence);
@@ -111,9 +115,10 @@ export class RetrievalEngine implements Retriever {
       const ceiling = maxOf(scores) * 2 + 1;
       for (const i of codeHits) scores[i] = ceiling;
     }
-    this.rerank(prepared, scores);
     const ranked = topIndices(scores, CANDIDATES);
     if (ranked.length === 0) return this.empty();
+    this.rerank(prepared, scores, ranked.slice(0, RERANK_CANDIDATES));
+    ranked.sort((a, b) => (scores[b] as number) - (scores[a] as number));
     const groups = this.group(ranked, scores);
     const top = groups[0];
     if (!top) return this.empty();
@@ -250,8 +255,8 @@ export class RetrievalEngine implements Retriever {
    * loses ground (× (COVERAGE_FLOOR + coverage)), and one whose name appears in the question as an unbroken
    * phrase gains (× (1 + PHRASE_BONUS × phrase share of the name)); long questions often quote the name.
    */
-  private rerank(prepared: PreparedQuery, scores: Float32Array): void {
-    for (const position of topIndices(scores, RERANK_CANDIDATES)) {
+  private rerank(prepared: PreparedQuery, scores: Float32Array, candidates: number[]): void {
+    for (const position of candidates) {
       let factor = 1;
       const { total, covered } = this.coverage(prepared, position);
       if (total > 0) factor *= COVERAGE_FLOOR + covered / total;
@@ -303,11 +308,7 @@ export class RetrievalEngine implements Retriever {
   familyOf(id: string): Procedure[] {
     const position = this.positionById.get(id);
     if (position === undefined) return [];
-    const family = this.families[position];
-    const members: number[] = [];
-    this.families.forEach((f, i) => {
-      if (f === family) members.push(i);
-    });
+    const members = [...(this.familyMembers.get(this.families[position] as string) ?? [])];
     members.sort((a, b) => (this.preference[a] as number) - (this.preference[b] as number));
     return members.map((m) => this.procedures[m] as Procedure);
   }
@@ -333,12 +334,20 @@ function maxAchievable(prepared: PreparedQuery, index: LexicalIndex): number {
   return total;
 }
 
-/** Positions of the `k` highest positive scores, best first. */
+/** Positions of the `k` highest positive scores, best first (one pass, keeping a sorted buffer of k). */
 function topIndices(scores: Float32Array, k: number): number[] {
-  const positive: number[] = [];
-  for (let i = 0; i < scores.length; i++) if ((scores[i] as number) > 0) positive.push(i);
-  positive.sort((a, b) => (scores[b] as number) - (scores[a] as number));
-  return positive.slice(0, k);
+  const best: number[] = [];
+  let floor = 0;
+  for (let i = 0; i < scores.length; i++) {
+    const score = scores[i] as number;
+    if (score <= floor) continue;
+    let at = best.length;
+    while (at > 0 && (scores[best[at - 1] as number] as number) < score) at--;
+    best.splice(at, 0, i);
+    if (best.length > k) best.pop();
+    if (best.length === k) floor = scores[best[k - 1] as number] as number;
+  }
+  return best;
 }
 
 /** Maps lazily, so documents are turned into terms one at a time while the index is built. */

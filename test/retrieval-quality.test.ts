@@ -1,0 +1,74 @@
+// Retrieval quality on the real knowledge base. With the shared portal crawl present, the whole national
+// catalogue is imported first (as `npm run kb:import` does) so that the figures match `npm run eval`.
+// Thresholds guard against regressions; the figures themselves are printed by `npm run eval`.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalogue, mergeSources } from '../src/knowledge/loader.ts';
+import { PortalImport } from '../src/knowledge/portal-import.ts';
+import { evaluate, readQuestions } from '../src/retrieval/evaluate.ts';
+import { loadLexicon } from '../src/retrieval/lexicon.ts';
+import { RetrievalEngine } from '../src/retrieval/search-engine.ts';
+
+const CRAWL = '../shared/datasets/opengov-dvc-catalog-2026/crawl';
+const DEV = '../shared/datasets/dvc-faq-questions-project3-hust/dev-eval.jsonl';
+const shared = existsSync(join(CRAWL, 'catalog.jsonl'));
+
+let engine: RetrievalEngine;
+
+beforeAll(() => {
+  const curated = loadCatalogue({ knowledgeDir: 'knowledge' });
+  let imported: ReturnType<PortalImport['finish']>['procedures'] = [];
+  if (shared) {
+    const portal = new PortalImport();
+    readFileSync(join(CRAWL, 'catalog.jsonl'), 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (line.trim()) portal.addListLine(i + 1, line);
+      });
+    for (const file of readdirSync(join(CRAWL, 'details')))
+      portal.addDetail(file, readFileSync(join(CRAWL, 'details', file), 'utf8'));
+    imported = portal.finish('2026-11-28').procedures;
+  }
+  engine = new RetrievalEngine(mergeSources([...curated.procedures], imported), loadLexicon('knowledge'));
+});
+
+const codeOf = (id: string) => engine.get(id)?.code;
+
+describe.skipIf(!shared)('retrieval quality over the national catalogue', () => {
+  it('finds colloquial, abbreviated and accent-less questions', async () => {
+    const { report } = await evaluate(engine, readQuestions('test/fixtures/retrieval/colloquial.jsonl'), codeOf);
+    expect(report.hit1).toBeGreaterThanOrEqual(0.85);
+    expect(report.hit3).toBeGreaterThanOrEqual(0.95);
+    expect(report.false_abstain).toBeLessThanOrEqual(0.05);
+  });
+
+  it('generalises to colloquial questions not used for tuning', async () => {
+    const { report } = await evaluate(engine, readQuestions('test/fixtures/retrieval/heldout.jsonl'), codeOf);
+    expect(report.hit1).toBeGreaterThanOrEqual(0.8);
+    expect(report.hit3).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('abstains on out-of-scope questions', async () => {
+    const { report } = await evaluate(engine, readQuestions('test/fixtures/retrieval/oos.jsonl'), codeOf);
+    expect(report.oos_recall).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('answers long real FAQ questions', async () => {
+    const { report } = await evaluate(engine, readQuestions(DEV), codeOf);
+    expect(report.hit1).toBeGreaterThanOrEqual(0.6);
+    expect(report.hit3).toBeGreaterThanOrEqual(0.75);
+    expect(report.false_abstain).toBeLessThanOrEqual(0.05);
+  });
+});
+
+describe('retrieval quality on the curated knowledge alone', () => {
+  it('answers everyday questions and abstains out of scope', async () => {
+    const curatedOnly = new RetrievalEngine(loadCatalogue({ knowledgeDir: 'knowledge' }), loadLexicon('knowledge'));
+    const top = async (q: string) => (await curatedOnly.search(q)).hits[0]?.name;
+    expect(await top('làm lại căn cước bị mất')).toBe('Cấp lại thẻ căn cước');
+    expect(await top('lam giay khai sinh cho con')).toMatch(/đăng ký khai sinh/i);
+    expect(await top('nhập hộ khẩu')).toBe('Đăng ký thường trú');
+    expect((await curatedOnly.search('công thức nấu phở')).abstain).toBe(true);
+  });
+});
