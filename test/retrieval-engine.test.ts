@@ -94,6 +94,22 @@ describe('retrieval engine', () => {
     expect(result.ambiguous).toBe(false);
   });
 
+  it('does not abstain when a short topic fits several procedures completely', async () => {
+    const tied = new RetrievalEngine(
+      catalogueOf([
+        procedure({ name: 'Đăng ký nuôi chim yến' }),
+        procedure({ name: 'Đăng ký lại nuôi chim yến' }),
+        procedure({ name: 'Thủ tục đăng ký kết hôn' }),
+      ]),
+      lexicon,
+    );
+    const result = await tied.search('chim yến');
+    expect(result.abstain).toBe(false);
+    // The plainer name fits the question better than "… lại …", so it comes first without a question back.
+    expect(result.hits[0]?.name).toBe('Đăng ký nuôi chim yến');
+    expect(result.hits[1]?.name).toBe('Đăng ký lại nuôi chim yến');
+  });
+
   it('abstains on questions that are not about procedures', async () => {
     for (const q of ['thời tiết mai thế nào', 'công thức nấu phở', 'giá vàng hôm nay']) {
       const result = await engine.search(q);

@@ -54,6 +54,8 @@ export interface EngineOptions {
 /** Longest message the engine reads; the rest is ignored (the server says so to the user). */
 export const MAX_MESSAGE_CHARS = 1000;
 const CLARIFY_OPTIONS = 3;
+/** How sure retrieval must be that the rest of an aspect question names another procedure. */
+const NEW_TOPIC_CONFIDENCE = 0.6;
 
 type Context = { event: InboundEvent; session: Session; outcome: Outcome };
 
@@ -102,7 +104,7 @@ export class Engine implements ConversationEngine {
     const intent = understand(message, session.menu);
     switch (intent.kind) {
       case 'empty':
-        return [say.emptyMessage()];
+        return [message === '' ? say.emptyMessage() : say.notText()];
       case 'reset':
         ctx.session = newSession();
         return [say.resetDone(), say.greeting()];
@@ -114,6 +116,8 @@ export class Engine implements ConversationEngine {
         return [say.thanks()];
       case 'choice':
         return this.act(ctx, intent.optionId);
+      case 'number':
+        return this.unknownNumber(ctx);
       case 'nav':
         return this.navigate(ctx, intent.to);
       case 'step':
@@ -143,12 +147,9 @@ export class Engine implements ConversationEngine {
     if (rest.split(' ').filter((w) => w.length > 1).length < 2) return false;
     const result = await this.finder().search(rest, { limit: 3 });
     const top = result.hits[0];
-    if (result.abstain || !top) return false;
-    return (
-      top.family !== result.hits.find((h) => h.id === current.id)?.family &&
-      top.id !== current.id &&
-      !this.sameFamily(top.id, current.id)
-    );
+    // Only a clear match switches topic; leftovers of the aspect words ("pháp lý") must not.
+    if (result.abstain || result.ambiguous || result.confidence < NEW_TOPIC_CONFIDENCE || !top) return false;
+    return top.id !== current.id && !this.sameFamily(top.id, current.id);
   }
 
   private sameFamily(a: string, b: string): boolean {
@@ -189,6 +190,10 @@ export class Engine implements ConversationEngine {
 
   private async onChoice(ctx: Context, menuId: string, optionId: string): Promise<Reply[]> {
     const menu = ctx.session.menu;
+    // "Hữu ích / Chưa đúng" stay valid on every message of the answer they belong to, even after more menus.
+    if ((optionId === 'up' || optionId === 'down') && belongsToCurrentAnswer(ctx.session, menuId)) {
+      return this.recordFeedback(ctx, optionId === 'up');
+    }
     if (!menu || menu.id !== menuId || !menu.options.some((o) => o.id === optionId)) {
       ctx.outcome = 'stale';
       return menu
@@ -257,7 +262,8 @@ export class Engine implements ConversationEngine {
 
   private cardReply(ctx: Context, p: Procedure, fresh = true): Reply {
     const { session } = ctx;
-    if (fresh || session.procedureId !== p.id) {
+    const newAnswer = fresh || session.procedureId !== p.id;
+    if (newAnswer) {
       session.answerId = `a${this.now().toString(36)}${(this.answerCounter++).toString(36)}`;
     }
     session.procedureId = p.id;
@@ -283,11 +289,9 @@ export class Engine implements ConversationEngine {
           ]
         : []),
     ];
-    return {
-      paragraphs: guide.card(p, alsoAt),
-      links: guide.quickLinks(p),
-      menu: this.menu(session, 'c', 'Bạn muốn xem gì tiếp?', options),
-    };
+    const menu = this.menu(session, 'c', 'Bạn muốn xem gì tiếp?', options);
+    if (newAnswer) session.answerMenuSeq = session.menuSeq;
+    return { paragraphs: guide.card(p, alsoAt), links: guide.quickLinks(p), menu };
   }
 
   private showStep(ctx: Context, index: number, part: number): Reply[] {
@@ -304,22 +308,27 @@ export class Engine implements ConversationEngine {
         },
       ];
     const clamped = Math.max(0, Math.min(index, p.steps.length - 1));
-    const view = guide.stepView(p, clamped, part);
+    const parts = guide.stepView(p, clamped, 0).parts;
+    const shownPart = Math.max(0, Math.min(part, parts - 1));
+    const view = guide.stepView(p, clamped, shownPart);
     session.step = clamped;
-    session.page = part;
+    session.page = shownPart;
     session.view = 'steps';
     const options: MenuOption[] = [
-      ...(clamped > 0 || part > 0 ? [{ id: 'prev', label: 'Quay lại' }] : []),
-      ...(part + 1 < view.parts ? [{ id: 'more', label: 'Xem thêm' }] : []),
+      ...(clamped > 0 || shownPart > 0 ? [{ id: 'prev', label: 'Quay lại' }] : []),
+      ...(shownPart + 1 < parts ? [{ id: 'more', label: 'Xem thêm' }] : []),
       ...(clamped + 1 < p.steps.length ? [{ id: 'next', label: 'Tiếp' }] : []),
       ...(p.documents.length > 0 ? [{ id: 'docs', label: 'Giấy tờ' }] : []),
       ...(p.submissionMethods.length > 0 ? [{ id: 'fees', label: 'Lệ phí & thời gian' }] : []),
       { id: 'card', label: 'Thông tin chung' },
     ];
-    const last = clamped === p.steps.length - 1 && part + 1 >= view.parts;
-    const paragraphs = last
-      ? [...view.paragraphs, [text('Đây là bước cuối. Chúc bạn làm thủ tục thuận lợi!')]]
-      : view.paragraphs;
+    const last = clamped === p.steps.length - 1 && shownPart + 1 >= parts;
+    const paragraphs = [
+      [bold(p.name)],
+      ...view.paragraphs,
+      ...(last ? [[text('Đây là bước cuối. Chúc bạn làm thủ tục thuận lợi!')]] : []),
+      guide.sourceLine(p),
+    ];
     return [{ paragraphs, menu: this.menu(session, 's', 'Điều hướng các bước', options), replacesPrevious: true }];
   }
 
@@ -329,12 +338,26 @@ export class Engine implements ConversationEngine {
     if (!p) return [say.noProcedureYet()];
     if (session.view === 'documents') {
       const page = session.page ?? 0;
-      return [this.documentsReply(ctx, p, to === 'prev' ? Math.max(0, page - 1) : page + 1)];
+      if (to === 'prev') return [this.documentsReply(ctx, p, Math.max(0, page - 1))];
+      if (guide.documentsView(p, page).hasMore) return [this.documentsReply(ctx, p, page + 1)];
+      ctx.outcome = 'navigation';
+      return [
+        {
+          paragraphs: [[text(`Đó là toàn bộ ${p.documents.length} mục giấy tờ của thủ tục này.`)]],
+          menu: this.documentsMenu(session, p, false),
+        },
+      ];
     }
-    const step = session.step ?? -1;
+    if (session.view !== 'steps') {
+      // Back to the walk from another view: continue where it stopped, or start it.
+      const at = session.step;
+      if (at === undefined) return this.showStep(ctx, 0, 0);
+      return this.showStep(ctx, to === 'next' ? at + 1 : to === 'prev' ? at - 1 : at, 0);
+    }
+    const step = session.step ?? 0;
     const part = session.page ?? 0;
-    if (to === 'more') return this.showStep(ctx, Math.max(0, step), part + 1);
     if (to === 'prev') return part > 0 ? this.showStep(ctx, step, part - 1) : this.showStep(ctx, step - 1, 0);
+    if (to === 'more' && part + 1 < guide.stepView(p, step, 0).parts) return this.showStep(ctx, step, part + 1);
     return this.showStep(ctx, step + 1, 0);
   }
 
@@ -343,17 +366,21 @@ export class Engine implements ConversationEngine {
     const view = guide.documentsView(p, page);
     session.view = 'documents';
     session.page = page;
+    return {
+      paragraphs: [...(page === 0 ? [[bold(p.name)]] : []), ...view.paragraphs, guide.sourceLine(p)],
+      links: guide.quickLinks(p),
+      menu: this.documentsMenu(session, p, view.hasMore),
+    };
+  }
+
+  private documentsMenu(session: Session, p: Procedure, hasMore: boolean): Menu {
     const options: MenuOption[] = [
-      ...(view.hasMore ? [{ id: 'more', label: 'Xem thêm' }] : []),
+      ...(hasMore ? [{ id: 'more', label: 'Xem thêm' }] : []),
       ...(p.steps.length > 0 ? [{ id: 'steps', label: 'Các bước' }] : []),
       ...(p.submissionMethods.length > 0 ? [{ id: 'fees', label: 'Lệ phí & thời gian' }] : []),
       { id: 'card', label: 'Thông tin chung' },
     ];
-    return {
-      paragraphs: view.paragraphs,
-      links: guide.quickLinks(p),
-      menu: this.menu(session, 'd', 'Bạn muốn xem gì tiếp?', options),
-    };
+    return this.menu(session, 'd', 'Bạn muốn xem gì tiếp?', options);
   }
 
   private aspectReply(ctx: Context, p: Procedure, aspect: Aspect): Reply {
@@ -429,6 +456,14 @@ export class Engine implements ConversationEngine {
     return menu;
   }
 
+  /** A typed number that matches no option: there is no list, or the number is not on it. */
+  private unknownNumber(ctx: Context): Reply[] {
+    const menu = ctx.session.menu;
+    if (!menu) return [say.nothingToChoose()];
+    ctx.outcome = 'stale';
+    return [say.numberNotOnMenu(menu.options.length), { paragraphs: [[text(menu.prompt)]], menu }];
+  }
+
   // ---- feedback -----------------------------------------------------------------------------------------
 
   private async recordFeedback(ctx: Context, helpful: boolean): Promise<Reply[]> {
@@ -477,8 +512,7 @@ export class Engine implements ConversationEngine {
     if (lookup.kind === 'found' || lookup.kind === 'not_found')
       session.lastDossier = { code: lookup.kind === 'found' ? lookup.status.code : lookup.code, at: this.now() };
     session.view = 'dossier';
-    const procedureId = lookup.kind === 'found' ? lookup.status.procedureId : undefined;
-    const procedure = procedureId ? this.finder().get(procedureId) : undefined;
+    const procedure = lookup.kind === 'found' ? await this.procedureOf(lookup.status) : undefined;
     if (procedure) {
       session.candidates = [procedure.id];
       reply.menu = this.menu(session, 'h', 'Xem hướng dẫn thủ tục của hồ sơ này?', [
@@ -488,6 +522,15 @@ export class Engine implements ConversationEngine {
       session.menu = undefined;
     }
     return [reply];
+  }
+
+  /** The procedure of a dossier: by its UUID, or by its code when the source gave only the code. */
+  private async procedureOf(status: { procedureId?: string; procedureCode?: string }): Promise<Procedure | undefined> {
+    if (status.procedureId) return this.finder().get(status.procedureId);
+    if (!status.procedureCode) return undefined;
+    const result = await this.finder().search(status.procedureCode, { limit: 1 });
+    const top = result.hits[0];
+    return top && top.code === status.procedureCode ? this.finder().get(top.id) : undefined;
   }
 
   private recallDossier(session: Session): Reply {
@@ -503,6 +546,23 @@ export class Engine implements ConversationEngine {
   private finder(): ProcedureFinder {
     return this.options.finder();
   }
+}
+
+/**
+ * Retrieval abstains on short topic words ("khai sinh", "tạm trú") because several procedures match them
+ * equally well. When every content word of the question is matched, word pairs match too, and the first
+ * candidates are nearly tied, the citizen is asked to pick instead of being told nothing was found.
+ */
+
+/** Menu ids are `<kind letter><sequence in base 36>`; menus shown since the current answer's card belong to it. */
+function belongsToCurrentAnswer(session: Session, menuId: string): boolean {
+  const seq = Number.parseInt(menuId.slice(1), 36);
+  return (
+    session.answerMenuSeq !== undefined &&
+    Number.isInteger(seq) &&
+    seq >= session.answerMenuSeq &&
+    seq <= session.menuSeq
+  );
 }
 
 function shorten(value: string, max: number): string {

@@ -233,14 +233,28 @@ export function onlineView(p: Procedure): Paragraph[] {
   ];
 }
 
+/** Longest list shown in one message; the rest is on the portal page. */
+export const LIST_ITEMS = 12;
+
+/** The rest of a long text or list is on the portal: say so rather than cut it silently. */
+function restOnPortal(p: Procedure, what: string): Paragraph {
+  return [text(`${what} Bạn xem đầy đủ trên `), link('Cổng Dịch vụ công', p.links.procedure), text('.')];
+}
+
 export function listView(p: Procedure, title: string, items: string[], what: string): Paragraph[] {
   if (items.length === 0) return unknown(p, what);
-  return [[bold(title)], ...items.slice(0, 12).map((i): Paragraph => [text(`• ${i}`)])];
+  const shown = items.slice(0, LIST_ITEMS).map((i): Paragraph => [text(`• ${i}`)]);
+  const rest = items.length - LIST_ITEMS;
+  return [[bold(title)], ...shown, ...(rest > 0 ? [restOnPortal(p, `Còn ${rest} mục nữa.`)] : [])];
 }
 
 export function conditionsView(p: Procedure): Paragraph[] {
   const paragraphs: Paragraph[] = [];
   if (p.targetGroups.length > 0) paragraphs.push([bold('Ai thực hiện: '), text(p.targetGroups.join('; '))]);
-  if (p.conditions) paragraphs.push([bold('Điều kiện: '), text(splitText(p.conditions)[0] ?? '')]);
+  if (p.conditions) {
+    const parts = splitText(p.conditions);
+    paragraphs.push([bold('Điều kiện: '), text(parts[0] ?? '')]);
+    if (parts.length > 1) paragraphs.push(restOnPortal(p, 'Điều kiện còn tiếp.'));
+  }
   return paragraphs.length > 0 ? paragraphs : unknown(p, 'về điều kiện thực hiện');
 }

@@ -53,6 +53,14 @@ export function emptyMessage(): Reply {
   return { paragraphs: [[text('Bạn chưa nhập nội dung. Bạn cần làm thủ tục gì? Ví dụ: "đăng ký tạm trú".')]] };
 }
 
+export function notText(): Reply {
+  return {
+    paragraphs: [
+      [text('Mình chưa hiểu tin nhắn này. Bạn gõ bằng chữ điều bạn cần làm nhé, ví dụ: "đăng ký tạm trú".')],
+    ],
+  };
+}
+
 export function abstain(): Reply {
   return {
     paragraphs: [
@@ -74,6 +82,10 @@ export function staleMenu(): Reply {
 
 export function nothingToChoose(): Reply {
   return { paragraphs: [[text('Hiện chưa có danh sách nào để chọn. Bạn cần làm thủ tục gì?')]] };
+}
+
+export function numberNotOnMenu(count: number): Reply {
+  return { paragraphs: [[text(`Số này không có trong danh sách. Bạn chọn một số từ 1 đến ${count} nhé.`)]] };
 }
 
 export function noProcedureYet(): Reply {

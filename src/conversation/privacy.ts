@@ -4,7 +4,7 @@ export function scrubPersonalData(text: string): string {
   return text
     .replace(/[\p{L}\d]+(?:[.\-/][\p{L}\d]+){2,}/gu, (m) => (/\d/.test(m) ? '[mã]' : m))
     .replace(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, '[email]')
-    .replace(/(?:\+?\d[\s.-]?){6,}/g, '[số]')
+    .replace(/\+?\d(?:[\s.-]?\d){5,}/g, '[số]')
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, 500);

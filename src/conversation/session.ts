@@ -26,6 +26,8 @@ export const SessionSchema = z.object({
   /** The question behind the current answer, personal data removed (kept for feedback). */
   question: z.string().optional(),
   answerId: z.string().optional(),
+  /** Sequence number of the current answer's card menu: its feedback buttons stay valid on later menus. */
+  answerMenuSeq: z.number().int().nonnegative().optional(),
   /** Answers that already received feedback. */
   rated: z.array(z.string()).default([]),
   /** The last dossier code looked up in this conversation ("nhắc tôi mã hồ sơ vừa tra"). */

@@ -14,6 +14,8 @@ export type Intent =
   | { kind: 'thanks' }
   | { kind: 'recall_dossier' }
   | { kind: 'choice'; optionId: string }
+  /** A typed number ("5", "số 5") that is not an option of the current menu, or there is no menu. */
+  | { kind: 'number' }
   | { kind: 'nav'; to: 'next' | 'prev' | 'more' }
   | { kind: 'step'; number: number }
   | { kind: 'feedback'; helpful: boolean }
@@ -115,6 +117,11 @@ const ASPECTS: [Aspect, string[][]][] = [
       'cần giấy tờ gì',
       'hồ sơ cần',
       'chuẩn bị những gì',
+      'giấy tờ gì',
+      'hồ sơ gì',
+      'cần hồ sơ',
+      'những hồ sơ',
+      'hồ sơ những gì',
     ]),
   ],
   ['online', phrases(['online', 'trực tuyến', 'qua mạng', 'nộp mạng', 'trên mạng', 'qua điện thoại', 'vneid'])],
@@ -179,6 +186,7 @@ export function understand(text: string, menu: Menu | undefined): Intent {
   if (trimmed === '/help' || trimmed === '?' || isExactly(folded, HELP)) return { kind: 'help' };
   const choice = typedChoice(text, menu);
   if (choice) return { kind: 'choice', optionId: choice };
+  if (NUMBER_CHOICE.test(foldAccents(normalizeText(text)))) return { kind: 'number' };
   if (isExactly(folded, NEXT)) return { kind: 'nav', to: 'next' };
   if (isExactly(folded, PREV)) return { kind: 'nav', to: 'prev' };
   if (isExactly(folded, MORE)) return { kind: 'nav', to: 'more' };

@@ -26,6 +26,8 @@ const RERANK_CANDIDATES = 50;
 const PHRASE_BONUS = 0.5;
 /** Candidates are scaled by (COVERAGE_FLOOR + share of the question's content words they contain). */
 const COVERAGE_FLOOR = 0.5;
+/** Fully covered questions whose two best families are this close are ambiguous, never abstained. */
+const TIED_MARGIN = 0.05;
 /** A question quoting a curated alias gains up to ×(1 + ALIAS_BONUS) (when the alias is all it says). */
 const ALIAS_BONUS = 1;
 /** How many lexical candidates are grouped and considered. */
@@ -127,14 +129,18 @@ export class RetrievalEngine implements Retriever {
     const words = queryWords(prepared);
     const features = this.features(prepared, words, top.best, top.score, second);
     const confidence = codeHits.length > 0 ? 1 : confidenceOf(features, this.calibration);
-    const abstain = confidence < this.calibration.abstainBelow;
+    // A short topic ("khai sinh", "tạm trú") matches several procedures completely and equally: that is a
+    // question to ask back, not an out-of-scope one.
+    const tiedTopic =
+      runnerUp !== undefined && features.coverage >= 0.99 && features.bigrams >= 1 && features.margin < TIED_MARGIN;
+    const abstain = confidence < this.calibration.abstainBelow && !tiedTopic;
     // Close scores are ambiguous only when the runner-up's name fits the question as well as the top one's
     // ("khai sinh" vs "khai sinh có yếu tố nước ngoài" is not ambiguous for "làm giấy khai sinh").
     const ambiguous =
       !abstain &&
       codeHits.length === 0 &&
       runnerUp !== undefined &&
-      second >= top.score * this.calibration.ambiguousWithin &&
+      (tiedTopic || second >= top.score * this.calibration.ambiguousWithin) &&
       this.nameCoverage(words, runnerUp.best) >= features.nameCoverage - 0.1;
     const shown = groups.slice(0, limit);
     return {
