@@ -134,8 +134,15 @@ function isEntryPoint(): boolean {
   }
 }
 
+/** `npm start -- --demo` serves the made-up demo dossiers (every reply says so); nothing else changes. */
+function cliEnv(argv: string[]): Record<string, string | undefined> {
+  const unknown = argv.filter((a) => a !== '--demo');
+  if (unknown.length > 0) process.stderr.write(`Bỏ qua tham số không biết: ${unknown.join(' ')} (chỉ có --demo)\n`);
+  return argv.includes('--demo') ? { ...process.env, DOSSIER_PROVIDER: 'demo' } : process.env;
+}
+
 if (isEntryPoint()) {
-  start({ handleSignals: true }).then(
+  start({ handleSignals: true, env: cliEnv(process.argv.slice(2)) }).then(
     ({ url }) => {
       process.stdout.write(`Trợ lý Dịch vụ công: ${url}\n`);
     },

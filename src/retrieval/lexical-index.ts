@@ -65,10 +65,25 @@ export class LexicalIndex {
     const averages = Array.from(totals, (t) => Math.max(1, t / Math.max(1, n)));
     const specList = fieldNames.map((name) => specs[name] as FieldSpec);
 
-    // Weighted term frequency per (doc, term), then postings sized exactly.
+    // Document frequencies first (a term counted once per document), so postings can be sized exactly and
+    // filled in a second pass without keeping per-document weight tables around.
     const df = new Uint32Array(termNames.length);
-    const docWeights: Map<number, number>[] = entries.map((triples, d) => {
-      const weights = new Map<number, number>();
+    const lastDoc = new Int32Array(termNames.length).fill(-1);
+    entries.forEach((triples, d) => {
+      for (let k = 0; k < triples.length; k += 3) {
+        const id = triples[k] as number;
+        if (lastDoc[id] !== d) {
+          lastDoc[id] = d;
+          df[id] = (df[id] as number) + 1;
+        }
+      }
+    });
+    const docsOf = Array.from(df, (count) => new Uint32Array(count));
+    const impactsOf = Array.from(df, (count) => new Float32Array(count));
+    const fill = new Uint32Array(termNames.length);
+    const weights = new Map<number, number>();
+    entries.forEach((triples, d) => {
+      weights.clear();
       for (let k = 0; k < triples.length; k += 3) {
         const id = triples[k] as number;
         const f = triples[k + 1] as number;
@@ -76,13 +91,6 @@ export class LexicalIndex {
         const norm = 1 - spec.b + spec.b * ((lengths[d]?.[f] ?? 0) / (averages[f] as number));
         weights.set(id, (weights.get(id) ?? 0) + (spec.weight * (triples[k + 2] as number)) / norm);
       }
-      for (const id of weights.keys()) df[id] = (df[id] as number) + 1;
-      return weights;
-    });
-    const docsOf = Array.from(df, (count) => new Uint32Array(count));
-    const impactsOf = Array.from(df, (count) => new Float32Array(count));
-    const fill = new Uint32Array(termNames.length);
-    docWeights.forEach((weights, d) => {
       for (const [id, tf] of weights) {
         const at = fill[id] as number;
         (docsOf[id] as Uint32Array)[at] = d;
