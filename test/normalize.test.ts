@@ -40,6 +40,12 @@ describe('normalisation', () => {
     ]);
   });
 
+  it('reads plain numbers without leading zeros, but leaves codes alone', () => {
+    expect(tokenize('mức độ 02')).toEqual(tokenize('mức độ 2'));
+    expect(tokenize('1.001193')).toEqual(['1.001193']);
+    expect(tokenize('0')).toEqual(['0']);
+  });
+
   it('knows when a question was typed without diacritics', () => {
     expect(analyze('lam giay khai sinh').unaccented).toBe(true);
     expect(analyze('làm giấy khai sinh').unaccented).toBe(false);

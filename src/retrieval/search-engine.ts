@@ -29,7 +29,7 @@ const COVERAGE_FLOOR = 0.5;
 /** Fully covered questions whose two best families are this close are ambiguous, never abstained. */
 const TIED_MARGIN = 0.05;
 /** A question quoting a curated alias gains up to ×(1 + ALIAS_BONUS) (when the alias is all it says). */
-const ALIAS_BONUS = 1;
+const ALIAS_BONUS = 0.5;
 /** How many lexical candidates are grouped and considered. */
 const CANDIDATES = 200;
 /** How much a dense similarity above its floor adds, relative to the best lexical score. */

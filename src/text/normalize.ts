@@ -96,7 +96,9 @@ const CACHE_LIMIT = 200_000;
 function canonicalToken(raw: string): string {
   let canonical = canonicalCache.get(raw);
   if (canonical === undefined) {
-    canonical = /[\u0300-\u036f]/.test(raw.normalize('NFD')) ? canonicalTone(raw) : raw;
+    // Plain numbers lose leading zeros ("mức độ 02" meets "mức 2"); codes keep their dots and zeros.
+    if (/^\d+$/.test(raw)) canonical = raw.replace(/^0+(?=\d)/, '');
+    else canonical = /[\u0300-\u036f]/.test(raw.normalize('NFD')) ? canonicalTone(raw) : raw;
     if (canonicalCache.size >= CACHE_LIMIT) canonicalCache.clear();
     canonicalCache.set(raw, canonical);
   }
