@@ -6,6 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../src/config/config.ts';
 import type { Channel, ConversationEngine } from '../src/conversation/types.ts';
 import type { Logger } from '../src/log/logger.ts';
+import { errorMessage } from './shared/error-message.ts';
+import { withTimeout } from './shared/timeout.ts';
 import { redactToken } from './telegram/errors.ts';
 import { type CredentialsLookup, findZaloCredentials } from './zalo/credentials.ts';
 
@@ -35,7 +37,7 @@ interface Plan {
 }
 
 function errorText(error: unknown): string {
-  return redactToken(error instanceof Error ? error.message : String(error));
+  return redactToken(errorMessage(error));
 }
 
 function telegramPlan({ config, engine, logger, app }: StartChannelsOptions): Plan {
@@ -117,18 +119,12 @@ function zaloOaPlan({ config, engine, logger, app }: StartChannelsOptions): Plan
 /** Starts a channel, giving up after `ms` so a hanging login never delays the web chat. */
 async function startWithin(plan: Plan, ms: number): ReturnType<Plan['start']> {
   const starting = plan.start();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not started after ${ms} ms`)), ms);
-  });
   try {
-    return await Promise.race([starting, timeout]);
+    return await withTimeout(starting, ms, `not started after ${ms} ms`);
   } catch (error) {
     // If it comes up after all, shut it down: it is not in the running list.
     starting.then((late) => late.stop()).catch(() => undefined);
     throw error;
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -2,7 +2,6 @@
 // base (schema, links, UUIDs, related entries, aliases) and cross-checks curated entries against the portal's
 // records. Prints every problem with file, entry and field; exits 1 when there are errors (warnings do not fail).
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config/config.ts';
 import {
   type CheckIssue,
@@ -11,6 +10,7 @@ import {
   DEVIATIONS_FILE,
   formatIssue,
 } from '../src/knowledge/check.ts';
+import { parseOptions, type Streams, usageExitCode } from './lib/cli.ts';
 
 const USAGE = `Cách dùng: npm run kb:check -- [--kb <thư mục>] [--catalog <thư mục>] [--datasets <thư mục>] [--no-portal]
 
@@ -20,11 +20,6 @@ const USAGE = `Cách dùng: npm run kb:check -- [--kb <thư mục>] [--catalog <
                         của kb:sync (mặc định ../shared/datasets nếu có)
   --no-portal           không đối chiếu với dữ liệu của cổng
 `;
-
-export interface Streams {
-  stdout: { write(chunk: string): unknown };
-  stderr: { write(chunk: string): unknown };
-}
 
 const MAX_SHOWN_WARNINGS = 200;
 
@@ -61,43 +56,28 @@ export function formatReport(report: CheckReport): string {
 
 /** Returns the exit code: 0 clean (warnings allowed), 1 errors, 2 bad usage or configuration. */
 export function main(argv: string[], streams: Streams = process): number {
-  let values: { kb?: string; catalog?: string; datasets?: string; 'no-portal'?: boolean; help?: boolean };
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        kb: { type: 'string' },
-        catalog: { type: 'string' },
-        datasets: { type: 'string' },
-        'no-portal': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    const values = parseOptions(argv, {
+      kb: { type: 'string' },
+      catalog: { type: 'string' },
+      datasets: { type: 'string' },
+      'no-portal': { type: 'boolean' },
+    });
+    const defaults = loadConfig();
+    const report = checkKnowledge({
+      knowledgeDir: values.kb ?? defaults.knowledgeDir,
+      catalogDir: values.catalog ?? defaults.catalogDir,
+      datasetsDir: values['no-portal'] ? null : values.datasets,
+    });
+    (report.errors.length > 0 ? streams.stderr : streams.stdout).write(formatReport(report));
+    return report.errors.length > 0 ? 1 : 0;
   } catch (error) {
-    streams.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    streams.stdout.write(USAGE);
-    return 0;
-  }
-  let defaults: { knowledgeDir: string; catalogDir?: string };
-  try {
-    defaults = loadConfig();
-  } catch (error) {
+    const usage = usageExitCode(error, USAGE, streams);
+    if (usage !== undefined) return usage;
     if (!(error instanceof ConfigError)) throw error;
     streams.stderr.write(`${error.message}\n`);
     return 2;
   }
-  const report = checkKnowledge({
-    knowledgeDir: values.kb ?? defaults.knowledgeDir,
-    catalogDir: values.catalog ?? defaults.catalogDir,
-    datasetsDir: values['no-portal'] ? null : values.datasets,
-  });
-  (report.errors.length > 0 ? streams.stderr : streams.stdout).write(formatReport(report));
-  return report.errors.length > 0 ? 1 : 0;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -4,10 +4,10 @@ import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { IMPORT_REPORT_FILE, writeCatalogue } from '../src/knowledge/catalog-writer.ts';
 import { CATALOG_FILE } from '../src/knowledge/loader.ts';
 import { type ImportReport, PortalImport, portalDate, type ReasonGroup } from '../src/knowledge/portal-import.ts';
+import { parseOptions, type Streams, UsageError, usageExitCode } from './lib/cli.ts';
 import { createProgress, type ProgressStream } from './lib/progress.ts';
 
 const USAGE = `Cách dùng: npm run kb:import -- --catalog <catalog.jsonl> [--details <thư mục>] --out <thư mục>
@@ -17,13 +17,6 @@ const USAGE = `Cách dùng: npm run kb:import -- --catalog <catalog.jsonl> [--de
   --out <thư mục>     nơi ghi ${CATALOG_FILE} và ${IMPORT_REPORT_FILE}
 `;
 
-export interface Streams {
-  stdout: { write(chunk: string): unknown };
-  stderr: ProgressStream;
-}
-
-class UsageError extends Error {}
-class HelpRequested extends Error {}
 /** Unreadable input or unwritable output: one clear line, exit code 1. */
 class InputError extends Error {}
 
@@ -33,24 +26,12 @@ interface Options {
   out: string;
 }
 
-function parseOptions(argv: string[]): Options {
-  let values: { catalog?: string; details?: string; out?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        catalog: { type: 'string' },
-        details: { type: 'string' },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (values.help) throw new HelpRequested();
+function readOptions(argv: string[]): Options {
+  const values = parseOptions(argv, {
+    catalog: { type: 'string' },
+    details: { type: 'string' },
+    out: { type: 'string' },
+  });
   const missing = (['catalog', 'out'] as const).filter((name) => !values[name]);
   if (missing.length > 0) throw new UsageError(`Thiếu ${missing.map((name) => `--${name}`).join(', ')}`);
   return { catalog: values.catalog as string, details: values.details, out: values.out as string };
@@ -159,7 +140,7 @@ export function formatSummary(report: ImportReport, seconds: number, outFile: st
 export async function main(argv: string[], streams: Streams = process): Promise<number> {
   const started = Date.now();
   try {
-    const options = parseOptions(argv);
+    const options = readOptions(argv);
     requireFile(options.catalog);
     const importer = new PortalImport();
     await readCatalogue(options.catalog, importer, streams.stderr);
@@ -185,14 +166,8 @@ export async function main(argv: string[], streams: Streams = process): Promise<
     streams.stdout.write(formatSummary(report, (Date.now() - started) / 1000, outFile));
     return 0;
   } catch (error) {
-    if (error instanceof HelpRequested) {
-      streams.stdout.write(USAGE);
-      return 0;
-    }
-    if (error instanceof UsageError) {
-      streams.stderr.write(`${error.message}\n\n${USAGE}`);
-      return 2;
-    }
+    const usage = usageExitCode(error, USAGE, streams);
+    if (usage !== undefined) return usage;
     if (error instanceof InputError) {
       streams.stderr.write(`${error.message}\n`);
       return 1;

@@ -2,12 +2,12 @@
 // public catalogue (list + changed details) into <dir> for kb:import, politely and resumably, and prints a change
 // report (also written to <dir>/changes-<time>.json). Ctrl+C stops after saving progress; rerun to continue.
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config/config.ts';
 import { formatChangeSummary } from '../src/knowledge/change-report.ts';
 import { PORTAL_BASE_URL, PortalError } from '../src/knowledge/portal-client.ts';
 import { SyncInterrupted, syncPortal } from '../src/knowledge/sync.ts';
-import { createProgress, type ProgressStream } from './lib/progress.ts';
+import { parseOptions, type Streams, UsageError, usageExitCode } from './lib/cli.ts';
+import { createProgress } from './lib/progress.ts';
 
 const USAGE = `Cách dùng: npm run kb:sync -- --out <thư mục> [tuỳ chọn]
 
@@ -24,13 +24,6 @@ const USAGE = `Cách dùng: npm run kb:sync -- --out <thư mục> [tuỳ chọn]
 
 Sau khi đồng bộ: npm run kb:import -- --catalog <out>/catalog.jsonl --details <out>/details --out <thư mục danh mục>
 `;
-
-export interface Streams {
-  stdout: { write(chunk: string): unknown };
-  stderr: ProgressStream;
-}
-
-class UsageError extends Error {}
 
 function positive(name: string, value: string | undefined, integer = true): number | undefined {
   if (value === undefined) return undefined;
@@ -51,28 +44,18 @@ function parseSince(value: string | undefined): Date | undefined {
 /** Runs a sync; returns the exit code (0 done, 1 portal failure, 2 usage, 130 interrupted). */
 export async function main(argv: string[], streams: Streams = process, signal?: AbortSignal): Promise<number> {
   try {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        out: { type: 'string' },
-        'base-url': { type: 'string' },
-        since: { type: 'string' },
-        limit: { type: 'string' },
-        'all-details': { type: 'boolean' },
-        'page-size': { type: 'string' },
-        rate: { type: 'string' },
-        timeout: { type: 'string' },
-        attempts: { type: 'string' },
-        kb: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
+    const values = parseOptions(argv, {
+      out: { type: 'string' },
+      'base-url': { type: 'string' },
+      since: { type: 'string' },
+      limit: { type: 'string' },
+      'all-details': { type: 'boolean' },
+      'page-size': { type: 'string' },
+      rate: { type: 'string' },
+      timeout: { type: 'string' },
+      attempts: { type: 'string' },
+      kb: { type: 'string' },
     });
-    if (values.help) {
-      streams.stdout.write(USAGE);
-      return 0;
-    }
     if (!values.out) throw new UsageError('Thiếu --out');
     const baseUrl = values['base-url'] ?? PORTAL_BASE_URL;
     if (!URL.canParse(baseUrl)) throw new UsageError(`--base-url không phải là URL: ${baseUrl}`);
@@ -102,10 +85,8 @@ export async function main(argv: string[], streams: Streams = process, signal?: 
     streams.stdout.write(formatChangeSummary(report, reportFile));
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      streams.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
-      return 2;
-    }
+    const usage = usageExitCode(error, USAGE, streams);
+    if (usage !== undefined) return usage;
     if (error instanceof ConfigError) {
       streams.stderr.write(`${error.message}\n`);
       return 2;

@@ -4,7 +4,6 @@
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import {
   DEFAULT_MODEL_DIR,
   findLocalModel,
@@ -12,7 +11,8 @@ import {
   REQUIRED_MODEL_FILES,
 } from '../src/retrieval/dense/model-files.ts';
 import { TransformersEmbedder } from '../src/retrieval/dense/transformers-embedder.ts';
-import { createProgress, type ProgressStream } from './lib/progress.ts';
+import { parseOptions, type Streams, UsageError, usageExitCode } from './lib/cli.ts';
+import { createProgress } from './lib/progress.ts';
 
 const DEFAULT_MODEL = 'Xenova/multilingual-e5-small';
 const DEFAULT_HOST = 'https://huggingface.co';
@@ -30,13 +30,6 @@ const USAGE = `Cách dùng: npm run model:pull -- [--model <id>] [--dir <thư m�
   --no-verify         không chạy thử mô hình sau khi tải
 `;
 
-export interface Streams {
-  stdout: { write(chunk: string): unknown };
-  stderr: ProgressStream;
-}
-
-class UsageError extends Error {}
-class HelpRequested extends Error {}
 /** The hub cannot be reached, answers with an error, or stops sending: one clear message, exit code 1. */
 class DownloadError extends Error {}
 
@@ -51,43 +44,31 @@ interface Options {
   verify: boolean;
 }
 
-function parseOptions(argv: string[], env: Record<string, string | undefined>): Options {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        model: { type: 'string' },
-        dir: { type: 'string' },
-        dtype: { type: 'string' },
-        host: { type: 'string' },
-        revision: { type: 'string' },
-        'timeout-ms': { type: 'string' },
-        force: { type: 'boolean' },
-        'no-verify': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (values.help) throw new HelpRequested();
-  const dtype = (values.dtype as string | undefined) ?? 'q8';
+function readOptions(argv: string[], env: Record<string, string | undefined>): Options {
+  const values = parseOptions(argv, {
+    model: { type: 'string' },
+    dir: { type: 'string' },
+    dtype: { type: 'string' },
+    host: { type: 'string' },
+    revision: { type: 'string' },
+    'timeout-ms': { type: 'string' },
+    force: { type: 'boolean' },
+    'no-verify': { type: 'boolean' },
+  });
+  const dtype = values.dtype ?? 'q8';
   if (dtype !== 'q8' && dtype !== 'fp32') throw new UsageError(`--dtype phải là q8 hoặc fp32, không phải "${dtype}"`);
   const timeoutMs = Number(values['timeout-ms'] ?? DEFAULT_TIMEOUT_MS);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError('--timeout-ms phải là số nguyên dương');
-  const model = (values.model as string | undefined) ?? env.EMBEDDING_MODEL ?? DEFAULT_MODEL;
+  const model = values.model ?? env.EMBEDDING_MODEL ?? DEFAULT_MODEL;
   if (!/^[\w.-]+\/[\w.-]+$/.test(model) || model.includes('..')) {
     throw new UsageError(`--model phải có dạng <tổ chức>/<tên>, ví dụ ${DEFAULT_MODEL}`);
   }
   return {
     model,
-    dir: resolve((values.dir as string | undefined) ?? env.EMBEDDING_MODEL_DIR ?? DEFAULT_MODEL_DIR),
+    dir: resolve(values.dir ?? env.EMBEDDING_MODEL_DIR ?? DEFAULT_MODEL_DIR),
     dtype,
-    host: ((values.host as string | undefined) ?? env.HF_ENDPOINT ?? DEFAULT_HOST).replace(/\/+$/, ''),
-    revision: (values.revision as string | undefined) ?? 'main',
+    host: (values.host ?? env.HF_ENDPOINT ?? DEFAULT_HOST).replace(/\/+$/, ''),
+    revision: values.revision ?? 'main',
     timeoutMs,
     force: Boolean(values.force),
     verify: !values['no-verify'],
@@ -183,7 +164,7 @@ export async function main(
   env: Record<string, string | undefined> = process.env,
 ): Promise<number> {
   try {
-    const options = parseOptions(argv, env);
+    const options = readOptions(argv, env);
     const modelDir = join(options.dir, options.model);
     const onnxFile = ONNX_VARIANTS.find((v) => v.dtype === options.dtype)?.file as string;
     const files = [...REQUIRED_MODEL_FILES, onnxFile];
@@ -216,14 +197,8 @@ export async function main(
     streams.stdout.write(`Xong. Đặt ${envLine} rồi chạy npm run reindex (hoặc khởi động lại trợ lý).\n`);
     return 0;
   } catch (error) {
-    if (error instanceof HelpRequested) {
-      streams.stdout.write(USAGE);
-      return 0;
-    }
-    if (error instanceof UsageError) {
-      streams.stderr.write(`${error.message}\n\n${USAGE}`);
-      return 2;
-    }
+    const usage = usageExitCode(error, USAGE, streams);
+    if (usage !== undefined) return usage;
     if (error instanceof DownloadError) {
       streams.stderr.write(
         `Không tải được mô hình: ${error.message}\n` +

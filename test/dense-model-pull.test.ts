@@ -1,46 +1,24 @@
 // `npm run model:pull`: against a local fake hub it downloads the model into <dir>/<id>/ where the server finds
 // it; when the hub is unreachable, silent or lacks the model it stops with a clear message, never hanging.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../scripts/model-pull.ts';
 import { findLocalModel } from '../src/retrieval/dense/model-files.ts';
+import { captureStreams } from './helpers/cli-streams.ts';
+import { type LocalServer, listenLocally } from './helpers/local-server.ts';
+import { tempDirs } from './helpers/temp-dirs.ts';
 import { createTinyModel, type TinyModel } from './helpers/tiny-model.ts';
 
-function captureStreams() {
-  let out = '';
-  let err = '';
-  return {
-    streams: { stdout: { write: (c: string) => (out += c) }, stderr: { write: (c: string) => (err += c) } },
-    out: () => out,
-    err: () => err,
-  };
-}
-
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
-  });
-}
-
-function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
-}
-
 let tiny: TinyModel;
-let hub: Server;
-let hubUrl: string;
+let hub: LocalServer;
 const requests: string[] = [];
-const dirs: string[] = [];
+const temp = tempDirs('model-pull-');
 
 beforeAll(async () => {
   // The fake hub serves the tiny model under both ONNX names, at /<id>/resolve/<revision>/<file>.
   tiny = createTinyModel({ modelId: 'test-org/tiny-e5' });
-  hub = createServer((req, res) => {
+  hub = await listenLocally((req, res) => {
     requests.push(req.url ?? '');
     const match = /^\/test-org\/tiny-e5\/resolve\/main\/(.+)$/.exec(req.url ?? '');
     const file = match?.[1]?.replace('model_quantized.onnx', 'model.onnx');
@@ -52,26 +30,19 @@ beforeAll(async () => {
     const body = readFileSync(path);
     res.writeHead(200, { 'content-length': body.length, 'content-type': 'application/octet-stream' }).end(body);
   });
-  hubUrl = await listen(hub);
 });
 
 afterAll(async () => {
-  await close(hub);
+  await hub.close();
   tiny.cleanup();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  temp.removeAll();
 });
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'model-pull-'));
-  dirs.push(dir);
-  return dir;
-}
 
 describe('model:pull', () => {
   it('downloads the model where the server looks for it, checks it runs, and says what to set', async () => {
-    const dir = tempDir();
+    const dir = temp.make();
     const io = captureStreams();
-    const code = await main(['--model', 'test-org/tiny-e5', '--dir', dir, '--host', hubUrl], io.streams, {});
+    const code = await main(['--model', 'test-org/tiny-e5', '--dir', dir, '--host', hub.url], io.streams, {});
     expect(code).toBe(0);
     const local = findLocalModel('test-org/tiny-e5', [dir]);
     expect(local?.dtype).toBe('q8');
@@ -85,27 +56,27 @@ describe('model:pull', () => {
     requests.length = 0;
     const again = captureStreams();
     expect(
-      await main(['--model', 'test-org/tiny-e5', '--dir', dir, '--host', hubUrl, '--no-verify'], again.streams, {}),
+      await main(['--model', 'test-org/tiny-e5', '--dir', dir, '--host', hub.url, '--no-verify'], again.streams, {}),
     ).toBe(0);
     expect(requests).toEqual([]);
     expect(again.out()).toContain('đã có, bỏ qua');
   });
 
   it('reports a model or variant the hub does not have, leaving no partial files', async () => {
-    const dir = tempDir();
+    const dir = temp.make();
     const io = captureStreams();
-    const code = await main(['--model', 'test-org/missing', '--dir', dir, '--host', hubUrl], io.streams, {});
+    const code = await main(['--model', 'test-org/missing', '--dir', dir, '--host', hub.url], io.streams, {});
     expect(code).toBe(1);
     expect(io.err()).toContain('config.json: không có trên hub');
     expect(existsSync(join(dir, 'test-org/missing/config.json.part'))).toBe(false);
   });
 
   it('fails with a clear message when the hub cannot be reached', async () => {
-    const closed = createServer();
-    const url = await listen(closed);
-    await close(closed);
+    const closed = await listenLocally();
+    const url = closed.url;
+    await closed.close();
     const io = captureStreams();
-    const code = await main(['--model', 'test-org/tiny-e5', '--dir', tempDir(), '--host', url], io.streams, {});
+    const code = await main(['--model', 'test-org/tiny-e5', '--dir', temp.make(), '--host', url], io.streams, {});
     expect(code).toBe(1);
     expect(io.err()).toContain('không kết nối được tới');
     expect(io.err()).toContain('ECONNREFUSED');
@@ -113,19 +84,19 @@ describe('model:pull', () => {
   });
 
   it('stops after the timeout when the hub accepts but never answers', async () => {
-    const silent = createServer(() => {});
-    const url = await listen(silent);
+    const silent = await listenLocally(() => {});
+    const url = silent.url;
     try {
       const io = captureStreams();
       const code = await main(
-        ['--model', 'test-org/tiny-e5', '--dir', tempDir(), '--host', url, '--timeout-ms', '200'],
+        ['--model', 'test-org/tiny-e5', '--dir', temp.make(), '--host', url, '--timeout-ms', '200'],
         io.streams,
         {},
       );
       expect(code).toBe(1);
       expect(io.err()).toContain('không trả lời trong 200 ms');
     } finally {
-      await close(silent);
+      await silent.close();
     }
   });
 

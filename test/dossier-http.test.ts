@@ -1,7 +1,6 @@
 // The HTTP provider against a local fake agency API (node:http on 127.0.0.1): field mapping, personal data
 // dropped, retries, timeouts, 500s and malformed JSON reported as unavailable, circuit breaker, short cache.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/config.ts';
 import { replyPlainText } from '../src/conversation/types.ts';
@@ -10,7 +9,8 @@ import { describeLookup } from '../src/dossier/describe.ts';
 import { dossierUrl, HttpDossierSource, parseFieldMap } from '../src/dossier/http-source.ts';
 import { createDossierService } from '../src/dossier/service.ts';
 import { SourceUnavailableError } from '../src/dossier/source.ts';
-import { createLogger } from '../src/log/logger.ts';
+import { type LocalServer, listenLocally } from './helpers/local-server.ts';
+import { captureLogs } from './helpers/logs.ts';
 
 const OK = '000.00.14.H56-250310-0001';
 const FLAKY = '000.00.14.H56-250310-0002';
@@ -34,7 +34,7 @@ const FIELD_MAP = JSON.stringify({
   stateValues: { '1': 'received', '2': 'processing', '3': 'needs_supplement' },
 });
 
-let server: Server;
+let server: LocalServer;
 let base: string;
 /** When true every request fails with 500 (the agency's system is down). */
 let down = false;
@@ -94,19 +94,17 @@ function handle(req: IncomingMessage, res: ServerResponse) {
 }
 
 beforeAll(async () => {
-  server = createServer(handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/hoso`;
+  server = await listenLocally(handle);
+  base = `${server.url}/api/hoso`;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
 });
 
 let nowMs: number;
-const logLines: string[] = [];
-const logger = createLogger('debug', { write: (line: string) => void logLines.push(line) });
+const logs = captureLogs('debug');
+const logger = logs.logger;
 
 beforeEach(() => {
   nowMs = Date.parse('2025-03-14T03:00:00Z');
@@ -261,7 +259,7 @@ describe('configured through the environment', () => {
   });
 
   it('answers citizens with the status only, and an honest message when the API is down', async () => {
-    logLines.length = 0;
+    logs.clear();
     const service = createDossierService({ config: loadConfig(env()), logger, now: () => new Date(nowMs) });
     const found = await service.lookup(OK, 'web:x');
     const text = replyPlainText(describeLookup(found, new Date(nowMs)));
@@ -272,7 +270,7 @@ describe('configured through the environment', () => {
     const down = await service.lookup(CODES.error, 'web:x');
     expect(down).toMatchObject({ kind: 'unavailable', code: CODES.error });
     expect(replyPlainText(describeLookup(down, new Date(nowMs)))).toContain('hệ thống tra cứu đang gián đoạn');
-    const log = logLines.join('\n');
+    const log = logs.text();
     expect(log).not.toMatch(/H56|secret-key-123/);
     service.close();
   });

@@ -1,8 +1,7 @@
 // Importing the operator's dossier records: CSV quirks, JSONL, rejected rows reported by line, upsert by code,
 // personal-data columns never stored, and nothing half-imported when the file or the database fails.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,21 +11,23 @@ import { catalogueResolver } from '../src/dossier/procedure-ref.ts';
 import { DossierStore } from '../src/dossier/store.ts';
 import { mergeSources } from '../src/knowledge/loader.ts';
 import { type Procedure, ProcedureSchema, portalLinks } from '../src/knowledge/schema.ts';
+import { tempDirs } from './helpers/temp-dirs.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'dossiers');
 const HEADER = 'code,procedure,status,received,due,returned,agency,note';
 
+const temp = tempDirs('dossier-import-');
 let dir: string;
 let store: DossierStore;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'dossier-import-'));
+  dir = temp.make();
   store = DossierStore.open(join(dir, 'dossiers.sqlite'));
 });
 
 afterEach(() => {
   store.close();
-  rmSync(dir, { recursive: true, force: true });
+  temp.removeAll();
 });
 
 describe('CSV reading', () => {

@@ -1,8 +1,5 @@
 // Looking up dossiers through the service (local SQLite provider and the demo set) and the replies a citizen
 // reads: plain-Vietnamese states, DD/MM/YYYY dates, days left or overdue, demo banner, privacy, rate limits.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.ts';
 import { replyPlainText } from '../src/conversation/types.ts';
@@ -12,7 +9,8 @@ import { importDossierRecords, parseDossierText } from '../src/dossier/import.ts
 import { createDossierService, type DossierLookupService } from '../src/dossier/service.ts';
 import { DossierStore, dossierDbPath } from '../src/dossier/store.ts';
 import type { DossierLookup } from '../src/dossier/types.ts';
-import { createLogger } from '../src/log/logger.ts';
+import { type CapturedLogs, captureLogs } from './helpers/logs.ts';
+import { tempDirs } from './helpers/temp-dirs.ts';
 
 const CSV = `code,procedure,status,received,due,returned,agency,note
 000.00.14.H56-250310-0001,Đăng ký khai sinh,đang xử lý,2025-03-10,2025-03-17,,UBND xã Quảng Phú,Chờ lãnh đạo ký
@@ -26,15 +24,15 @@ const CSV = `code,procedure,status,received,due,returned,agency,note
 /** 14/03/2025 10:00 in Vietnam. */
 const TODAY = Date.parse('2025-03-14T10:00:00+07:00');
 
+const temp = tempDirs('dossier-lookup-');
 let dir: string;
 let nowMs: number;
-let logLines: string[];
+let logs: CapturedLogs;
 let services: DossierLookupService[];
 
 function service(env: Record<string, string> = {}): DossierLookupService {
   const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'info', ...env });
-  const logger = createLogger('info', { write: (line: string) => void logLines.push(line) });
-  const created = createDossierService({ config, logger, now: () => new Date(nowMs) });
+  const created = createDossierService({ config, logger: logs.logger, now: () => new Date(nowMs) });
   services.push(created);
   return created;
 }
@@ -43,9 +41,9 @@ const at = (ms: number) => new Date(ms);
 const textOf = (lookup: DossierLookup, today = at(nowMs)) => replyPlainText(describeLookup(lookup, today));
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'dossier-lookup-'));
+  dir = temp.make();
   nowMs = TODAY;
-  logLines = [];
+  logs = captureLogs('info');
   services = [];
   const store = DossierStore.open(dossierDbPath(dir));
   importDossierRecords(store, parseDossierText(CSV, 'csv'));
@@ -54,7 +52,7 @@ beforeEach(() => {
 
 afterEach(() => {
   for (const s of services) s.close();
-  rmSync(dir, { recursive: true, force: true });
+  temp.removeAll();
 });
 
 describe('local records', () => {
@@ -202,7 +200,7 @@ describe('rate limits', () => {
     expect(blocked.kind).toBe('rate_limited');
     expect(blocked.kind === 'rate_limited' && blocked.retryAfterSeconds).toBeGreaterThanOrEqual(60);
     expect((await s.lookup('000.00.14.H56-250310-0001', 'zalo:someone-else')).kind).toBe('found');
-    const warning = logLines.find((l) => l.includes('guessing'));
+    const warning = logs.lines().find((l) => l.includes('guessing'));
     expect(warning).toBeDefined();
     expect(warning).toContain('"conversation"');
     expect(warning).not.toContain('guesser-4711');
@@ -218,8 +216,8 @@ describe('rate limits', () => {
     await s.lookup('000.00.14.H56-250310-0001', 'telegram:123456789');
     await s.lookup('000.00.14.H56-250310-0999', 'telegram:123456789');
     await s.lookup('03706/2026/07906', 'telegram:123456789');
-    const log = logLines.join('\n');
-    expect(logLines.length).toBeGreaterThan(2);
+    const log = logs.text();
+    expect(logs.lines().length).toBeGreaterThan(2);
     expect(log).not.toMatch(/H56|03706|123456789/);
   });
 });

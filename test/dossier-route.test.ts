@@ -1,10 +1,5 @@
 // GET /api/dossiers/:code through fastify's inject: the JSON a client receives and the status codes for
 // malformed (400), unknown (404), source down (503) and rate-limited (429) lookups.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.ts';
@@ -14,6 +9,8 @@ import { createDossierService, type DossierLookupService } from '../src/dossier/
 import { DossierStore, dossierDbPath } from '../src/dossier/store.ts';
 import { createLogger } from '../src/log/logger.ts';
 import { registerDossierRoutes } from '../src/server/routes/dossiers.ts';
+import { type LocalServer, listenLocally } from './helpers/local-server.ts';
+import { tempDirs } from './helpers/temp-dirs.ts';
 
 const CSV = `code,procedure,status,received,due,returned,agency,note,ho_ten
 000.00.14.H56-250310-0001,1.001193,đang xử lý,2025-03-10,2025-03-17,,UBND xã Quảng Phú,Chờ ký,Nguyễn Văn An
@@ -22,28 +19,27 @@ const CSV = `code,procedure,status,received,due,returned,agency,note,ho_ten
 const TODAY = new Date('2025-03-14T10:00:00+07:00');
 const logger = createLogger('silent');
 
+const temp = tempDirs('dossier-route-');
 let dir: string;
 let apps: FastifyInstance[];
 let services: DossierLookupService[];
-let downApi: Server;
+let downApi: LocalServer;
 let downUrl: string;
 
 beforeAll(async () => {
-  downApi = createServer((_req, res) => {
+  downApi = await listenLocally((_req, res) => {
     res.writeHead(500);
     res.end('boom');
   });
-  await new Promise<void>((resolve) => downApi.listen(0, '127.0.0.1', resolve));
-  downUrl = `http://127.0.0.1:${(downApi.address() as AddressInfo).port}/hoso`;
+  downUrl = `${downApi.url}/hoso`;
 });
 
 afterAll(async () => {
-  downApi.closeAllConnections();
-  await new Promise((resolve) => downApi.close(resolve));
+  await downApi.close();
 });
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'dossier-route-'));
+  dir = temp.make();
   apps = [];
   services = [];
   const store = DossierStore.open(dossierDbPath(dir));
@@ -54,7 +50,7 @@ beforeEach(() => {
 afterEach(async () => {
   for (const app of apps) await app.close();
   for (const s of services) s.close();
-  rmSync(dir, { recursive: true, force: true });
+  temp.removeAll();
 });
 
 async function app(env: Record<string, string> = {}): Promise<FastifyInstance> {

@@ -1,10 +1,10 @@
 // kb:check: the real knowledge base passes, and each kind of broken entry is rejected with file, field and reason.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main as kbCheckMain } from '../scripts/kb-check.ts';
 import { type CheckIssue, checkKnowledge, DEFAULT_DATASETS_DIR, formatIssue } from '../src/knowledge/check.ts';
+import { tempDirs } from './helpers/temp-dirs.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const KNOWLEDGE = join(ROOT, 'knowledge');
@@ -36,15 +36,12 @@ function entry(id: string, code: string, overrides: Record<string, unknown> = {}
   };
 }
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const temp = tempDirs('kb-check-');
+afterEach(temp.removeAll);
 
 /** A knowledge dir holding the given files (name → entries). */
 function knowledgeWith(files: Record<string, unknown>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kb-check-'));
-  dirs.push(dir);
+  const dir = temp.make();
   mkdirSync(join(dir, 'procedures'));
   for (const [name, content] of Object.entries(files)) {
     writeFileSync(join(dir, 'procedures', name), JSON.stringify(content, null, 2));
@@ -95,8 +92,7 @@ describe('kb:check rejects broken entries', () => {
   });
 
   it('resolves related UUIDs against an imported catalogue too', () => {
-    const catalogDir = mkdtempSync(join(tmpdir(), 'kb-check-catalog-'));
-    dirs.push(catalogDir);
+    const catalogDir = temp.make('kb-check-catalog-');
     writeFileSync(join(catalogDir, 'procedures.jsonl'), `${JSON.stringify(entry(ID_UNKNOWN, '9.000099'))}\n`);
     const knowledgeDir = knowledgeWith({ 'a.json': [entry(ID_A, '9.000001', { related: [ID_UNKNOWN] })] });
     const report = checkKnowledge({ knowledgeDir, catalogDir, datasetsDir: null });
@@ -181,8 +177,7 @@ describe('kb:check rejects broken entries', () => {
 describe('kb:check cross-checks curated entries against portal records', () => {
   /** A hand-made portal crawl: one list record and one detail envelope for ID_A. */
   function portalDir(): string {
-    const dir = mkdtempSync(join(tmpdir(), 'kb-check-portal-'));
-    dirs.push(dir);
+    const dir = temp.make('kb-check-portal-');
     mkdirSync(join(dir, 'crawl', 'details'), { recursive: true });
     const list = {
       id: ID_A,
@@ -281,8 +276,7 @@ describe('kb:check cross-checks curated entries against portal records', () => {
   });
 
   it('fails clearly when an explicit datasets folder has no catalogue', () => {
-    const empty = mkdtempSync(join(tmpdir(), 'kb-check-empty-'));
-    dirs.push(empty);
+    const empty = temp.make('kb-check-empty-');
     const report = checkKnowledge({
       knowledgeDir: knowledgeWith({ 'a.json': entry(ID_A, '9.000001') }),
       datasetsDir: empty,

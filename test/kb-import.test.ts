@@ -1,8 +1,7 @@
 // The portal importer (npm run kb:import): what a maintainer sees in the output catalogue and the summary,
 // on hand-made fixtures (test/fixtures/portal) and, when present, on the real crawl in ../shared/datasets.
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,8 @@ import { createProgress } from '../scripts/lib/progress.ts';
 import { loadCatalogue } from '../src/knowledge/loader.ts';
 import { mapPortalRecord, PortalImport } from '../src/knowledge/portal-import.ts';
 import type { Procedure } from '../src/knowledge/schema.ts';
+import { captureStreams } from './helpers/cli-streams.ts';
+import { tempDirs } from './helpers/temp-dirs.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURES = join(ROOT, 'test/fixtures/portal');
@@ -23,39 +24,19 @@ const FOREST_THANH_HOA = '0190aaaa-0000-7000-8000-000000000002';
 const FOREST_LANG_SON = '0190aaaa-0000-7000-8000-000000000003';
 const FESTIVAL = '0190aaaa-0000-7000-8000-000000000009';
 
-const temps: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kb-import-'));
-  temps.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-});
-
-function capture() {
-  let out = '';
-  let err = '';
-  return {
-    streams: {
-      stdout: { write: (chunk: string) => (out += chunk) },
-      stderr: { write: (chunk: string) => (err += chunk), isTTY: false },
-    },
-    out: () => out,
-    err: () => err,
-  };
-}
+const temp = tempDirs('kb-import-');
+afterAll(temp.removeAll);
 
 function readReport(dir: string) {
   return JSON.parse(readFileSync(join(dir, 'import-report.json'), 'utf8'));
 }
 
 function load(dir: string) {
-  return loadCatalogue({ knowledgeDir: tempDir(), catalogDir: dir });
+  return loadCatalogue({ knowledgeDir: temp.make(), catalogDir: dir });
 }
 
 describe('kb:import on hand-made portal fixtures', () => {
-  const out = tempDir();
+  const out = temp.make();
   let run: SpawnSyncReturns<string>;
   beforeAll(() => {
     // Run exactly as a maintainer does, as a separate process.
@@ -227,44 +208,44 @@ describe('kb:import arguments and failures', () => {
     for (const argv of [
       [],
       ['--catalog', CATALOG],
-      ['--out', tempDir()],
+      ['--out', temp.make()],
       ['--catalog', CATALOG, '--out', 'x', '--bogus'],
     ]) {
-      const io = capture();
+      const io = captureStreams();
       expect(await main(argv, io.streams)).toBe(2);
       expect(io.err()).toContain('Cách dùng: npm run kb:import -- --catalog');
     }
   });
 
   it('prints usage and exits 0 on --help', async () => {
-    const io = capture();
+    const io = captureStreams();
     expect(await main(['--help'], io.streams)).toBe(0);
     expect(io.out()).toContain('--details <thư mục>');
   });
 
   it('exits 1 with a clear message when the catalogue or the details folder cannot be read', async () => {
-    const out = tempDir();
-    const missing = capture();
+    const out = temp.make();
+    const missing = captureStreams();
     expect(await main(['--catalog', join(out, 'nope.jsonl'), '--out', out], missing.streams)).toBe(1);
     expect(missing.err()).toContain('Không đọc được tệp danh mục');
-    const noDetails = capture();
+    const noDetails = captureStreams();
     expect(await main(['--catalog', CATALOG, '--details', join(out, 'nope'), '--out', out], noDetails.streams)).toBe(1);
     expect(noDetails.err()).toContain('Không đọc được thư mục chi tiết');
     expect(readdirSync(out)).toEqual([]);
   });
 
   it('exits 1 with a clear message when the output folder cannot be written', async () => {
-    const blocker = join(tempDir(), 'a-file');
+    const blocker = join(temp.make(), 'a-file');
     writeFileSync(blocker, '');
-    const io = capture();
+    const io = captureStreams();
     expect(await main(['--catalog', CATALOG, '--out', join(blocker, 'out')], io.streams)).toBe(1);
     expect(io.err()).toContain('Không ghi được vào');
   });
 
   it('replaces an existing catalogue in one step and leaves no temporary file', async () => {
-    const out = tempDir();
+    const out = temp.make();
     writeFileSync(join(out, 'procedures.jsonl'), 'old content\n');
-    const io = capture();
+    const io = captureStreams();
     expect(await main(['--catalog', CATALOG, '--out', out], io.streams)).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['import-report.json', 'procedures.jsonl']);
     expect(load(out).procedures).toHaveLength(3);
@@ -272,11 +253,11 @@ describe('kb:import arguments and failures', () => {
   });
 
   it('keeps the previous catalogue when nothing in the input is importable', async () => {
-    const out = tempDir();
-    const input = join(tempDir(), 'broken.jsonl');
+    const out = temp.make();
+    const input = join(temp.make(), 'broken.jsonl');
     writeFileSync(input, 'not json\n{"id":"x"}\n');
     writeFileSync(join(out, 'procedures.jsonl'), 'previous\n');
-    const io = capture();
+    const io = captureStreams();
     expect(await main(['--catalog', input, '--out', out], io.streams)).toBe(1);
     expect(io.err()).toContain('Không có bản ghi hợp lệ');
     expect(readFileSync(join(out, 'procedures.jsonl'), 'utf8')).toBe('previous\n');
@@ -365,9 +346,9 @@ if (!haveCrawl) console.warn(`kb-import: bỏ qua kiểm tra trên dữ liệu t
 
 describe.skipIf(!haveCrawl)('kb:import on the real portal crawl', () => {
   it('imports the whole catalogue with details, including Thủ tục đăng ký khai sinh', async () => {
-    const out = tempDir();
+    const out = temp.make();
     mkdirSync(out, { recursive: true });
-    const io = capture();
+    const io = captureStreams();
     const args = [
       '--catalog',
       join(REAL_CRAWL, 'catalog.jsonl'),

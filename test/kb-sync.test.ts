@@ -2,8 +2,7 @@
 // interrupted or limited run resumes without refetching details, changes and withdrawals are reported exactly,
 // and a repeating page ends the run instead of looping.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { portalLinks } from '../src/knowledge/schema.ts';
 import { SyncInterrupted, type SyncOptions, syncPortal } from '../src/knowledge/sync.ts';
 import { FakePortal } from './fixtures/fake-portal.ts';
 import { fakeId, makePortalRecords } from './fixtures/sync/portal-records.ts';
+import { tempDirs } from './helpers/temp-dirs.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const run = promisify(execFile);
@@ -21,23 +21,17 @@ const run = promisify(execFile);
 let portal: FakePortal;
 let baseUrl: string;
 let out: string;
-const temps: string[] = [];
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
+const temp = tempDirs('kb-sync-');
 
 beforeEach(async () => {
   portal = new FakePortal(makePortalRecords());
   baseUrl = await portal.listen();
-  out = tempDir('kb-sync-');
+  out = temp.make('kb-sync-');
 });
 
 afterEach(async () => {
   await portal.close();
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+  temp.removeAll();
 });
 
 /** Tiny timeouts and backoff so injected failures cost milliseconds, not seconds. */
@@ -78,7 +72,7 @@ describe('kb:sync', () => {
     expect(detailFiles()).toEqual(ids([1, 2, 3, 4, 5, 6, 7, 8]).map((id) => `${id}.json`));
     expect(JSON.parse(readFileSync(reportFile, 'utf8'))).toEqual(report);
 
-    const catalogDir = tempDir('kb-sync-import-');
+    const catalogDir = temp.make('kb-sync-import-');
     await run(
       process.execPath,
       [
@@ -94,7 +88,7 @@ describe('kb:sync', () => {
       ],
       { cwd: ROOT },
     );
-    const catalogue = loadCatalogue({ knowledgeDir: tempDir('kb-sync-empty-kb-'), catalogDir });
+    const catalogue = loadCatalogue({ knowledgeDir: temp.make('kb-sync-empty-kb-'), catalogDir });
     expect(catalogue.procedures).toHaveLength(8);
     const third = catalogue.byId.get(fakeId(3));
     // Facts from the detail reached the imported procedure: fee per method, time, documents, online link.
@@ -208,7 +202,7 @@ describe('kb:sync', () => {
     expect(catalogIds()).toHaveLength(8);
 
     rmSync(out, { recursive: true });
-    out = tempDir('kb-sync-limit-');
+    out = temp.make('kb-sync-limit-');
     portal.records = makePortalRecords();
     portal.resetLog();
     await sync({ limit: 4 }).promise;
@@ -220,7 +214,7 @@ describe('kb:sync', () => {
   });
 
   it('reports exactly the changed record (with fields) and the withdrawn one, refetching only that detail', async () => {
-    const knowledgeDir = tempDir('kb-sync-kb-');
+    const knowledgeDir = temp.make('kb-sync-kb-');
     mkdirSync(join(knowledgeDir, 'procedures'));
     const curated = [2, 7, 8].map((n) => {
       const { list } = portal.records[n - 1] ?? { list: { id: '', code: '', name: '' } };
@@ -259,7 +253,7 @@ describe('kb:sync', () => {
   });
 
   it('flags a curated entry whose code now belongs to another UUID', async () => {
-    const knowledgeDir = tempDir('kb-sync-kb-');
+    const knowledgeDir = temp.make('kb-sync-kb-');
     mkdirSync(join(knowledgeDir, 'procedures'));
     const old = portal.records[3]?.list;
     if (!old) throw new Error('fixture has no fourth record');
@@ -291,7 +285,7 @@ describe('kb:sync', () => {
 
   it('kb:check can cross-check curated entries against a fresh sync output', async () => {
     await sync().promise;
-    const knowledgeDir = tempDir('kb-sync-kb-');
+    const knowledgeDir = temp.make('kb-sync-kb-');
     mkdirSync(join(knowledgeDir, 'procedures'));
     const third = portal.records[2]?.list;
     if (!third) throw new Error('fixture has no third record');

@@ -1,11 +1,11 @@
 // Provinces since 1 July 2025: the built-in list loads, old province and district names lead to the new province,
 // typing without diacritics works, and everyday words are not mistaken for places.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KnowledgeError } from '../src/knowledge/loader.ts';
 import { findProvince, loadProvinces } from '../src/knowledge/provinces.ts';
+import { tempDirs } from './helpers/temp-dirs.ts';
 
 const catalogue = loadProvinces('knowledge');
 const nameOf = (text: string) => findProvince(text, catalogue)?.province.name;
@@ -98,15 +98,11 @@ describe('findProvince', () => {
 });
 
 describe('loadProvinces', () => {
-  let dir: string | undefined;
-  afterEach(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
-  });
+  const temp = tempDirs('provinces-');
+  afterEach(temp.removeAll);
 
   const write = (content: unknown): string => {
-    dir = mkdtempSync(join(tmpdir(), 'provinces-'));
-    mkdirSync(dir, { recursive: true });
+    const dir = temp.make();
     writeFileSync(join(dir, 'provinces.json'), JSON.stringify(content));
     return dir;
   };
@@ -135,8 +131,8 @@ describe('loadProvinces', () => {
   });
 
   it('reports a missing file in words', () => {
-    dir = mkdtempSync(join(tmpdir(), 'provinces-'));
-    expect(() => loadProvinces(dir as string)).toThrow(/không tìm thấy/);
+    const dir = temp.make();
+    expect(() => loadProvinces(dir)).toThrow(/không tìm thấy/);
   });
 
   it('finds provinces in a small hand-made list', () => {

@@ -1,15 +1,14 @@
 // HTTP edge of the server with a scripted assistant: request validation, size limits, text capping,
 // rate limits, error bodies, search/procedure/health/metrics/admin routes, security headers, and logs
 // that never contain what citizens typed.
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config/config.ts';
 import type { InboundEvent, Reply } from '../src/conversation/types.ts';
 import { type Procedure, ProcedureSchema, portalLinks } from '../src/knowledge/schema.ts';
-import { createLogger } from '../src/log/logger.ts';
 import type { SearchOptions, SearchResult } from '../src/retrieval/types.ts';
 import { buildServer, type ServerAssistant } from '../src/server/app.ts';
+import { captureLogs } from './helpers/logs.ts';
 
 const PROCEDURE_ID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 
@@ -83,21 +82,10 @@ afterEach(async () => {
 
 async function setup(env: Record<string, string> = {}, ipRatePerMinute?: number) {
   const script = scriptedAssistant();
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, callback) {
-      lines.push(String(chunk));
-      callback();
-    },
-  });
+  const logs = captureLogs('debug');
   const config = loadConfig({ LOG_LEVEL: 'debug', ...env });
-  app = await buildServer({
-    assistant: script.assistant,
-    config,
-    logger: createLogger('debug', sink),
-    ipRatePerMinute,
-  });
-  return { ...script, app, logs: () => lines.join('') };
+  app = await buildServer({ assistant: script.assistant, config, logger: logs.logger, ipRatePerMinute });
+  return { ...script, app, logs: logs.text };
 }
 
 const chat = (server: FastifyInstance, body: unknown, headers: Record<string, string> = {}) =>

@@ -1,11 +1,38 @@
-// Token-bucket limiter with a controlled clock: bursts, refill, retry hints, independent keys, bounded memory.
+// Token buckets with a controlled clock: the shared bucket (burst, refill, booking ahead) and the server's keyed
+// limiter built on it (retry hints, independent keys, bounded memory).
 import { describe, expect, it } from 'vitest';
+import { retryAfterSeconds, TokenBucket } from '../src/limits/token-bucket.ts';
 import { TokenBucketLimiter } from '../src/server/rate-limit.ts';
 
 function clock(start = 1_000_000) {
   let now = start;
   return { now: () => now, advance: (ms: number) => (now += ms) };
 }
+
+describe('TokenBucket', () => {
+  it('gives a burst of its capacity, then one token per interval', () => {
+    const bucket = new TokenBucket(3, 1000, 0);
+    for (let i = 0; i < 3; i++) {
+      expect(bucket.waitMs(0)).toBe(0);
+      bucket.take(0);
+    }
+    expect(bucket.waitMs(0)).toBe(1000);
+    expect(bucket.waitMs(400)).toBe(600);
+    expect(bucket.isFull(2999)).toBe(false);
+    expect(bucket.isFull(3000)).toBe(true);
+  });
+
+  it('makes the next caller wait behind a token booked ahead', () => {
+    const bucket = new TokenBucket(1, 1000, 0);
+    bucket.take(5000); // booked for a moment 5 s from now
+    expect(bucket.waitMs(0)).toBe(6000);
+    expect(bucket.waitMs(6000)).toBe(0);
+  });
+
+  it('rounds waits up to whole seconds for Retry-After, never 0', () => {
+    expect([1, 999, 1000, 1001].map(retryAfterSeconds)).toEqual([1, 1, 1, 2]);
+  });
+});
 
 describe('TokenBucketLimiter', () => {
   it('allows a burst of perMinute, then refuses with a retry hint', () => {

@@ -3,35 +3,23 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config/config.ts';
-import type { InboundEvent, Reply } from '../src/conversation/types.ts';
+import { type Reply, text } from '../src/conversation/types.ts';
 import { createLogger } from '../src/log/logger.ts';
-import { buildServer, type ServerAssistant } from '../src/server/app.ts';
+import { buildServer } from '../src/server/app.ts';
 import { createShutdown, handleSignals } from '../src/server/shutdown.ts';
+import { stubAssistant } from './helpers/assistant.ts';
+import { ScriptedEngine } from './helpers/engines.ts';
 
 /** An engine that holds each answer until the test lets it go. */
 function gatedAssistant() {
-  const received: InboundEvent[] = [];
   const gates: (() => void)[] = [];
   const order: string[] = [];
-  const assistant: ServerAssistant = {
-    engine: {
-      async handle(event) {
-        received.push(event);
-        await new Promise<void>((resolve) => gates.push(resolve));
-        order.push('engine answered');
-        return [{ paragraphs: [[{ kind: 'text', text: `Đã nhận: ${event.text}` }]] } satisfies Reply];
-      },
-      async endConversation() {},
-    },
-    retriever: {
-      search: async () => ({ hits: [], groups: [], confidence: 0, abstain: true, ambiguous: false, path: 'lexical' }),
-    },
-    getProcedure: () => undefined,
-    dossiers: { detect: () => undefined, lookup: async (code) => ({ kind: 'not_found', code }) },
-    reindex: async () => ({ version: 'v1', procedures: 0 }),
-    status: () => ({ knowledgeVersion: 'v1', procedures: 0, retrievalPath: 'lexical' }),
-  };
-  return { assistant, received, order, release: () => gates.shift()?.() };
+  const engine = new ScriptedEngine(async (event) => {
+    await new Promise<void>((resolve) => gates.push(resolve));
+    order.push('engine answered');
+    return [{ paragraphs: [[text(`Đã nhận: ${event.text}`)]] }];
+  });
+  return { assistant: stubAssistant({ engine }), received: engine.events, order, release: () => gates.shift()?.() };
 }
 
 const cleanups: (() => Promise<unknown>)[] = [];

@@ -8,7 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.ts';
 import type { InboundEvent, Reply } from '../src/conversation/types.ts';
 import { createLogger } from '../src/log/logger.ts';
-import { buildServer, type ServerAssistant } from '../src/server/app.ts';
+import { buildServer } from '../src/server/app.ts';
+import { stubAssistant } from './helpers/assistant.ts';
 import {
   CHROMIUM_INSTALL_HINT,
   findChromium,
@@ -18,6 +19,7 @@ import {
   press,
   say,
 } from './helpers/browser.ts';
+import { ScriptedEngine } from './helpers/engines.ts';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 const PORTAL_PAGE = 'https://dichvucong.gov.vn/thu-tuc-hanh-chinh/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
@@ -65,27 +67,13 @@ const chromiumPath = findChromium();
 describe.skipIf(!chromiumPath)('web chat page in Chromium', () => {
   let browser: Browser;
   const servers: FastifyInstance[] = [];
-  const events: InboundEvent[] = [];
+  const engine = new ScriptedEngine(scriptedReplies);
+  const events = engine.events;
   let page: Page;
   let dialogs: string[] = [];
 
   async function serve(env: Record<string, string> = {}): Promise<{ app: FastifyInstance; url: string }> {
-    const assistant: ServerAssistant = {
-      engine: {
-        async handle(event) {
-          events.push(event);
-          return scriptedReplies(event);
-        },
-        async endConversation() {},
-      },
-      retriever: {
-        search: async () => ({ hits: [], groups: [], confidence: 0, abstain: true, ambiguous: false, path: 'lexical' }),
-      },
-      getProcedure: () => undefined,
-      dossiers: { detect: () => undefined, lookup: async (code) => ({ kind: 'not_found', code }) },
-      reindex: async () => ({ version: 'v1', procedures: 0 }),
-      status: () => ({ knowledgeVersion: 'v1', procedures: 0, retrievalPath: 'lexical' }),
-    };
+    const assistant = stubAssistant({ engine });
     const app = await buildServer({
       assistant,
       config: loadConfig({ LOG_LEVEL: 'silent', ...env }),

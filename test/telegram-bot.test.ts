@@ -2,71 +2,41 @@
 // deterministic engine. Proves what a Telegram user would see: escaped answers with buttons, button
 // presses answered and followed (or edited in place), long answers split, flood control, blocked bots,
 // ordering per chat, and the webhook route's secret check.
+import { setTimeout as pause } from 'node:timers/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTelegram, type TelegramChannel } from '../adapters/telegram/bot.ts';
-import type { ConversationEngine, InboundEvent, Reply } from '../src/conversation/types.ts';
-import { bold, text } from '../src/conversation/types.ts';
+import { bold, type InboundEvent, type Reply, text } from '../src/conversation/types.ts';
 import { callbackUpdate, type FakeTelegram, startFakeTelegram, textUpdate } from './fixtures/fake-telegram.ts';
+import { questionCard, ScriptedEngine } from './helpers/engines.ts';
+import { until } from './helpers/until.ts';
 
 const silent = pino({ level: 'silent' });
 
-/** A fixed-shape engine: echoes text, answers choices, replies long to "dài", and is slow on "chậm". */
-class ScriptedEngine implements ConversationEngine {
-  events: InboundEvent[] = [];
-  ended: string[] = [];
-  private running = new Map<string, number>();
-  maxConcurrentPerConversation = 0;
-
-  async handle(event: InboundEvent): Promise<Reply[]> {
-    this.events.push(event);
-    const now = (this.running.get(event.conversationId) ?? 0) + 1;
-    this.running.set(event.conversationId, now);
-    this.maxConcurrentPerConversation = Math.max(this.maxConcurrentPerConversation, now);
-    try {
-      if (event.text === 'chậm') await new Promise((resolve) => setTimeout(resolve, 150));
-      if (event.choice) {
-        return [
-          {
-            paragraphs: [[bold(`Bước 2/5`)], [text(`Bạn đã chọn ${event.choice.optionId}`)]],
-            replacesPrevious: event.choice.optionId === 'next',
-          },
-        ];
-      }
-      if (event.text === 'dài') {
-        return [{ paragraphs: Array.from({ length: 30 }, (_, i) => [text(`Đoạn ${i + 1}. ${'chữ '.repeat(60)}`)]) }];
-      }
-      return [
-        {
-          paragraphs: [[text('Bạn hỏi: '), bold(event.text ?? '')]],
-          menu: {
-            id: 'p1',
-            prompt: 'Bạn muốn xem gì?',
-            options: [
-              { id: 'docs', label: 'Giấy tờ' },
-              { id: 'next', label: 'Các bước' },
-            ],
-          },
-          links: [{ label: 'Mở trên Cổng DVC', url: 'https://dichvucong.gov.vn/' }],
-        },
-      ];
-    } finally {
-      this.running.set(event.conversationId, (this.running.get(event.conversationId) ?? 1) - 1);
-    }
+/** Echoes text with buttons, answers choices, replies long to "dài", and is slow on "chậm". */
+async function script(event: InboundEvent): Promise<Reply[]> {
+  if (event.text === 'chậm') await pause(150);
+  if (event.choice) {
+    return [
+      {
+        paragraphs: [[bold(`Bước 2/5`)], [text(`Bạn đã chọn ${event.choice.optionId}`)]],
+        replacesPrevious: event.choice.optionId === 'next',
+      },
+    ];
   }
-
-  async endConversation(conversationId: string): Promise<void> {
-    this.ended.push(conversationId);
+  if (event.text === 'dài') {
+    return [{ paragraphs: Array.from({ length: 30 }, (_, i) => [text(`Đoạn ${i + 1}. ${'chữ '.repeat(60)}`)]) }];
   }
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  const options = [
+    { id: 'docs', label: 'Giấy tờ' },
+    { id: 'next', label: 'Các bước' },
+  ];
+  return [
+    questionCard(event.text ?? '', options, {
+      links: [{ label: 'Mở trên Cổng DVC', url: 'https://dichvucong.gov.vn/' }],
+    }),
+  ];
 }
 
 describe('Telegram adapter (long polling)', () => {
@@ -76,7 +46,7 @@ describe('Telegram adapter (long polling)', () => {
 
   beforeEach(async () => {
     fake = await startFakeTelegram();
-    engine = new ScriptedEngine();
+    engine = new ScriptedEngine(script);
     channel = await startTelegram({ token: fake.token, apiRoot: fake.url, engine, logger: silent });
   });
 
@@ -160,7 +130,7 @@ describe('Telegram adapter (long polling)', () => {
 
   it('splits a long reply into several messages under 4096 characters', async () => {
     fake.pushUpdate(textUpdate(42, 'dài'));
-    await until(() => fake.callsOf('sendMessage').length >= 2, 'two parts');
+    await until(() => fake.callsOf('sendMessage').length >= 2, 'two parts', 10_000);
     await channel?.stop();
     channel = undefined;
     const parts = fake.callsOf('sendMessage').map((c) => String(c.body.text));
@@ -185,7 +155,7 @@ describe('Telegram adapter (long polling)', () => {
   it('ends the conversation quietly when the user blocked the bot (403)', async () => {
     fake.failNext('sendMessage', { error_code: 403, description: 'Forbidden: bot was blocked by the user' });
     fake.pushUpdate(textUpdate(99, 'xin chào'));
-    await until(() => engine.ended.length > 0, 'endConversation');
+    await until(() => engine.ended.length > 0, 'endConversation', 10_000);
     expect(engine.ended).toEqual(['tg:99']);
     expect(fake.callsOf('sendMessage')).toHaveLength(1);
   });
@@ -210,7 +180,7 @@ describe('Telegram adapter (webhook)', () => {
 
   beforeEach(async () => {
     fake = await startFakeTelegram();
-    engine = new ScriptedEngine();
+    engine = new ScriptedEngine(script);
     app = Fastify();
     channel = await startTelegram({
       token: fake.token,

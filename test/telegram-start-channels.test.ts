@@ -1,42 +1,22 @@
 // startChannels: the channels whose settings are present start, the others are reported off with a
 // reason, a failing channel is skipped without taking down the rest, and no secret reaches the log.
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Channels, startChannels } from '../adapters/index.ts';
 import { zaloOaSignature } from '../adapters/zalo-oa/signature.ts';
 import { loadConfig } from '../src/config/config.ts';
-import type { ConversationEngine, InboundEvent, Reply } from '../src/conversation/types.ts';
-import { createLogger } from '../src/log/logger.ts';
+import { text } from '../src/conversation/types.ts';
 import { type FakeTelegram, startFakeTelegram, textUpdate } from './fixtures/fake-telegram.ts';
+import { ScriptedEngine } from './helpers/engines.ts';
+import { listenLocally } from './helpers/local-server.ts';
+import { captureLogs } from './helpers/logs.ts';
+import { tempDirs } from './helpers/temp-dirs.ts';
 
-class EchoEngine implements ConversationEngine {
-  events: InboundEvent[] = [];
-  async handle(event: InboundEvent): Promise<Reply[]> {
-    this.events.push(event);
-    return [{ paragraphs: [[{ kind: 'text', text: `Bạn hỏi: ${event.text}` }]] }];
-  }
-  async endConversation(): Promise<void> {}
-}
-
-function captureLogs() {
-  const lines: Array<Record<string, unknown>> = [];
-  let raw = '';
-  const stream = new Writable({
-    write(chunk, _encoding, callback) {
-      raw += String(chunk);
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      callback();
-    },
-  });
-  return { logger: createLogger('info', stream), lines, raw: () => raw };
-}
+const echo = () => new ScriptedEngine((event) => [{ paragraphs: [[text(`Bạn hỏi: ${event.text}`)]] }]);
+const temp = tempDirs('channels-');
 
 describe('startChannels', () => {
   let dir: string;
@@ -45,7 +25,7 @@ describe('startChannels', () => {
   let channels: Channels | undefined;
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'channels-'));
+    dir = temp.make();
     fake = await startFakeTelegram();
     app = Fastify();
   });
@@ -55,17 +35,19 @@ describe('startChannels', () => {
     channels = undefined;
     await app.close();
     await fake.close();
-    await rm(dir, { recursive: true, force: true });
+    temp.removeAll();
   });
 
   const baseEnv = () => ({ ZALO_CREDENTIALS_FILE: join(dir, 'zalo-credentials.json') });
 
   it('reports every channel off, with a reason, when nothing is configured', async () => {
-    const { logger, lines } = captureLogs();
-    channels = await startChannels({ config: loadConfig(baseEnv()), engine: new EchoEngine(), logger, app });
+    const { logger, records } = captureLogs('info');
+    channels = await startChannels({ config: loadConfig(baseEnv()), engine: echo(), logger, app });
     expect(channels.running).toEqual([]);
     const off = Object.fromEntries(
-      lines.filter((l) => String(l.msg).endsWith(': off')).map((l) => [l.channel, l.reason]),
+      records()
+        .filter((l) => String(l.msg).endsWith(': off'))
+        .map((l) => [l.channel, l.reason]),
     );
     expect(off.telegram).toBe('TELEGRAM_BOT_TOKEN not set');
     expect(String(off.zalo)).toContain('npm run zalo:login');
@@ -73,8 +55,8 @@ describe('startChannels', () => {
   });
 
   it('starts Telegram (polling) and the Zalo OA webhook side by side', async () => {
-    const { logger, raw } = captureLogs();
-    const engine = new EchoEngine();
+    const { logger, text: raw } = captureLogs('info');
+    const engine = echo();
     const config = loadConfig({
       ...baseEnv(),
       TELEGRAM_BOT_TOKEN: fake.token,
@@ -94,8 +76,8 @@ describe('startChannels', () => {
   });
 
   it('skips a Telegram bot that cannot start, keeps the others, and never logs the token', async () => {
-    const { logger, lines, raw } = captureLogs();
-    const engine = new EchoEngine();
+    const { logger, records, text: raw } = captureLogs('info');
+    const engine = echo();
     const config = loadConfig({
       ...baseEnv(),
       TELEGRAM_BOT_TOKEN: '999:wrong-token',
@@ -106,7 +88,7 @@ describe('startChannels', () => {
     });
     channels = await startChannels({ config, engine, logger, app });
     expect(channels.running).toEqual(['zalo_oa']);
-    expect(lines.find((l) => l.channel === 'telegram')?.msg).toBe('telegram: failed to start; skipped');
+    expect(records().find((l) => l.channel === 'telegram')?.msg).toBe('telegram: failed to start; skipped');
     expect(raw()).not.toContain('wrong-token');
     // The surviving channel really works.
     const body = '{"app_id":"app-1","event_name":"follow","timestamp":"1","follower":{"id":"1"}}';
@@ -123,13 +105,13 @@ describe('startChannels', () => {
   });
 
   it('hides the token when the Bot API is unreachable', async () => {
-    const { logger, raw } = captureLogs();
+    const { logger, text: raw } = captureLogs('info');
     const config = loadConfig({
       ...baseEnv(),
       TELEGRAM_BOT_TOKEN: '4242:secret-token-value',
       TELEGRAM_API_ROOT: 'http://127.0.0.1:9/',
     });
-    channels = await startChannels({ config, engine: new EchoEngine(), logger, app });
+    channels = await startChannels({ config, engine: echo(), logger, app });
     expect(channels.running).toEqual([]);
     expect(raw()).toContain('telegram: failed to start');
     expect(raw()).not.toContain('secret-token-value');
@@ -137,30 +119,27 @@ describe('startChannels', () => {
 
   it('skips a channel whose startup hangs, so the web chat is not held up', async () => {
     // A Bot API that accepts connections and never answers.
-    const silentServer = createServer(() => undefined);
-    await new Promise<void>((resolve) => silentServer.listen(0, '127.0.0.1', resolve));
-    const { port } = silentServer.address() as AddressInfo;
+    const silentServer = await listenLocally(() => undefined);
     try {
-      const { logger, lines } = captureLogs();
+      const { logger, records } = captureLogs('info');
       const config = loadConfig({
         ...baseEnv(),
         TELEGRAM_BOT_TOKEN: fake.token,
-        TELEGRAM_API_ROOT: `http://127.0.0.1:${port}`,
+        TELEGRAM_API_ROOT: silentServer.url,
       });
-      channels = await startChannels({ config, engine: new EchoEngine(), logger, app, startupTimeoutMs: 300 });
+      channels = await startChannels({ config, engine: echo(), logger, app, startupTimeoutMs: 300 });
       expect(channels.running).toEqual([]);
-      expect(lines.find((l) => l.channel === 'telegram')?.error).toBe('not started after 300 ms');
+      expect(records().find((l) => l.channel === 'telegram')?.error).toBe('not started after 300 ms');
     } finally {
-      silentServer.closeAllConnections();
-      await new Promise<void>((resolve) => silentServer.close(() => resolve()));
+      await silentServer.close();
     }
   });
 
   it('reports a broken Zalo credentials file as off with the reason', async () => {
     await writeFile(join(dir, 'zalo-credentials.json'), '{ not json');
-    const { logger, lines } = captureLogs();
-    channels = await startChannels({ config: loadConfig(baseEnv()), engine: new EchoEngine(), logger, app });
-    const zalo = lines.find((l) => l.channel === 'zalo');
+    const { logger, records } = captureLogs('info');
+    channels = await startChannels({ config: loadConfig(baseEnv()), engine: echo(), logger, app });
+    const zalo = records().find((l) => l.channel === 'zalo');
     expect(zalo?.msg).toBe('zalo: off');
     expect(String(zalo?.reason)).toContain('not valid JSON');
   });

@@ -1,6 +1,7 @@
 // The Zalo personal-account adapter, driven through a fake transport that emits zca-js's own message
 // objects (built with its UserMessage/GroupMessage classes): who gets answered, what they read, and how
 // the channel behaves when Zalo drops (1006) or takes over (3000) the socket.
+import { setTimeout as pause } from 'node:timers/promises';
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GroupMessage, type TGroupMessage, ThreadType, type TMessage, UserMessage } from 'zca-js';
@@ -14,8 +15,10 @@ import type {
   ZaloMessage,
   ZaloTransport,
 } from '../adapters/zalo/transport.ts';
-import type { ConversationEngine, InboundEvent, Reply } from '../src/conversation/types.ts';
-import { bold, text } from '../src/conversation/types.ts';
+import { type InboundEvent, type Reply, text } from '../src/conversation/types.ts';
+import { questionCard, ScriptedEngine } from './helpers/engines.ts';
+import { captureLogs } from './helpers/logs.ts';
+import { until } from './helpers/until.ts';
 
 const silent = pino({ level: 'silent' });
 const BOT_UID = '8100000000000000001';
@@ -62,31 +65,18 @@ class FakeTransport implements ZaloTransport {
   }
 }
 
-/** A fixed-shape engine: a card with a menu for any question, a long answer for "dài", slow on "chậm". */
-class ScriptedEngine implements ConversationEngine {
-  events: InboundEvent[] = [];
-  async handle(event: InboundEvent): Promise<Reply[]> {
-    this.events.push(event);
-    if (event.text === 'chậm') await new Promise((resolve) => setTimeout(resolve, 100));
-    if (event.text === 'dài') {
-      return [{ paragraphs: Array.from({ length: 25 }, (_, i) => [text(`Đoạn ${i + 1}. ${'giấy tờ '.repeat(30)}`)]) }];
-    }
-    return [
-      {
-        paragraphs: [[text('Bạn hỏi: '), bold(event.text ?? '')]],
-        menu: {
-          id: 'p1',
-          prompt: 'Bạn muốn xem gì?',
-          options: [
-            { id: 'docs', label: 'Giấy tờ' },
-            { id: 'steps', label: 'Các bước' },
-            { id: 'fee', label: 'Lệ phí' },
-          ],
-        },
-      },
-    ];
+/** A card with a menu for any question, a long answer for "dài", slow on "chậm". */
+async function script(event: InboundEvent): Promise<Reply[]> {
+  if (event.text === 'chậm') await pause(100);
+  if (event.text === 'dài') {
+    return [{ paragraphs: Array.from({ length: 25 }, (_, i) => [text(`Đoạn ${i + 1}. ${'giấy tờ '.repeat(30)}`)]) }];
   }
-  async endConversation(): Promise<void> {}
+  const options = [
+    { id: 'docs', label: 'Giấy tờ' },
+    { id: 'steps', label: 'Các bước' },
+    { id: 'fee', label: 'Lệ phí' },
+  ];
+  return [questionCard(event.text ?? '', options)];
 }
 
 let ts = 1_700_000_000_000;
@@ -134,14 +124,6 @@ function groupMessage(
   return new GroupMessage(BOT_UID, { ...baseData(uid, groupId, content), mentions });
 }
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('Zalo adapter: messages', () => {
   let channel: ZaloChannel | undefined;
   afterEach(async () => {
@@ -151,7 +133,7 @@ describe('Zalo adapter: messages', () => {
 
   it('answers a user text with the numbered menu, bold as a style, in the same thread', async () => {
     const transport = new FakeTransport();
-    const engine = new ScriptedEngine();
+    const engine = new ScriptedEngine(script);
     channel = await startZalo({ transport, engine, logger: silent, limiter: noPacing() });
     transport.emit(userMessage('2000000000000000042', 'làm lại căn cước'));
     await until(() => transport.sent.length === 1, 'a reply');
@@ -172,7 +154,7 @@ describe('Zalo adapter: messages', () => {
 
   it('passes a typed number to the engine as text (the engine resolves it)', async () => {
     const transport = new FakeTransport();
-    const engine = new ScriptedEngine();
+    const engine = new ScriptedEngine(script);
     channel = await startZalo({ transport, engine, logger: silent, limiter: noPacing() });
     transport.emit(userMessage('42', '2'));
     await until(() => engine.events.length === 1, 'the event');
@@ -182,7 +164,7 @@ describe('Zalo adapter: messages', () => {
 
   it('ignores its own messages, attachments, and group messages that do not mention it', async () => {
     const transport = new FakeTransport();
-    const engine = new ScriptedEngine();
+    const engine = new ScriptedEngine(script);
     channel = await startZalo({ transport, engine, logger: silent, limiter: noPacing() });
     const own = userMessage('0', 'tin của chính mình');
     expect(own.isSelf).toBe(true);
@@ -209,7 +191,7 @@ describe('Zalo adapter: messages', () => {
 
   it('answers in a group when the bot is mentioned, without the mention text', async () => {
     const transport = new FakeTransport();
-    const engine = new ScriptedEngine();
+    const engine = new ScriptedEngine(script);
     channel = await startZalo({ transport, engine, logger: silent, limiter: noPacing() });
     const content = '@Trợ lý DVC làm hộ chiếu thế nào?';
     transport.emit(groupMessage('3000000000000000001', '42', content, [{ uid: BOT_UID, pos: 0, len: 11, type: 0 }]));
@@ -224,7 +206,7 @@ describe('Zalo adapter: messages', () => {
 
   it('splits a long reply into messages under 2000 characters, in order', async () => {
     const transport = new FakeTransport();
-    channel = await startZalo({ transport, engine: new ScriptedEngine(), logger: silent, limiter: noPacing() });
+    channel = await startZalo({ transport, engine: new ScriptedEngine(script), logger: silent, limiter: noPacing() });
     transport.emit(userMessage('42', 'dài'));
     await until(() => transport.sent.some((s) => s.text.includes('Đoạn 25.')), 'the last part');
     expect(transport.sent.length).toBeGreaterThan(1);
@@ -232,19 +214,37 @@ describe('Zalo adapter: messages', () => {
     expect(transport.sent[0]?.text.startsWith('Đoạn 1.')).toBe(true);
   });
 
-  it('answers two quick messages of one thread in order', async () => {
+  it('answers two quick messages of one thread in order, one at a time', async () => {
     const transport = new FakeTransport();
-    channel = await startZalo({ transport, engine: new ScriptedEngine(), logger: silent, limiter: noPacing() });
+    const engine = new ScriptedEngine(script);
+    channel = await startZalo({ transport, engine, logger: silent, limiter: noPacing() });
     transport.emit(userMessage('42', 'chậm'));
     transport.emit(userMessage('42', 'nhanh'));
     await until(() => transport.sent.length === 2, 'two replies');
     expect(transport.sent.map((s) => s.text.split('\n')[0])).toEqual(['Bạn hỏi: chậm', 'Bạn hỏi: nhanh']);
+    expect(engine.maxConcurrentPerConversation).toBe(1);
+  });
+
+  it('apologises when the engine fails, and logs the chat only as a fingerprint', async () => {
+    const transport = new FakeTransport();
+    const logs = captureLogs('info');
+    const engine = new ScriptedEngine(() => {
+      throw new Error('engine broke');
+    });
+    channel = await startZalo({ transport, engine, logger: logs.logger, limiter: noPacing() });
+    transport.emit(userMessage('2000000000000000042', 'làm lại căn cước'));
+    await until(() => transport.sent.length === 1, 'the apology');
+    expect(transport.sent[0]?.text).toBe('Xin lỗi, mình đang gặp sự cố. Bạn thử lại sau ít phút nhé.');
+    expect(logs.text()).toContain('Conversation engine failed');
+    expect(logs.text()).not.toMatch(/2000000000000000042|căn cước/);
   });
 
   it('does not start when the saved session is rejected', async () => {
     const transport = new FakeTransport();
     transport.failLogin = true;
-    await expect(startZalo({ transport, engine: new ScriptedEngine(), logger: silent })).rejects.toThrow(/Đăng nhập/);
+    await expect(startZalo({ transport, engine: new ScriptedEngine(script), logger: silent })).rejects.toThrow(
+      /Đăng nhập/,
+    );
   });
 });
 
@@ -258,7 +258,7 @@ describe('Zalo adapter: connection', () => {
     const transport = new FakeTransport();
     const channel = await startZalo({
       transport,
-      engine: new ScriptedEngine(),
+      engine: new ScriptedEngine(script),
       logger: silent,
       backoff: { initialMs: 1000, maxMs: 8000 },
     });
@@ -293,7 +293,7 @@ describe('Zalo adapter: connection', () => {
     transport.connectOnStart = false;
     const channel = await startZalo({
       transport,
-      engine: new ScriptedEngine(),
+      engine: new ScriptedEngine(script),
       logger: silent,
       connectTimeoutMs: 30_000,
       backoff: { initialMs: 1000, maxMs: 8000 },
@@ -310,7 +310,7 @@ describe('Zalo adapter: connection', () => {
   it('stops instead of fighting when another session takes over (3000)', async () => {
     vi.useFakeTimers();
     const transport = new FakeTransport();
-    const channel = await startZalo({ transport, engine: new ScriptedEngine(), logger: silent });
+    const channel = await startZalo({ transport, engine: new ScriptedEngine(script), logger: silent });
     await vi.advanceTimersByTimeAsync(0);
     transport.close(3000);
     await vi.advanceTimersByTimeAsync(10 * 60_000);
@@ -322,7 +322,7 @@ describe('Zalo adapter: connection', () => {
   it('survives socket errors without crashing or reconnecting by itself', async () => {
     vi.useFakeTimers();
     const transport = new FakeTransport();
-    const channel = await startZalo({ transport, engine: new ScriptedEngine(), logger: silent });
+    const channel = await startZalo({ transport, engine: new ScriptedEngine(script), logger: silent });
     await vi.advanceTimersByTimeAsync(0);
     transport.error(new Error('ECONNRESET'));
     expect(channel.state).toBe('connected');

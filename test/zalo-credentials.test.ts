@@ -1,7 +1,6 @@
 // Where the Zalo session comes from and how it is kept: environment or a private file, clear reasons
 // when it is missing or broken, and a saved file only its owner can read.
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Zalo } from 'zca-js';
@@ -11,16 +10,25 @@ import {
   parseCookieSetting,
   saveZaloCredentials,
 } from '../adapters/zalo/credentials.ts';
+import { tempDirs } from './helpers/temp-dirs.ts';
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0';
+const temp = tempDirs('zalo-cred-');
 let dir: string;
 
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'zalo-cred-'));
+beforeEach(() => {
+  dir = temp.make();
 });
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+afterEach(temp.removeAll);
+
+/** The lookup when only the credentials file is configured (no ZALO_COOKIE / ZALO_IMEI / ZALO_USER_AGENT). */
+const fromFileOnly = (file: string) =>
+  findZaloCredentials({
+    ZALO_CREDENTIALS_FILE: file,
+    ZALO_COOKIE: undefined,
+    ZALO_IMEI: undefined,
+    ZALO_USER_AGENT: undefined,
+  });
 
 describe('Zalo credentials', () => {
   it('reads a browser cookie string from the environment, usable on Zalo chat hosts', () => {
@@ -60,12 +68,7 @@ describe('Zalo credentials', () => {
 
   it('reports a missing file as "missing" with its path', () => {
     const file = join(dir, 'zalo.json');
-    const lookup = findZaloCredentials({
-      ZALO_CREDENTIALS_FILE: file,
-      ZALO_COOKIE: undefined,
-      ZALO_IMEI: undefined,
-      ZALO_USER_AGENT: undefined,
-    });
+    const lookup = fromFileOnly(file);
     expect(lookup.status).toBe('missing');
     expect(lookup.status === 'missing' && lookup.reason).toContain(file);
   });
@@ -73,12 +76,7 @@ describe('Zalo credentials', () => {
   it('rejects a broken file with a readable reason', async () => {
     const file = join(dir, 'zalo.json');
     await writeFile(file, JSON.stringify({ cookie: [], imei: '', userAgent: UA }));
-    const lookup = findZaloCredentials({
-      ZALO_CREDENTIALS_FILE: file,
-      ZALO_COOKIE: undefined,
-      ZALO_IMEI: undefined,
-      ZALO_USER_AGENT: undefined,
-    });
+    const lookup = fromFileOnly(file);
     expect(lookup.status).toBe('invalid');
   });
 
@@ -92,12 +90,7 @@ describe('Zalo credentials', () => {
     await saveZaloCredentials(file, credentials);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(credentials);
-    const lookup = findZaloCredentials({
-      ZALO_CREDENTIALS_FILE: file,
-      ZALO_COOKIE: undefined,
-      ZALO_IMEI: undefined,
-      ZALO_USER_AGENT: undefined,
-    });
+    const lookup = fromFileOnly(file);
     expect(lookup).toMatchObject({ status: 'found', source: 'file', file, credentials });
   });
 

@@ -1,15 +1,15 @@
 // The Zalo Official Account webhook: signed calls are acknowledged at once and answered through the OA
 // API (a fake on 127.0.0.1 captures the send); unsigned or tampered calls are refused and never reach
 // the engine. Ids beyond JavaScript's safe integers survive as strings.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { zaloOaSignature } from '../adapters/zalo-oa/signature.ts';
 import { startZaloOa, type ZaloOaChannel } from '../adapters/zalo-oa/webhook.ts';
-import type { ConversationEngine, InboundEvent, Reply } from '../src/conversation/types.ts';
-import { bold, text } from '../src/conversation/types.ts';
+import type { InboundEvent } from '../src/conversation/types.ts';
+import { questionCard, ScriptedEngine } from './helpers/engines.ts';
+import { type LocalServer, listenLocally } from './helpers/local-server.ts';
+import { until } from './helpers/until.ts';
 
 const APP_ID = '1234567890123456789';
 const SECRET = 'oa-secret-key';
@@ -22,26 +22,13 @@ interface CapturedSend {
   body: { recipient: { user_id: string }; message: { text: string } };
 }
 
-class EchoEngine implements ConversationEngine {
-  events: InboundEvent[] = [];
-  async handle(event: InboundEvent): Promise<Reply[]> {
-    this.events.push(event);
-    return [
-      {
-        paragraphs: [[text('Bạn hỏi: '), bold(event.text ?? '')]],
-        menu: {
-          id: 'p1',
-          prompt: 'Bạn muốn xem gì?',
-          options: [
-            { id: 'a', label: 'Giấy tờ' },
-            { id: 'b', label: 'Lệ phí' },
-          ],
-        },
-      },
-    ];
-  }
-  async endConversation(): Promise<void> {}
-}
+/** Echoes the question on a card with two options. */
+const echoCard = (event: InboundEvent) => [
+  questionCard(event.text ?? '', [
+    { id: 'a', label: 'Giấy tờ' },
+    { id: 'b', label: 'Lệ phí' },
+  ]),
+];
 
 /** The raw body as Zalo would send it: the sender id is a bare (unsafe) integer. */
 function rawEvent(messageText: string, msgId: string, timestamp = '1718000000000'): string {
@@ -55,42 +42,32 @@ function signed(raw: string, timestamp = '1718000000000'): Record<string, string
   };
 }
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('Zalo OA webhook', () => {
-  let oaApi: Server;
+  let oaApi: LocalServer;
   let sends: CapturedSend[];
   let app: FastifyInstance;
-  let engine: EchoEngine;
+  let engine: ScriptedEngine;
   let channel: ZaloOaChannel;
 
   beforeEach(async () => {
     sends = [];
-    oaApi = createServer(async (req, res) => {
+    oaApi = await listenLocally(async (req, res) => {
       let raw = '';
       for await (const chunk of req) raw += String(chunk);
       sends.push({ accessToken: req.headers.access_token as string | undefined, path: req.url, body: JSON.parse(raw) });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 0, message: 'Success', data: { message_id: 'abc' } }));
     });
-    await new Promise<void>((resolve) => oaApi.listen(0, '127.0.0.1', resolve));
-    const { port } = oaApi.address() as AddressInfo;
     app = Fastify();
     // Another JSON route of the app must keep its normal parsing.
     app.post('/api/echo', async (request) => ({ type: typeof request.body }));
-    engine = new EchoEngine();
+    engine = new ScriptedEngine(echoCard);
     channel = await startZaloOa({
       app,
       appId: APP_ID,
       secretKey: SECRET,
       accessToken: TOKEN,
-      apiRoot: `http://127.0.0.1:${port}`,
+      apiRoot: oaApi.url,
       engine,
       logger: pino({ level: 'silent' }),
     });
@@ -99,8 +76,7 @@ describe('Zalo OA webhook', () => {
   afterEach(async () => {
     await channel.stop();
     await app.close();
-    oaApi.closeAllConnections();
-    await new Promise<void>((resolve) => oaApi.close(() => resolve()));
+    await oaApi.close();
   });
 
   it('acknowledges a signed user_send_text and replies through the OA API as plain text', async () => {

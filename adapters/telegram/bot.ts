@@ -2,12 +2,15 @@
 // into InboundEvents for the conversation engine, and sends the rendered replies back through telegraf.
 // Per-chat queue for ordering, 429 retried after retry_after, 403 ends the conversation quietly.
 import type { IncomingMessage } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { Telegraf } from 'telegraf';
 import { callbackQuery, message } from 'telegraf/filters';
-import type { ConversationEngine, InboundEvent, Reply } from '../../src/conversation/types.ts';
+import type { ConversationEngine, InboundEvent } from '../../src/conversation/types.ts';
 import { fingerprint, type Logger } from '../../src/log/logger.ts';
-import { KeyedQueue } from '../zalo/keyed-queue.ts';
+import { repliesFor } from '../shared/engine-replies.ts';
+import { KeyedQueue } from '../shared/keyed-queue.ts';
+import { withTimeout } from '../shared/timeout.ts';
 import { describeError, isChatUnreachable, isMessageNotModified, isQueryTooOld, retryAfterSeconds } from './errors.ts';
 import { parseCallbackData, renderTelegramReplies, type TelegramMessage } from './render.ts';
 
@@ -37,10 +40,6 @@ export const TELEGRAM_COMMANDS = [
   { command: 'reset', description: 'Bắt đầu lại cuộc trò chuyện' },
 ] as const;
 
-const FALLBACK_REPLY: Reply = {
-  paragraphs: [[{ kind: 'text', text: 'Xin lỗi, mình đang gặp sự cố. Bạn thử lại sau ít phút nhé.' }]],
-};
-
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 const MAX_SEND_ATTEMPTS = 4;
 
@@ -63,14 +62,9 @@ function normalizeApiRoot(apiRoot: string | undefined): string | undefined {
   return url.toString();
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+/** A Bot API call (or the polling loop) bounded by `ms`, failing with "<what> timed out after <ms> ms". */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return withTimeout(promise, ms, `${what} timed out after ${ms} ms`);
 }
 
 export async function startTelegram(options: TelegramChannelOptions): Promise<TelegramChannel> {
@@ -122,13 +116,7 @@ export async function startTelegram(options: TelegramChannelOptions): Promise<Te
   }
 
   async function respond(chatId: number, event: InboundEvent, pressedMessageId: number | undefined): Promise<void> {
-    let replies: Reply[];
-    try {
-      replies = await engine.handle(event);
-    } catch (error) {
-      log.error({ chat: fingerprint(event.conversationId), ...describeError(error) }, 'Conversation engine failed');
-      replies = [FALLBACK_REPLY];
-    }
+    const replies = await repliesFor(engine, event, log, describeError);
     const parts = renderTelegramReplies(replies);
     for (const [index, part] of parts.entries()) {
       const edit = index === 0 && part.replacesPrevious ? pressedMessageId : undefined;
@@ -200,16 +188,16 @@ export async function startTelegram(options: TelegramChannelOptions): Promise<Te
   const path = webhook ? new URL(webhook.url).pathname : '';
   if (webhook?.app.hasRoute({ method: 'POST', url: path })) throw new Error(`route POST ${path} already exists`);
 
-  bot.botInfo = await withTimeout(telegram.getMe(), startupTimeoutMs, 'getMe');
+  bot.botInfo = await within(telegram.getMe(), startupTimeoutMs, 'getMe');
   const username = bot.botInfo.username;
   try {
-    await withTimeout(telegram.setMyCommands([...TELEGRAM_COMMANDS]), startupTimeoutMs, 'setMyCommands');
+    await within(telegram.setMyCommands([...TELEGRAM_COMMANDS]), startupTimeoutMs, 'setMyCommands');
   } catch (error) {
     log.warn(describeError(error), 'Could not register the bot commands (the bot still works)');
   }
 
   if (webhook) {
-    await withTimeout(
+    await within(
       telegram.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: [...ALLOWED_UPDATES] }),
       startupTimeoutMs,
       'setWebhook',
@@ -257,7 +245,7 @@ export async function startTelegram(options: TelegramChannelOptions): Promise<Te
           await sleep(50);
         }
       }
-      await withTimeout(polling, 10_000, 'polling stop').catch(() => undefined);
+      await within(polling, 10_000, 'polling stop').catch(() => undefined);
       await queue.drain();
     },
   };

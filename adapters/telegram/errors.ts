@@ -1,6 +1,7 @@
 // Recognises the Bot API errors the adapter treats specially: flood control (429 with retry_after),
 // a user who blocked the bot (403), and the harmless "not modified" / "query is too old" answers.
 import { TelegramError } from 'telegraf';
+import { errorMessage } from '../shared/error-message.ts';
 
 function asTelegramError(error: unknown): TelegramError | undefined {
   return error instanceof TelegramError ? error : undefined;
@@ -37,5 +38,5 @@ export function redactToken(text: string): string {
 export function describeError(error: unknown): { code?: number; description: string } {
   const telegramError = asTelegramError(error);
   if (telegramError) return { code: telegramError.code, description: redactToken(telegramError.description) };
-  return { description: redactToken(error instanceof Error ? error.message : String(error)) };
+  return { description: redactToken(errorMessage(error)) };
 }

@@ -3,7 +3,7 @@
 // 4096-character limit with the keyboard on the last part. Pure: no network, no telegraf runtime.
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
 import type { Choice, Menu, QuickLink, Reply, Span } from '../../src/conversation/types.ts';
-import { packBlocks, splitSpans } from '../zalo/text-split.ts';
+import { packBlocks, splitSpans } from '../shared/text-split.ts';
 
 /** Telegram accepts 4096 characters after entity parsing; measuring the HTML keeps a safe margin. */
 export const TELEGRAM_MESSAGE_LIMIT = 4000;

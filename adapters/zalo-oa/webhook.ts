@@ -3,9 +3,11 @@
 // are rendered as Zalo plain text and sent back through the OA API.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { ConversationEngine, InboundEvent, Reply } from '../../src/conversation/types.ts';
+import type { ConversationEngine, InboundEvent } from '../../src/conversation/types.ts';
 import { fingerprint, type Logger } from '../../src/log/logger.ts';
-import { KeyedQueue } from '../zalo/keyed-queue.ts';
+import { repliesFor } from '../shared/engine-replies.ts';
+import { errorMessage } from '../shared/error-message.ts';
+import { KeyedQueue } from '../shared/keyed-queue.ts';
 import { renderZaloReplies } from '../zalo/render.ts';
 import { type OaSendOptions, sendOaText } from './api.ts';
 import { verifyZaloOaSignature } from './signature.ts';
@@ -40,17 +42,9 @@ const UserSendTextSchema = z.looseObject({
   message: z.looseObject({ text: z.string(), msg_id: Id.optional() }),
 });
 
-const FALLBACK_REPLY: Reply = {
-  paragraphs: [[{ kind: 'text', text: 'Xin lỗi, mình đang gặp sự cố. Bạn thử lại sau ít phút nhé.' }]],
-};
-
 /** Zalo ids exceed JavaScript's safe integers: quote long integer values before JSON.parse. */
 export function quoteLargeIntegers(json: string): string {
   return json.replace(/("(?:[^"\\]|\\.)*"\s*:\s*)(-?\d{16,})(?=\s*[,}\]])/g, '$1"$2"');
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 export async function startZaloOa(options: ZaloOaChannelOptions): Promise<ZaloOaChannel> {
@@ -65,13 +59,7 @@ export async function startZaloOa(options: ZaloOaChannelOptions): Promise<ZaloOa
   if (app.hasRoute({ method: 'POST', url: path })) throw new Error(`route POST ${path} already exists`);
 
   async function answer(userId: string, event: InboundEvent): Promise<void> {
-    let replies: Reply[];
-    try {
-      replies = await engine.handle(event);
-    } catch (error) {
-      log.error({ chat: fingerprint(event.conversationId), error: describe(error) }, 'Conversation engine failed');
-      replies = [FALLBACK_REPLY];
-    }
+    const replies = await repliesFor(engine, event, log);
     for (const part of renderZaloReplies(replies)) await sendOaText(sendOptions, userId, part.text);
   }
 
@@ -96,7 +84,7 @@ export async function startZaloOa(options: ZaloOaChannelOptions): Promise<ZaloOa
     };
     void queue.push(conversationId, () =>
       answer(sender.id, event).catch((error: unknown) => {
-        log.warn({ chat: fingerprint(conversationId), error: describe(error) }, 'Zalo OA reply failed');
+        log.warn({ chat: fingerprint(conversationId), error: errorMessage(error) }, 'Zalo OA reply failed');
       }),
     );
   }

@@ -3,9 +3,11 @@
 // socket often, code 1006), a watchdog restarts a connection that never comes up, and close code 3000
 // (another listener or Zalo Web took the session) stops the channel instead of fighting over it.
 import { ThreadType } from 'zca-js';
-import type { ConversationEngine, InboundEvent, Reply } from '../../src/conversation/types.ts';
+import type { ConversationEngine, InboundEvent } from '../../src/conversation/types.ts';
 import { fingerprint, type Logger } from '../../src/log/logger.ts';
-import { KeyedQueue } from './keyed-queue.ts';
+import { repliesFor } from '../shared/engine-replies.ts';
+import { errorMessage } from '../shared/error-message.ts';
+import { KeyedQueue } from '../shared/keyed-queue.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { renderZaloReplies } from './render.ts';
 import type { ZaloMessage, ZaloTransport } from './transport.ts';
@@ -35,16 +37,6 @@ export interface ZaloChannel {
 
 /** Close codes after which reconnecting would only fight another session. */
 const SESSION_TAKEN_CODES = new Set([3000, 3003]);
-
-const FALLBACK_REPLY: Reply = {
-  paragraphs: [[{ kind: 'text', text: 'Xin lỗi, mình đang gặp sự cố. Bạn thử lại sau ít phút nhé.' }]],
-};
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === 'object' && error !== null && 'message' in error) return String(error.message);
-  return String(error);
-}
 
 /** Removes the "@Bot" mention texts from a group message, leaving the question. */
 export function stripMentions(content: string, mentions: Array<{ pos: number; len: number }>): string {
@@ -85,13 +77,7 @@ export async function startZalo(options: ZaloChannelOptions): Promise<ZaloChanne
   let watchdogTimer: NodeJS.Timeout | undefined;
 
   async function answer(message: ZaloMessage, event: InboundEvent): Promise<void> {
-    let replies: Reply[];
-    try {
-      replies = await engine.handle(event);
-    } catch (error) {
-      log.error({ chat: fingerprint(event.conversationId), error: describe(error) }, 'Conversation engine failed');
-      replies = [FALLBACK_REPLY];
-    }
+    const replies = await repliesFor(engine, event, log);
     for (const part of renderZaloReplies(replies)) {
       await limiter.wait(message.threadId);
       await transport.sendText(message.threadId, message.type, part.text, boldStyles ? part.bold : []);
@@ -112,7 +98,7 @@ export async function startZalo(options: ZaloChannelOptions): Promise<ZaloChanne
     };
     void queue.push(conversationId, () =>
       answer(message, event).catch((error: unknown) => {
-        log.warn({ chat: fingerprint(conversationId), error: describe(error) }, 'Zalo reply failed');
+        log.warn({ chat: fingerprint(conversationId), error: errorMessage(error) }, 'Zalo reply failed');
       }),
     );
   }
@@ -132,7 +118,7 @@ export async function startZalo(options: ZaloChannelOptions): Promise<ZaloChanne
     failures++;
     log.warn({ delayMs, attempt: failures, why }, 'Zalo connection lost; reconnecting');
     reconnectTimer = setTimeout(() => {
-      connect().catch((error: unknown) => scheduleReconnect(`restart failed: ${describe(error)}`));
+      connect().catch((error: unknown) => scheduleReconnect(`restart failed: ${errorMessage(error)}`));
     }, delayMs);
   }
 
@@ -172,7 +158,7 @@ export async function startZalo(options: ZaloChannelOptions): Promise<ZaloChanne
   }
 
   function onError(error: unknown): void {
-    log.warn({ error: describe(error) }, 'Zalo socket error');
+    log.warn({ error: errorMessage(error) }, 'Zalo socket error');
   }
 
   const channel: ZaloChannel = {
@@ -186,7 +172,7 @@ export async function startZalo(options: ZaloChannelOptions): Promise<ZaloChanne
       try {
         transport.stop();
       } catch (error) {
-        log.debug({ error: describe(error) }, 'Zalo transport stop failed');
+        log.debug({ error: errorMessage(error) }, 'Zalo transport stop failed');
       }
       await queue.drain();
     },

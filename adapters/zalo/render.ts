@@ -3,7 +3,7 @@
 // as "Label: URL" lines, split under Zalo's 2000-character limit at paragraph boundaries. Pure.
 // Also used by the Zalo Official Account adapter, which ignores the style ranges.
 import type { Menu, Reply, Span } from '../../src/conversation/types.ts';
-import { packBlocks, splitSpans } from './text-split.ts';
+import { packBlocks, splitSpans } from '../shared/text-split.ts';
 
 /** Zalo messages must stay under 2000 characters; keep a margin. */
 export const ZALO_MESSAGE_LIMIT = 1900;

@@ -13,7 +13,9 @@ declare module 'autocannon' {
     duration?: number;
     pipelining?: number;
     requests?: Request[];
-    setupClient?: (client: { on(event: 'response', listener: (status: number, bytes: number, ms: number) => void): void }) => void;
+    setupClient?: (client: {
+      on(event: 'response', listener: (status: number, bytes: number, ms: number) => void): void;
+    }) => void;
   }
   interface Result {
     requests: { average: number; total: number };

@@ -2,6 +2,7 @@
 // appended path, an auth header, a JSON field mapping). Timeout, retries with backoff for these idempotent
 // reads, a circuit breaker and a short cache of found results. Only mapped status fields are read: names,
 // addresses and any other personal data in the response are dropped.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { PROCEDURE_CODE_PATTERN, UUID_PATTERN } from '../knowledge/schema.ts';
 import type { Logger } from '../log/logger.ts';
@@ -256,8 +257,4 @@ function toDate(value: unknown): string | undefined {
 
 function isTimeout(error: unknown): boolean {
   return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

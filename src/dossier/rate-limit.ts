@@ -1,51 +1,13 @@
 // Rate limits for dossier lookups: a token bucket per conversation and one for everybody, and a harder
 // slow-down for code guessing (many distinct unknown codes from one conversation). Conversations and codes
 // are held only as fingerprints; nothing here can show one conversation's lookups to another.
+import { retryAfterSeconds, TokenBucket } from '../limits/token-bucket.ts';
 import { fingerprint } from '../log/logger.ts';
 
 const MINUTE_MS = 60_000;
 const MAX_PENALTY_MS = 60 * MINUTE_MS;
 const PRUNE_EVERY = 256;
 const MAX_CONVERSATIONS = 50_000;
-
-/** A bucket of `capacity` tokens refilled continuously at `perMinute` tokens a minute. */
-export class TokenBucket {
-  private tokens: number;
-  private updatedAt: number;
-  private readonly refillPerMs: number;
-
-  constructor(
-    private readonly capacity: number,
-    perMinute: number,
-    now: number,
-  ) {
-    this.tokens = capacity;
-    this.updatedAt = now;
-    this.refillPerMs = perMinute / MINUTE_MS;
-  }
-
-  private refill(now: number): void {
-    const elapsed = Math.max(0, now - this.updatedAt);
-    this.tokens = Math.min(this.capacity, this.tokens + elapsed * this.refillPerMs);
-    this.updatedAt = now;
-  }
-
-  /** Milliseconds until one token is available (0 = available now). */
-  waitMs(now: number): number {
-    this.refill(now);
-    return this.tokens >= 1 ? 0 : Math.ceil((1 - this.tokens) / this.refillPerMs);
-  }
-
-  take(now: number): void {
-    this.refill(now);
-    this.tokens -= 1;
-  }
-
-  isFull(now: number): boolean {
-    this.refill(now);
-    return this.tokens >= this.capacity;
-  }
-}
 
 export interface LimiterOptions {
   perConversationPerMinute: number;
@@ -83,7 +45,7 @@ export class LookupLimiter {
   private calls = 0;
 
   constructor(private readonly options: LimiterOptions) {
-    this.global = new TokenBucket(options.globalPerMinute, options.globalPerMinute, options.now());
+    this.global = TokenBucket.perMinute(options.globalPerMinute, options.now());
     this.windowMs = options.notFoundWindowMs ?? 30 * MINUTE_MS;
   }
 
@@ -93,12 +55,12 @@ export class LookupLimiter {
     if (++this.calls % PRUNE_EVERY === 0) this.prune(now);
     const state = this.state(conversationId, now);
     if (state.blockedUntil > now) {
-      return { ok: false, scope: 'guessing', retryAfterSeconds: seconds(state.blockedUntil - now) };
+      return { ok: false, scope: 'guessing', retryAfterSeconds: retryAfterSeconds(state.blockedUntil - now) };
     }
     const ownWait = state.bucket.waitMs(now);
-    if (ownWait > 0) return { ok: false, scope: 'conversation', retryAfterSeconds: seconds(ownWait) };
+    if (ownWait > 0) return { ok: false, scope: 'conversation', retryAfterSeconds: retryAfterSeconds(ownWait) };
     const globalWait = this.global.waitMs(now);
-    if (globalWait > 0) return { ok: false, scope: 'global', retryAfterSeconds: seconds(globalWait) };
+    if (globalWait > 0) return { ok: false, scope: 'global', retryAfterSeconds: retryAfterSeconds(globalWait) };
     state.bucket.take(now);
     this.global.take(now);
     return { ok: true };
@@ -115,16 +77,15 @@ export class LookupLimiter {
     state.strikes++;
     const penaltyMs = Math.min(MINUTE_MS * 2 ** (state.strikes - 1), MAX_PENALTY_MS);
     state.blockedUntil = now + penaltyMs;
-    return { distinct, penaltySeconds: seconds(penaltyMs) };
+    return { distinct, penaltySeconds: retryAfterSeconds(penaltyMs) };
   }
 
   private state(conversationId: string, now: number): ConversationState {
     const key = fingerprint(conversationId);
     let state = this.conversations.get(key);
     if (!state) {
-      const perMinute = this.options.perConversationPerMinute;
       state = {
-        bucket: new TokenBucket(perMinute, perMinute, now),
+        bucket: TokenBucket.perMinute(this.options.perConversationPerMinute, now),
         notFound: new Map(),
         blockedUntil: 0,
         strikes: 0,
@@ -143,8 +104,4 @@ export class LookupLimiter {
       if (quiet || this.conversations.size > MAX_CONVERSATIONS) this.conversations.delete(key);
     }
   }
-}
-
-function seconds(ms: number): number {
-  return Math.max(1, Math.ceil(ms / 1000));
 }

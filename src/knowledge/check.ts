@@ -1,20 +1,16 @@
 // Knowledge-base check behind `npm run kb:check`: the loader's schema/duplicate checks plus link, related-UUID,
 // source and alias checks on curated entries, and a cross-check of every curated entry against the portal's own
 // records (list catalogue and detail envelopes) when a crawl or a kb:sync output is at hand.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { normalizeText } from '../text/normalize.ts';
+import { displayPath, readCheckedJson, readJsonLinesLeniently, readJsonOrUndefined } from './json-files.ts';
+import { CATALOG_FILE, CURATED_SUBDIR, KnowledgeError, type KnowledgeProblem, loadCatalogue } from './loader.ts';
 import {
-  CATALOG_FILE,
-  CURATED_SUBDIR,
-  KnowledgeError,
-  type KnowledgeProblem,
-  loadCatalogue,
-  zodProblems,
-} from './loader.ts';
-import {
+  MIRROR_CATALOG_FILE,
+  MIRROR_DETAILS_SUBDIR,
   PortalDetailEnvelope,
   PortalListRecord,
   type PortalListRecord as PortalListRecordType,
@@ -127,13 +123,9 @@ function readCuratedEntries(knowledgeDir: string): { entries: CuratedEntry[]; ra
     if (!name.endsWith('.json')) continue;
     const path = join(dir, name);
     // Same file naming as the loader so both kinds of problems read alike.
-    const file = relative(process.cwd(), path) || path;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(readFileSync(path, 'utf8'));
-    } catch {
-      continue; // the loader reports the broken JSON
-    }
+    const file = displayPath(path);
+    const parsed = readJsonOrUndefined(path);
+    if (parsed === undefined) continue; // the loader reports the broken JSON
     const items: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
     items.forEach((value, index) => {
       const location = `[${index}]`;
@@ -165,18 +157,11 @@ function fromLoaderProblem(problem: KnowledgeProblem, rawCodes: Map<string, stri
 /** UUIDs in the imported catalogue, read leniently when the loader refused it (so `related` can still resolve). */
 function rawImportedIds(catalogDir: string | undefined): string[] {
   if (!catalogDir) return [];
-  const file = join(catalogDir, CATALOG_FILE);
-  if (!existsSync(file)) return [];
-  const ids: string[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    try {
-      const id = (JSON.parse(line) as { id?: unknown }).id;
-      if (typeof id === 'string') ids.push(id);
-    } catch {
-      // reported by the loader
-    }
-  }
-  return ids;
+  // Broken lines are reported by the loader.
+  return readJsonLinesLeniently(join(catalogDir, CATALOG_FILE)).flatMap((value) => {
+    const id = (value as { id?: unknown } | null)?.id;
+    return typeof id === 'string' ? [id] : [];
+  });
 }
 
 function issueFor(entry: CuratedEntry, severity: Severity, field: string, reason: string, extra = {}): CheckIssue {
@@ -304,26 +289,10 @@ type Deviation = z.infer<typeof Deviation>;
 function readDeviations(knowledgeDir: string, issues: CheckIssue[]): Deviation[] {
   const path = join(knowledgeDir, DEVIATIONS_FILE);
   if (!existsSync(path)) return [];
-  const file = relative(process.cwd(), path) || path;
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    issues.push({
-      severity: 'error',
-      file,
-      location: '',
-      field: '',
-      reason: `JSON không hợp lệ: ${(error as Error).message}`,
-    });
-    return [];
-  }
-  const parsed = z.array(Deviation).safeParse(value);
-  if (!parsed.success) {
-    for (const problem of zodProblems(file, '', parsed.error)) issues.push({ severity: 'error', ...problem });
-    return [];
-  }
-  return parsed.data;
+  const read = readCheckedJson(path, z.array(Deviation));
+  if (read.ok) return read.value;
+  for (const problem of read.problems) issues.push({ severity: 'error', ...problem });
+  return [];
 }
 
 function crossCheckPortal(
@@ -370,7 +339,7 @@ function crossCheckPortal(
     if (used.has(deviation)) continue;
     issues.push({
       severity: 'warning',
-      file: relative(process.cwd(), join(knowledgeDir, DEVIATIONS_FILE)) || DEVIATIONS_FILE,
+      file: displayPath(join(knowledgeDir, DEVIATIONS_FILE)),
       location: '',
       code: deviation.id,
       field: deviation.field,
@@ -394,19 +363,13 @@ interface PortalRecords {
 /** Finds `catalog.jsonl` in `root`, `root/crawl` or `root/opengov-dvc-catalog-2026/crawl`. */
 function readPortalRecords(root: string): PortalRecords | undefined {
   const dir = [root, join(root, 'crawl'), join(root, 'opengov-dvc-catalog-2026', 'crawl')].find((d) =>
-    existsSync(join(d, 'catalog.jsonl')),
+    existsSync(join(d, MIRROR_CATALOG_FILE)),
   );
   if (!dir) return undefined;
   const byId = new Map<string, PortalListRecordType>();
   const byCode = new Map<string, PortalListRecordType[]>();
-  for (const line of readFileSync(join(dir, 'catalog.jsonl'), 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      continue; // kb:import reports broken lines; here a missing record shows up as a disagreement
-    }
+  // kb:import reports broken lines; here a missing record shows up as a disagreement.
+  for (const value of readJsonLinesLeniently(join(dir, MIRROR_CATALOG_FILE))) {
     const parsed = PortalListRecord.safeParse(value);
     if (!parsed.success) continue;
     const record = parsed.data;
@@ -414,19 +377,15 @@ function readPortalRecords(root: string): PortalRecords | undefined {
     const code = record.code.trim();
     byCode.set(code, [...(byCode.get(code) ?? []), record]);
   }
-  return { dir, byId, byCode, detailsDir: join(dir, 'details') };
+  return { dir, byId, byCode, detailsDir: join(dir, MIRROR_DETAILS_SUBDIR) };
 }
 
 /** The detail envelope whose `data.id` is `id`: tried as `<id>.json` (kb:sync), `<code>.json` (crawl), then any. */
 function findDetail(records: PortalRecords, id: string, code: string) {
   if (!existsSync(records.detailsDir)) return undefined;
   const read = (file: string) => {
-    try {
-      const parsed = PortalDetailEnvelope.safeParse(JSON.parse(readFileSync(join(records.detailsDir, file), 'utf8')));
-      return parsed.success ? parsed.data.data : undefined;
-    } catch {
-      return undefined;
-    }
+    const parsed = PortalDetailEnvelope.safeParse(readJsonOrUndefined(join(records.detailsDir, file)));
+    return parsed.success ? parsed.data.data : undefined;
   };
   for (const file of [`${id}.json`, `${code}.json`]) {
     if (!existsSync(join(records.detailsDir, file))) continue;

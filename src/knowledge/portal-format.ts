@@ -3,6 +3,11 @@
 // Unknown keys pass through; nullable or missing arrays and texts are accepted and read as empty.
 import { z } from 'zod';
 
+/** A mirror of the portal (the shared crawl, kb:sync's output) holds the list records in this file, one a line… */
+export const MIRROR_CATALOG_FILE = 'catalog.jsonl';
+/** …and the detail envelopes in this folder beside it (`<UUID>.json` from kb:sync, `<code>.json` from the crawl). */
+export const MIRROR_DETAILS_SUBDIR = 'details';
+
 const OptionalText = z.string().nullish();
 const TextList = z.array(z.string()).nullish();
 

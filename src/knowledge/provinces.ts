@@ -1,12 +1,13 @@
 // The 34 provinces and cities since 1 July 2025 (knowledge/provinces.json) and a finder that recognises a province
 // mention in a citizen's message, by its current name, a pre-merger province name ("Bình Dương"), a former district
 // ("quận 1") or a common alias ("Sài Gòn"), typed with or without diacritics. Matches whole syllables only.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { foldAccents, tokenize } from '../text/normalize.ts';
-import { KnowledgeError, type KnowledgeProblem, zodProblems } from './loader.ts';
+import { displayPath, readCheckedJson } from './json-files.ts';
+import { KnowledgeError } from './loader.ts';
 import { Uuid } from './schema.ts';
 
 export const PROVINCES_FILE = 'provinces.json';
@@ -220,27 +221,14 @@ export function createProvinceCatalogue(provinces: Province[]): ProvinceCatalogu
 /** Reads and validates `<knowledgeDir>/provinces.json`; throws KnowledgeError listing every problem. */
 export function loadProvinces(knowledgeDir: string): ProvinceCatalogue {
   const path = join(knowledgeDir, PROVINCES_FILE);
-  const file = relative(process.cwd(), path) || path;
-  const problems: KnowledgeProblem[] = [];
   if (!existsSync(path)) {
     throw new KnowledgeError([
-      { file, location: '', field: '', reason: 'không tìm thấy tệp danh sách tỉnh, thành phố' },
+      { file: displayPath(path), location: '', field: '', reason: 'không tìm thấy tệp danh sách tỉnh, thành phố' },
     ]);
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new KnowledgeError([
-      { file, location: '', field: '', reason: `JSON không hợp lệ: ${(error as Error).message}` },
-    ]);
-  }
-  const parsed = ProvincesFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    problems.push(...zodProblems(file, '', parsed.error));
-    throw new KnowledgeError(problems);
-  }
-  return createProvinceCatalogue(parsed.data.provinces);
+  const read = readCheckedJson(path, ProvincesFileSchema);
+  if (!read.ok) throw new KnowledgeError(read.problems);
+  return createProvinceCatalogue(read.value.provinces);
 }
 
 /** The built-in knowledge folder of this project (used when no catalogue is passed). */

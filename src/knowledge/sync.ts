@@ -3,7 +3,7 @@
 // changed records. Progress is checkpointed in `sync-state.json` after every page and every detail, so an
 // interrupted run resumes where it stopped; each finished run writes a change report (see change-report.ts).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from './catalog-writer.ts';
@@ -18,13 +18,12 @@ import {
   type StopReason,
   writeChangeReport,
 } from './change-report.ts';
+import { readJsonLinesLeniently, readJsonOrUndefined } from './json-files.ts';
 import { KnowledgeError, loadCatalogue } from './loader.ts';
 import { PORTAL_BASE_URL, PortalClient, type PortalClientOptions, PortalError } from './portal-client.ts';
-import { PortalListRecord } from './portal-format.ts';
+import { MIRROR_CATALOG_FILE, MIRROR_DETAILS_SUBDIR, PortalListRecord } from './portal-format.ts';
 
 export const SYNC_STATE_FILE = 'sync-state.json';
-export const SYNC_CATALOG_FILE = 'catalog.jsonl';
-export const DETAILS_SUBDIR = 'details';
 /** Details of withdrawn procedures are moved here, out of kb:import's way. */
 export const WITHDRAWN_SUBDIR = 'withdrawn';
 /** List pages of the run in progress (removed when the run finishes). */
@@ -138,10 +137,10 @@ export async function syncPortal(options: SyncOptions): Promise<SyncResult> {
     warnings.push(message);
     options.onWarning?.(message);
   };
-  mkdirSync(join(out, DETAILS_SUBDIR), { recursive: true });
+  mkdirSync(join(out, MIRROR_DETAILS_SUBDIR), { recursive: true });
 
   const state = readState(out, warn);
-  const previous = readCatalog(join(out, SYNC_CATALOG_FILE));
+  const previous = readCatalog(join(out, MIRROR_CATALOG_FILE));
   let resumed = false;
   if (state.run && state.run.baseUrl !== baseUrl) {
     warn(`bỏ lượt đồng bộ dở dang với ${state.run.baseUrl} (lần này là ${baseUrl})`);
@@ -328,7 +327,7 @@ async function fetchDetails(
         bar.tick();
         continue;
       }
-      const old = readJson(path);
+      const old = readJsonOrUndefined(path);
       if (old !== undefined) {
         const changes = detailFieldChanges(listRecord(record), old, envelope);
         if (changes.length > 0) {
@@ -388,7 +387,7 @@ function finish(
   // The catalogue kb:import reads: this run's records; after a partial run, the earlier ones it did not reach.
   const catalog: Record<string, unknown>[] = [...records];
   if (!complete) for (const [id, record] of previous) if (!current.has(id)) catalog.push(record);
-  writeFileAtomic(join(out, SYNC_CATALOG_FILE), catalog.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  writeFileAtomic(join(out, MIRROR_CATALOG_FILE), catalog.map((r) => `${JSON.stringify(r)}\n`).join(''));
   for (const gone of withdrawn) {
     const path = detailPath(out, gone.id);
     if (existsSync(path)) {
@@ -472,7 +471,7 @@ function flagCurated(
 }
 
 function detailPath(out: string, id: string): string {
-  return join(out, DETAILS_SUBDIR, `${id}.json`);
+  return join(out, MIRROR_DETAILS_SUBDIR, `${id}.json`);
 }
 
 function listRecord(record: RawRecord) {
@@ -481,24 +480,16 @@ function listRecord(record: RawRecord) {
 }
 
 function storedUpdatedAt(out: string, id: string): number | undefined {
-  const updatedAt = (readJson(detailPath(out, id)) as { data?: { updatedAt?: unknown } } | undefined)?.data?.updatedAt;
+  const updatedAt = (readJsonOrUndefined(detailPath(out, id)) as { data?: { updatedAt?: unknown } } | undefined)?.data
+    ?.updatedAt;
   return typeof updatedAt === 'number' ? updatedAt : undefined;
-}
-
-function readJson(path: string): unknown {
-  if (!existsSync(path)) return undefined;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return undefined;
-  }
 }
 
 function readState(out: string, warn: (message: string) => void): SyncState {
   const fresh: SyncState = { version: 1, records: {}, run: null, lastSync: null };
   const path = join(out, SYNC_STATE_FILE);
   if (!existsSync(path)) return fresh;
-  const parsed = SyncState.safeParse(readJson(path));
+  const parsed = SyncState.safeParse(readJsonOrUndefined(path));
   if (parsed.success) return parsed.data;
   warn(`${path} hỏng hoặc khác phiên bản: bắt đầu lại từ đầu (chi tiết sẽ được tải lại)`);
   return fresh;
@@ -511,15 +502,8 @@ function writeState(out: string, state: SyncState): void {
 /** The previous sync's list records by id (file order kept). */
 function readCatalog(path: string): Map<string, Record<string, unknown>> {
   const records = new Map<string, Record<string, unknown>>();
-  if (!existsSync(path)) return records;
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      const value = JSON.parse(line) as Record<string, unknown>;
-      if (typeof value?.id === 'string') records.set(value.id, value);
-    } catch {
-      // a broken line counts as absent
-    }
+  for (const value of readJsonLinesLeniently(path) as (Record<string, unknown> | null)[]) {
+    if (typeof value?.id === 'string') records.set(value.id, value);
   }
   return records;
 }
@@ -531,7 +515,7 @@ function readCatalog(path: string): Map<string, Record<string, unknown>> {
 function readPages(out: string, pages: number): RawRecord[] {
   const records: RawRecord[] = [];
   for (let page = 1; page <= pages; page++) {
-    const value = readJson(pagePath(out, page));
+    const value = readJsonOrUndefined(pagePath(out, page));
     if (!Array.isArray(value))
       throw new Error(`thiếu hoặc hỏng ${pagePath(out, page)}: xoá ${SYNC_STATE_FILE} để đồng bộ lại`);
     records.push(...(value as RawRecord[]));

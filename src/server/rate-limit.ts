@@ -1,6 +1,7 @@
-// Token-bucket rate limiting keyed by a string (a conversation id, a client IP). Each key may burst up
-// to `capacity` requests and regains `perMinute` tokens a minute. Memory stays bounded: buckets that
+// Rate limiting keyed by a string (a conversation id, a client IP): one token bucket per key, each allowed a
+// burst of `capacity` requests and regaining `perMinute` tokens a minute. Memory stays bounded: buckets that
 // have refilled completely carry no information and are dropped when the table grows.
+import { retryAfterSeconds, TokenBucket } from '../limits/token-bucket.ts';
 
 export interface RateLimitDecision {
   allowed: boolean;
@@ -17,22 +18,17 @@ export interface TokenBucketOptions {
   now?: () => number;
 }
 
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-}
-
 export class TokenBucketLimiter {
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets = new Map<string, TokenBucket>();
   private readonly capacity: number;
-  private readonly perMs: number;
+  private readonly msPerToken: number;
   private readonly maxKeys: number;
   private readonly now: () => number;
 
   constructor(options: TokenBucketOptions) {
     if (!(options.perMinute > 0)) throw new Error('perMinute must be positive');
     this.capacity = options.capacity ?? options.perMinute;
-    this.perMs = options.perMinute / 60_000;
+    this.msPerToken = 60_000 / options.perMinute;
     this.maxKeys = options.maxKeys ?? 50_000;
     this.now = options.now ?? Date.now;
   }
@@ -40,36 +36,30 @@ export class TokenBucketLimiter {
   /** Takes one token for `key` if there is one. */
   take(key: string): RateLimitDecision {
     const now = this.now();
-    const bucket = this.refilled(key, now);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return { allowed: true, retryAfterSeconds: 0 };
-    }
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.perMs / 1000)) };
+    const bucket = this.bucket(key, now);
+    const wait = bucket.waitMs(now);
+    if (wait > 0) return { allowed: false, retryAfterSeconds: retryAfterSeconds(wait) };
+    bucket.take(now);
+    return { allowed: true, retryAfterSeconds: 0 };
   }
 
   get size(): number {
     return this.buckets.size;
   }
 
-  private refilled(key: string, now: number): Bucket {
+  private bucket(key: string, now: number): TokenBucket {
     let bucket = this.buckets.get(key);
     if (!bucket) {
       if (this.buckets.size >= this.maxKeys) this.sweep(now);
-      bucket = { tokens: this.capacity, updatedAt: now };
+      bucket = new TokenBucket(this.capacity, this.msPerToken, now);
       this.buckets.set(key, bucket);
-      return bucket;
     }
-    bucket.tokens = Math.min(this.capacity, bucket.tokens + (now - bucket.updatedAt) * this.perMs);
-    bucket.updatedAt = now;
     return bucket;
   }
 
   /** Drops buckets that are full again; if none are, the oldest ones (a flood of new keys). */
   private sweep(now: number): void {
-    for (const [key, bucket] of this.buckets) {
-      if (bucket.tokens + (now - bucket.updatedAt) * this.perMs >= this.capacity) this.buckets.delete(key);
-    }
+    for (const [key, bucket] of this.buckets) if (bucket.isFull(now)) this.buckets.delete(key);
     if (this.buckets.size < this.maxKeys) return;
     const excess = this.buckets.size - Math.floor(this.maxKeys / 2);
     let removed = 0;

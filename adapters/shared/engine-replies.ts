@@ -1,0 +1,24 @@
+// What every chat channel does around the conversation engine: ask it for the replies to an event and, when
+// it fails, log that (the chat only as a fingerprint) and answer with a short apology instead of silence.
+import type { ConversationEngine, InboundEvent, Reply } from '../../src/conversation/types.ts';
+import { fingerprint, type Logger } from '../../src/log/logger.ts';
+import { errorMessage } from './error-message.ts';
+
+export const FALLBACK_REPLY: Reply = {
+  paragraphs: [[{ kind: 'text', text: 'Xin lỗi, mình đang gặp sự cố. Bạn thử lại sau ít phút nhé.' }]],
+};
+
+/** The engine's replies to `event`, or the apology when the engine throws. `details` shapes the log fields. */
+export async function repliesFor(
+  engine: ConversationEngine,
+  event: InboundEvent,
+  log: Logger,
+  details: (error: unknown) => object = (error) => ({ error: errorMessage(error) }),
+): Promise<Reply[]> {
+  try {
+    return await engine.handle(event);
+  } catch (error) {
+    log.error({ chat: fingerprint(event.conversationId), ...details(error) }, 'Conversation engine failed');
+    return [FALLBACK_REPLY];
+  }
+}
