@@ -255,7 +255,11 @@ describe('bad input', () => {
     const long = 'mình cần đăng ký kết hôn, '.repeat(420);
     expect(long.length).toBeGreaterThan(10_000);
     const replies = await send(assistant, 'long', long);
-    expect(replies[0]?.paragraphs[0]).toEqual([{ kind: 'bold', text: 'Thủ tục đăng ký kết hôn' }]);
+    expect(plain([replies[0] ?? { paragraphs: [] }])).toBe('Tin nhắn quá dài, mình chỉ đọc 1.000 ký tự đầu.');
+    expect(replies[1]?.paragraphs[0]).toEqual([{ kind: 'bold', text: 'Thủ tục đăng ký kết hôn' }]);
+    // Exactly the limit is read whole, without the notice.
+    const exact = await send(assistant, 'exact', 'đăng ký kết hôn '.padEnd(1000, '.'));
+    expect(plain(exact)).not.toContain('quá dài');
 
     const noise = 'thời tiết hôm nay mưa to gió lớn '.repeat(320);
     expect(plain(await send(assistant, 'long', noise))).toContain('chưa tìm được');

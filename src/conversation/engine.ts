@@ -85,9 +85,11 @@ export class Engine implements ConversationEngine {
   private async process(event: InboundEvent): Promise<Reply[]> {
     const stored = await this.options.sessions.load(event.conversationId);
     const ctx: Context = { event, session: stored ? readSession(stored) : newSession(), outcome: 'smalltalk' };
+    const message = cleanInboundText(event.text ?? '', MAX_MESSAGE_CHARS);
     const replies = event.choice
       ? await this.onChoice(ctx, event.choice.menuId, event.choice.optionId)
-      : await this.onText(ctx, cleanInboundText(event.text ?? '', MAX_MESSAGE_CHARS).text);
+      : await this.onText(ctx, message.text);
+    if (!event.choice && message.shortened) replies.unshift(say.tooLong(MAX_MESSAGE_CHARS));
     await this.options.sessions.save(event.conversationId, ctx.session);
     this.options.onOutcome?.(ctx.outcome);
     this.options.logger.debug(

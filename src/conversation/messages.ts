@@ -115,3 +115,7 @@ export function alreadyRated(): Reply {
 export function resetDone(): Reply {
   return { paragraphs: [[text('Đã bắt đầu lại cuộc trò chuyện.')]] };
 }
+
+export function tooLong(max: number): Reply {
+  return { paragraphs: [[text(`Tin nhắn quá dài, mình chỉ đọc ${max.toLocaleString('vi-VN')} ký tự đầu.`)]] };
+}

@@ -1,19 +1,17 @@
 // POST /api/chat: the web chat's entry to the conversation engine. Validates the body, rate-limits per
 // conversation, cleans and caps the text, namespaces the conversation id (`web:<id>`) and answers
-// `{ replies: Reply[] }` exactly as the engine produced them (plus a notice when the text was shortened).
+// `{ replies: Reply[] }` exactly as the engine produced them (the engine itself says when it read only part of a long text).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ConversationEngine, InboundEvent, Reply } from '../../conversation/types.ts';
-import { text as textSpan } from '../../conversation/types.ts';
+import { MAX_MESSAGE_CHARS } from '../../conversation/engine.ts';
 import { fingerprint } from '../../log/logger.ts';
 import type { ServerMetrics } from '../../metrics/server-metrics.ts';
 import { cleanInboundText } from '../../text/sanitize.ts';
 import { sendError, sendValidationError } from '../errors.ts';
 import type { TokenBucketLimiter } from '../rate-limit.ts';
 
-export const MAX_CHAT_TEXT_CHARS = 1000;
 export const CHAT_BODY_LIMIT_BYTES = 16 * 1024;
-export const SHORTENED_NOTICE = 'Tin nhắn quá dài, mình chỉ đọc 1.000 ký tự đầu.';
 
 const MenuRef = z.string().regex(/^[\x21-\x7e]{1,64}$/, 'phải là mã ASCII ngắn (1–64 ký tự)');
 
@@ -56,7 +54,6 @@ export function registerChatRoute(app: FastifyInstance, { engine, limiter, metri
       );
     }
 
-    let shortened = false;
     const event: InboundEvent = {
       channel: 'web',
       conversationId: `web:${conversationId}`,
@@ -66,14 +63,13 @@ export function registerChatRoute(app: FastifyInstance, { engine, limiter, metri
     if (choice) {
       event.choice = choice;
     } else {
-      const clean = cleanInboundText(parsed.data.text ?? '', MAX_CHAT_TEXT_CHARS);
+      const clean = cleanInboundText(parsed.data.text ?? '', CHAT_BODY_LIMIT_BYTES);
       if (clean.text === '') {
         metrics.rejected.inc({ route: '/api/chat', reason: 'empty' });
         return sendError(reply, 400, 'empty_text', 'Tin nhắn đang trống. Bạn nhập câu hỏi rồi gửi lại nhé.');
       }
       event.text = clean.text;
-      shortened = clean.shortened;
-      if (shortened) metrics.chatShortened.inc();
+      if (Array.from(clean.text).length > MAX_MESSAGE_CHARS) metrics.chatShortened.inc();
     }
 
     let replies: Reply[];
@@ -84,8 +80,7 @@ export function registerChatRoute(app: FastifyInstance, { engine, limiter, metri
       throw error;
     }
     metrics.chatLatency.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
-    request.log.debug({ conv: fingerprint(event.conversationId), replies: replies.length, shortened }, 'chat handled');
-    const notice: Reply[] = shortened ? [{ paragraphs: [[textSpan(SHORTENED_NOTICE)]] }] : [];
-    return reply.header('Cache-Control', 'no-store').send({ replies: [...notice, ...replies] });
+    request.log.debug({ conv: fingerprint(event.conversationId), replies: replies.length }, 'chat handled');
+    return reply.header('Cache-Control', 'no-store').send({ replies });
   });
 }
