@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { normalizeText } from '../text/normalize.ts';
 import { displayPath, readCheckedJson, readJsonLinesLeniently, readJsonOrUndefined } from './json-files.ts';
-import { CATALOG_FILE, CURATED_SUBDIR, KnowledgeError, type KnowledgeProblem, loadCatalogue } from './loader.ts';
+import { CATALOG_FILE, KnowledgeError, type KnowledgeProblem, loadCatalogue, readCuratedRecords } from './loader.ts';
 import {
   MIRROR_CATALOG_FILE,
   MIRROR_DETAILS_SUBDIR,
@@ -115,25 +115,14 @@ export function formatIssue(issue: CheckIssue): string {
 
 /** Curated entries that pass the schema, with where they live; invalid ones are reported by the loader. */
 function readCuratedEntries(knowledgeDir: string): { entries: CuratedEntry[]; rawCodes: Map<string, string> } {
-  const dir = join(knowledgeDir, CURATED_SUBDIR);
   const entries: CuratedEntry[] = [];
   const rawCodes = new Map<string, string>();
-  if (!existsSync(dir)) return { entries, rawCodes };
-  for (const name of readdirSync(dir).sort()) {
-    if (!name.endsWith('.json')) continue;
-    const path = join(dir, name);
-    // Same file naming as the loader so both kinds of problems read alike.
-    const file = displayPath(path);
-    const parsed = readJsonOrUndefined(path);
-    if (parsed === undefined) continue; // the loader reports the broken JSON
-    const items: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
-    items.forEach((value, index) => {
-      const location = `[${index}]`;
-      const code = (value as { code?: unknown } | null)?.code;
-      if (typeof code === 'string') rawCodes.set(`${file} ${location}`, code.trim());
-      const result = ProcedureSchema.safeParse(value);
-      if (result.success) entries.push({ file, location, procedure: result.data });
-    });
+  // Broken files are reported by loadCatalogue; here only the records that parse are checked further.
+  for (const { file, location, value } of readCuratedRecords(knowledgeDir).records) {
+    const code = (value as { code?: unknown } | null)?.code;
+    if (typeof code === 'string') rawCodes.set(`${file} ${location}`, code.trim());
+    const result = ProcedureSchema.safeParse(value);
+    if (result.success) entries.push({ file, location, procedure: result.data });
   }
   return { entries, rawCodes };
 }

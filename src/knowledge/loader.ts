@@ -50,9 +50,11 @@ export interface LoadOptions {
   catalogDir?: string;
 }
 
-interface RawRecord {
+/** One record as read from a file, before validation. */
+export interface RawRecord {
   file: string;
   location: string;
+  /** The parsed JSON, or a SyntaxError for a malformed JSONL line. */
   value: unknown;
 }
 
@@ -80,6 +82,13 @@ export function loadCatalogue(options: LoadOptions): Catalogue {
   }
   if (problems.length > 0) throw new KnowledgeError(problems);
   return mergeSources(curated, imported);
+}
+
+/** The curated records as written (`procedures/*.json`), with file problems such as broken JSON. */
+export function readCuratedRecords(knowledgeDir: string): { records: RawRecord[]; problems: KnowledgeProblem[] } {
+  const problems: KnowledgeProblem[] = [];
+  const records = readJsonFiles(join(knowledgeDir, CURATED_SUBDIR), problems);
+  return { records, problems };
 }
 
 /** Curated entries win over imported ones with the same UUID. */
