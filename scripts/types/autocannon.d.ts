@@ -12,6 +12,7 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     pipelining?: number;
+    overallRate?: number;
     requests?: Request[];
     setupClient?: (client: {
       on(event: 'response', listener: (status: number, bytes: number, ms: number) => void): void;
