@@ -1,5 +1,6 @@
 // Composition root of the assistant's core: knowledge, retrieval, stores, dossier lookups and the
 // conversation engine, wired from configuration. Used by the server (src/main.ts), the terminal chat and tests.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config/config.ts';
 import { Engine, type Outcome } from './conversation/engine.ts';
@@ -7,6 +8,7 @@ import type { ConversationEngine } from './conversation/types.ts';
 import { createDossierService } from './dossier/service.ts';
 import type { DossierService } from './dossier/types.ts';
 import { loadCatalogue } from './knowledge/loader.ts';
+import { loadProvinces, PROVINCES_FILE } from './knowledge/provinces.ts';
 import type { Procedure } from './knowledge/schema.ts';
 import type { Logger } from './log/logger.ts';
 import { buildRetrievalEngine } from './retrieval/build.ts';
@@ -74,12 +76,16 @@ export async function createAssistant(
     closeDb = () => db.close();
   }
   const dossiers = createDossierService({ config, logger });
+  const provinces = existsSync(join(config.knowledgeDir, PROVINCES_FILE))
+    ? loadProvinces(config.knowledgeDir)
+    : undefined;
   const outcomes: Record<string, number> = {};
   const engine = new Engine({
     finder: () => retrieval,
     sessions,
     feedback,
     dossiers,
+    ...(provinces ? { provinces } : {}),
     logger,
     ...(options.now ? { now: options.now } : {}),
     onOutcome: (outcome: Outcome) => {

@@ -2,10 +2,12 @@
 // capability, and answers with platform-neutral replies. Messages of one conversation are handled in order.
 import { describeCodeMatch, describeLookup, MAYBE_CODE_YES } from '../dossier/describe.ts';
 import type { DossierService } from '../dossier/types.ts';
+import type { Province, ProvinceCatalogue, ProvinceMatch } from '../knowledge/provinces.ts';
 import type { Procedure } from '../knowledge/schema.ts';
 import { fingerprint, type Logger } from '../log/logger.ts';
 import type { SearchResult } from '../retrieval/types.ts';
 import type { FeedbackStore, SessionStore } from '../store/types.ts';
+import { foldAccents } from '../text/normalize.ts';
 import { cleanInboundText } from '../text/sanitize.ts';
 import * as guide from './guidance.ts';
 import * as say from './messages.ts';
@@ -17,10 +19,27 @@ import {
   type InboundEvent,
   type Menu,
   type MenuOption,
+  type Paragraph,
   type Reply,
   text,
 } from './types.ts';
 import { type Aspect, understand } from './understand.ts';
+
+/** Whether a province's own procedure was issued by that province ("UBND tỉnh Đồng Tháp"). */
+function provinceIssued(p: Procedure, province: Province): boolean {
+  const issuer = foldAccents(p.promulgatingAgency?.toLowerCase() ?? '');
+  return issuer.includes(foldAccents(province.shortName.toLowerCase()));
+}
+
+/** "Bạn ở Bình Dương (nay thuộc Thành phố Hồ Chí Minh)." plus whether the card is that province's own procedure. */
+function placeNote(place: ProvinceMatch, shown: Procedure): Paragraph {
+  const now = place.formerName || place.kind === 'formerDistrict' ? ` (nay thuộc ${place.province.name})` : '';
+  const own = shown.type === 'provincial' && provinceIssued(shown, place.province);
+  return [
+    text(`Bạn ở ${place.matched}${now}. `),
+    text(own ? `Đây là thủ tục riêng của ${place.province.name}.` : 'Thủ tục này áp dụng chung trên cả nước.'),
+  ];
+}
 
 /** What the engine needs from the catalogue and search (the retrieval engine provides it). */
 export interface ProcedureFinder {
@@ -46,6 +65,8 @@ export interface EngineOptions {
   sessions: SessionStore<unknown>;
   feedback: FeedbackStore;
   dossiers?: DossierService;
+  /** Recognises provinces (also pre-2025 names and old districts) in a question. */
+  provinces?: ProvinceCatalogue;
   logger: Logger;
   now?: () => number;
   onOutcome?: (outcome: Outcome) => void;
@@ -179,10 +200,13 @@ export class Engine implements ConversationEngine {
       const ids = result.hits.slice(0, CLARIFY_OPTIONS).map((h) => h.id);
       return [this.clarify(ctx.session, ids, 'Mình thấy vài thủ tục gần giống nhau. Bạn cần thủ tục nào?')];
     }
-    const top = this.finder().get(result.hits[0]?.id ?? '');
-    if (!top) return [say.abstain()];
+    const best = this.finder().get(result.hits[0]?.id ?? '');
+    if (!best) return [say.abstain()];
     ctx.outcome = 'answer';
-    const replies = [this.cardReply(ctx, top)];
+    // "tôi ở Bình Dương": the place decides between provinces' own copies and is acknowledged on the card.
+    const place = this.options.provinces?.find(message);
+    const top = place ? this.localVariant(best, place.province) : best;
+    const replies = [this.cardReply(ctx, top, true, place ? placeNote(place, top) : undefined)];
     if (aspect && aspect !== 'steps') replies.push(this.aspectReply(ctx, top, aspect));
     else if (aspect === 'steps' && top.steps.length > 0) replies.push(...this.showStep(ctx, 0, 0));
     return replies;
@@ -262,7 +286,15 @@ export class Engine implements ConversationEngine {
 
   // ---- views ------------------------------------------------------------------------------------------
 
-  private cardReply(ctx: Context, p: Procedure, fresh = true): Reply {
+  /** The member of a procedure's family issued by the citizen's province, if the family has one. */
+  private localVariant(p: Procedure, province: Province): Procedure {
+    const local = this.finder()
+      .familyOf(p.id)
+      .find((m) => m.type === 'provincial' && provinceIssued(m, province));
+    return local ?? p;
+  }
+
+  private cardReply(ctx: Context, p: Procedure, fresh = true, note?: Paragraph): Reply {
     const { session } = ctx;
     const newAnswer = fresh || session.procedureId !== p.id;
     if (newAnswer) {
@@ -293,7 +325,9 @@ export class Engine implements ConversationEngine {
     ];
     const menu = this.menu(session, 'c', 'Bạn muốn xem gì tiếp?', options);
     if (newAnswer) session.answerMenuSeq = session.menuSeq;
-    return { paragraphs: guide.card(p, alsoAt), links: guide.quickLinks(p), menu };
+    const paragraphs = guide.card(p, alsoAt);
+    if (note) paragraphs.splice(1, 0, note);
+    return { paragraphs, links: guide.quickLinks(p), menu };
   }
 
   private showStep(ctx: Context, index: number, part: number): Reply[] {
