@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Assistant, createAssistant } from '../src/assistant.ts';
 import { loadConfig } from '../src/config/config.ts';
-import { type Choice, type Menu, type Reply, replyPlainText } from '../src/conversation/types.ts';
+import type { Choice, Reply } from '../src/conversation/types.ts';
 import { DEMO_BANNER } from '../src/dossier/describe.ts';
 import { createLogger } from '../src/log/logger.ts';
 import type { MemoryFeedbackStore } from '../src/store/memory.ts';
+import { lastMenu, plain, sendTo } from './helpers/conversation.ts';
 
 const DEMO_PROCESSING = '000.00.00.D00-250701-0002';
 
@@ -34,18 +35,8 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function send(conversationId: string, input: string | Choice): Promise<Reply[]> {
-  return assistant.engine.handle({
-    channel: 'zalo',
-    conversationId,
-    userId: 'citizen',
-    receivedAt: Date.now(),
-    ...(typeof input === 'string' ? { text: input } : { choice: input }),
-  });
-}
-
-const plain = (replies: Reply[]) => replies.map(replyPlainText).join('\n');
-const lastMenu = (replies: Reply[]): Menu | undefined => replies.flatMap((r) => (r.menu ? [r.menu] : [])).at(-1);
+const send = (conversationId: string, input: string | Choice): Promise<Reply[]> =>
+  sendTo(assistant.engine, conversationId, input, 'zalo');
 
 describe('dossier codes', () => {
   it('explains a code whose date cannot exist, without looking it up', async () => {

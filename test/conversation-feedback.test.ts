@@ -8,10 +8,11 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Assistant, createAssistant } from '../src/assistant.ts';
 import { loadConfig } from '../src/config/config.ts';
-import { type Choice, type Menu, type Reply, replyPlainText } from '../src/conversation/types.ts';
+import type { Choice, Reply } from '../src/conversation/types.ts';
 import { loadCatalogue } from '../src/knowledge/loader.ts';
 import { createLogger, type Logger } from '../src/log/logger.ts';
 import type { MemoryFeedbackStore } from '../src/store/memory.ts';
+import { lastMenu, plain, press, sendTo } from './helpers/conversation.ts';
 
 const catalogue = loadCatalogue({ knowledgeDir: 'knowledge' });
 const idOf = (code: string) => catalogue.procedures.find((p) => p.code === code)?.id;
@@ -41,25 +42,8 @@ async function start(
   return { assistant, store: assistant.feedback as MemoryFeedbackStore };
 }
 
-function send(assistant: Assistant, conversationId: string, input: string | Choice): Promise<Reply[]> {
-  return assistant.engine.handle({
-    channel: 'telegram',
-    conversationId,
-    userId: 'citizen',
-    receivedAt: Date.now(),
-    ...(typeof input === 'string' ? { text: input } : { choice: input }),
-  });
-}
-
-const plain = (replies: Reply[]) => replies.map(replyPlainText).join('\n');
-const lastMenu = (replies: Reply[]): Menu | undefined => replies.flatMap((r) => (r.menu ? [r.menu] : [])).at(-1);
-
-function press(replies: Reply[], label: string): Choice {
-  const menu = lastMenu(replies);
-  const option = menu?.options.find((o) => o.label === label);
-  if (!menu || !option) throw new Error(`no "${label}" button`);
-  return { menuId: menu.id, optionId: option.id };
-}
+const send = (assistant: Assistant, conversationId: string, input: string | Choice): Promise<Reply[]> =>
+  sendTo(assistant.engine, conversationId, input, 'telegram');
 
 describe('feedback on an answer', () => {
   it('stores "Chưa đúng" with the scrubbed question and the procedure shown, only once', async () => {

@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Assistant, createAssistant } from '../src/assistant.ts';
 import { loadConfig } from '../src/config/config.ts';
-import { type Choice, type Menu, type Reply, replyPlainText } from '../src/conversation/types.ts';
+import type { Choice, Reply } from '../src/conversation/types.ts';
 import { createLogger } from '../src/log/logger.ts';
 import type { MemoryFeedbackStore } from '../src/store/memory.ts';
+import { lastMenu, plain, press, sendTo } from './helpers/conversation.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 
@@ -49,25 +50,8 @@ async function start(
   return assistant;
 }
 
-function send(assistant: Assistant, conversationId: string, input: string | Choice): Promise<Reply[]> {
-  return assistant.engine.handle({
-    channel: 'web',
-    conversationId,
-    userId: 'citizen',
-    receivedAt: Date.now(),
-    ...(typeof input === 'string' ? { text: input } : { choice: input }),
-  });
-}
-
-const plain = (replies: Reply[]) => replies.map(replyPlainText).join('\n');
-const lastMenu = (replies: Reply[]): Menu | undefined => replies.flatMap((r) => (r.menu ? [r.menu] : [])).at(-1);
-
-function press(replies: Reply[], label: string): Choice {
-  const menu = lastMenu(replies);
-  const option = menu?.options.find((o) => o.label === label);
-  if (!menu || !option) throw new Error(`no "${label}" button`);
-  return { menuId: menu.id, optionId: option.id };
-}
+const send = (assistant: Assistant, conversationId: string, input: string | Choice): Promise<Reply[]> =>
+  sendTo(assistant.engine, conversationId, input, 'web');
 
 describe('greetings, help and reset', () => {
   it('greets, thanks and helps in short Vietnamese, with or without diacritics', async () => {

@@ -1,0 +1,31 @@
+// Helpers for conversation tests: send a text or a button press to an engine, read replies as plain text,
+// find the last menu and press a button by its label.
+import type { Channel, Choice, ConversationEngine, Menu, Reply } from '../../src/conversation/types.ts';
+import { replyPlainText } from '../../src/conversation/types.ts';
+
+export function sendTo(
+  engine: ConversationEngine,
+  conversationId: string,
+  input: string | Choice,
+  channel: Channel = 'web',
+): Promise<Reply[]> {
+  return engine.handle({
+    channel,
+    conversationId,
+    userId: 'citizen',
+    receivedAt: Date.now(),
+    ...(typeof input === 'string' ? { text: input } : { choice: input }),
+  });
+}
+
+export const plain = (replies: Reply[]): string => replies.map(replyPlainText).join('\n');
+
+export const lastMenu = (replies: Reply[]): Menu | undefined => replies.flatMap((r) => (r.menu ? [r.menu] : [])).at(-1);
+
+/** The choice a button press with this label would send; throws when the last menu has no such button. */
+export function press(replies: Reply[], label: string): Choice {
+  const menu = lastMenu(replies);
+  const option = menu?.options.find((o) => o.label === label);
+  if (!menu || !option) throw new Error(`no "${label}" button`);
+  return { menuId: menu.id, optionId: option.id };
+}
