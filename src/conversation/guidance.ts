@@ -182,17 +182,29 @@ export function documentsView(p: Procedure, page: number): { paragraphs: Paragra
   return { paragraphs, hasMore };
 }
 
+/** Ends a sentence with a full stop unless it already ends with punctuation. */
+function sentence(value: string): string {
+  return /[.!?…:;)]$/.test(value.trim()) ? value.trim() : `${value.trim()}.`;
+}
+
 export function feesView(p: Procedure): Paragraph[] {
   if (p.submissionMethods.length === 0) return unknown(p, 'về lệ phí và thời hạn giải quyết');
-  const paragraphs: Paragraph[] = [[bold('Lệ phí và thời hạn theo cách nộp:')]];
+  // Methods with the same time, fee and note are said once ("Nộp trực tuyến, qua bưu chính: …").
+  const groups = new Map<string, { methods: SubmissionMethod['method'][]; line: Paragraph }>();
   for (const m of p.submissionMethods) {
     const time = processingTime(m);
     const fee = feeText(m.fees);
-    paragraphs.push([
-      bold(`${METHOD_LABEL[m.method]}: `),
-      text(`thời hạn ${time ?? 'theo quy định (xem ghi chú)'}; ${fee ?? 'lệ phí chưa rõ'}.`),
-      ...(m.note ? [text(` Ghi chú: ${m.note}`)] : []),
-    ]);
+    const body = sentence(`thời hạn ${time ?? 'theo quy định (xem ghi chú)'}; ${fee ?? 'lệ phí chưa rõ'}`);
+    const note = m.note ? ` Ghi chú: ${sentence(m.note)}` : '';
+    const key = body + note;
+    const group = groups.get(key) ?? { methods: [], line: [text(body), ...(note ? [text(note)] : [])] };
+    group.methods.push(m.method);
+    groups.set(key, group);
+  }
+  const paragraphs: Paragraph[] = [[bold('Lệ phí và thời hạn theo cách nộp:')]];
+  for (const { methods, line } of groups.values()) {
+    const label = methods.map((m, i) => (i === 0 ? METHOD_LABEL[m] : METHOD_LABEL[m].toLowerCase())).join(', ');
+    paragraphs.push([bold(`${label}: `), ...line]);
   }
   return paragraphs;
 }
