@@ -47,6 +47,10 @@ describe.skipIf(!shared)('retrieval quality over the national catalogue', () => 
     const { report } = await evaluate(engine, readQuestions('test/fixtures/retrieval/heldout.jsonl'), codeOf);
     expect(report.hit1).toBeGreaterThanOrEqual(0.8);
     expect(report.hit3).toBeGreaterThanOrEqual(0.95);
+    const second = (await evaluate(engine, readQuestions('test/fixtures/retrieval/heldout2.jsonl'), codeOf)).report;
+    expect(second.hit1).toBeGreaterThanOrEqual(0.85);
+    expect(second.hit3).toBeGreaterThanOrEqual(0.9);
+    expect(second.false_abstain).toBeLessThanOrEqual(0.05);
   });
 
   it('abstains on out-of-scope questions', async () => {
