@@ -21,8 +21,9 @@ export interface DenseSearcher {
 const TYPE_PRIOR = { national: 1, provincial: 0.85, internal: 0.6 } as const;
 /** Curated entries are the procedures citizens need most often. */
 const CURATED_PRIOR = 1.15;
-/** How many top candidates are checked for a phrase match with the question, and how much it adds. */
+/** How many of the best lexical candidates are re-scored (coverage, phrase and alias matches). */
 const RERANK_CANDIDATES = 50;
+/** A name quoted as an unbroken phrase gains up to ×(1 + PHRASE_BONUS). */
 const PHRASE_BONUS = 0.5;
 /** Candidates are scaled by (COVERAGE_FLOOR + share of the question's content words they contain). */
 const COVERAGE_FLOOR = 0.5;
@@ -112,14 +113,18 @@ export class RetrievalEngine implements Retriever {
     for (let i = 0; i < scores.length; i++) scores[i] = (scores[i] as number) * (this.priors[i] as number);
     const best = maxOf(scores);
     if (this.dense && best > 0) await this.addDense(query, scores, best);
+    const ranked = topIndices(scores, CANDIDATES);
+    this.rerank(prepared, scores, ranked.slice(0, RERANK_CANDIDATES));
+    // A procedure code typed in the question ("1.001193") puts that procedure first, whatever else matched.
     const codeHits = this.codeMatches(prepared);
     if (codeHits.length > 0) {
       const ceiling = maxOf(scores) * 2 + 1;
-      for (const i of codeHits) scores[i] = ceiling;
+      for (const i of codeHits) {
+        scores[i] = ceiling;
+        if (!ranked.includes(i)) ranked.push(i);
+      }
     }
-    const ranked = topIndices(scores, CANDIDATES);
     if (ranked.length === 0) return this.empty();
-    this.rerank(prepared, scores, ranked.slice(0, RERANK_CANDIDATES));
     ranked.sort((a, b) => (scores[b] as number) - (scores[a] as number));
     const groups = this.group(ranked, scores);
     const top = groups[0];
