@@ -1,12 +1,12 @@
 // Curated civil-status, certification, judicial-record, education and military-service guidance: checks, through
 // the loader, the facts a citizen relies on in a few key entries (where to go, what it costs, online or not).
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Catalogue, loadCatalogue } from '../src/knowledge/loader.ts';
+import type { Catalogue } from '../src/knowledge/loader.ts';
 import type { Procedure } from '../src/knowledge/schema.ts';
 import { normalizeText } from '../src/text/normalize.ts';
+import { curatedKnowledge, method } from './helpers/curated.ts';
 
 const KNOWLEDGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../knowledge');
 const CIVIL_FILES = [
@@ -29,22 +29,13 @@ const MILITARY_FIRST = '019d2bfb-8915-70aa-a67f-adceef7fd0ee';
 let catalogue: Catalogue;
 let civil: Procedure[];
 
-function entry(id: string): Procedure {
-  const p = catalogue.byId.get(id);
-  if (!p) throw new Error(`missing curated entry ${id}`);
-  return p;
-}
-
-function method(p: Procedure, kind: 'online' | 'postal' | 'direct') {
-  return p.submissionMethods.find((m) => m.method === kind);
-}
+let entry: (id: string) => Procedure;
 
 beforeAll(() => {
-  catalogue = loadCatalogue({ knowledgeDir: KNOWLEDGE_DIR });
-  const ids = CIVIL_FILES.flatMap((name) =>
-    (JSON.parse(readFileSync(join(KNOWLEDGE_DIR, 'procedures', name), 'utf8')) as { id: string }[]).map((p) => p.id),
-  );
-  civil = ids.map(entry);
+  const knowledge = curatedKnowledge(KNOWLEDGE_DIR);
+  catalogue = knowledge.catalogue;
+  entry = knowledge.entry;
+  civil = knowledge.entriesOf(CIVIL_FILES);
 });
 
 describe('birth registration', () => {

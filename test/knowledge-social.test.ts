@@ -1,12 +1,12 @@
 // Curated business, tax, social-insurance, social-assistance, land and construction guidance: checks, through the
 // loader, the facts a citizen relies on in a few key entries (level, where to go, cost, time, online or not).
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Catalogue, loadCatalogue } from '../src/knowledge/loader.ts';
+import type { Catalogue } from '../src/knowledge/loader.ts';
 import type { Procedure } from '../src/knowledge/schema.ts';
 import { normalizeText } from '../src/text/normalize.ts';
+import { curatedKnowledge, method } from './helpers/curated.ts';
 
 const KNOWLEDGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../knowledge');
 const SOCIAL_FILES = ['kinh-doanh-thue.json', 'bao-hiem-tro-giup.json', 'dat-dai-xay-dung.json'];
@@ -30,15 +30,7 @@ const DEATH_REGISTRATION = '019d2bfd-3fac-7489-b53b-9c6c958f2da4';
 let catalogue: Catalogue;
 let social: Procedure[];
 
-function entry(id: string): Procedure {
-  const p = catalogue.byId.get(id);
-  if (!p) throw new Error(`missing curated entry ${id}`);
-  return p;
-}
-
-function method(p: Procedure, kind: 'online' | 'postal' | 'direct') {
-  return p.submissionMethods.find((m) => m.method === kind);
-}
+let entry: (id: string) => Procedure;
 
 /** The entries whose aliases include `phrase`, compared the way the search engine normalises text. */
 function aliasOwners(phrase: string): string[] {
@@ -47,11 +39,10 @@ function aliasOwners(phrase: string): string[] {
 }
 
 beforeAll(() => {
-  catalogue = loadCatalogue({ knowledgeDir: KNOWLEDGE_DIR });
-  const ids = SOCIAL_FILES.flatMap((name) =>
-    (JSON.parse(readFileSync(join(KNOWLEDGE_DIR, 'procedures', name), 'utf8')) as { id: string }[]).map((p) => p.id),
-  );
-  social = ids.map(entry);
+  const knowledge = curatedKnowledge(KNOWLEDGE_DIR);
+  catalogue = knowledge.catalogue;
+  entry = knowledge.entry;
+  social = knowledge.entriesOf(SOCIAL_FILES);
 });
 
 describe('household business registration (đăng ký hộ kinh doanh)', () => {
