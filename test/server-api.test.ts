@@ -222,6 +222,16 @@ describe('POST /api/chat', () => {
     expect(other.statusCode).toBe(429);
   });
 
+  it('behind a trusted reverse proxy, caps each forwarded client separately', async () => {
+    const { app } = await setup({ CHAT_RATE_PER_MINUTE: '100', TRUST_PROXY: '127.0.0.1' }, 2);
+    const from = (ip: string) => ({ 'x-forwarded-for': ip });
+    const first = [];
+    for (let i = 0; i < 3; i++)
+      first.push((await chat(app, { conversationId: `a${i}`, text: 'chào' }, from('1.2.3.4'))).statusCode);
+    expect(first).toEqual([200, 200, 429]);
+    expect((await chat(app, { conversationId: 'b', text: 'chào' }, from('5.6.7.8'))).statusCode).toBe(200);
+  });
+
   it('answers an engine failure with a polite 500 that reveals nothing', async () => {
     const { app, logs } = await setup();
     const res = await chat(app, { conversationId: 'c1', text: 'hỏng' });

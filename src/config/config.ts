@@ -21,6 +21,8 @@ const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
 const EnvSchema = z.object({
   PORT: int(3000, 0, 65535),
   HOST: z.string().default('127.0.0.1'),
+  /** Behind a reverse proxy: trust X-Forwarded-For from it (true, a hop count, or comma-separated addresses). */
+  TRUST_PROXY: optionalString,
   DATA_DIR: z.string().default('./data'),
   KNOWLEDGE_DIR: z.string().default('./knowledge'),
   CATALOG_DIR: optionalString,

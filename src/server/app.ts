@@ -33,6 +33,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT_BYTES,
     // While closing, new requests get 503 at once; in-flight ones finish.
     return503OnClosing: true,
+    // Behind a reverse proxy the client address (for per-IP limits) comes from X-Forwarded-For.
+    trustProxy: trustProxySetting(config.TRUST_PROXY),
   });
   const metrics = createServerMetrics({ engineOutcomes: assistant.engineOutcomes?.bind(assistant) });
   const chatLimiter = new TokenBucketLimiter({ perMinute: config.CHAT_RATE_PER_MINUTE });
@@ -49,4 +51,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerHealthRoutes(app, assistant, metrics.registry);
   registerAdminRoutes(app, assistant, config.ADMIN_TOKEN);
   return app;
+}
+
+/** TRUST_PROXY: unset = off, "true" = any proxy, a number = that many hops, otherwise a list of addresses. */
+export function trustProxySetting(
+  value: string | undefined,
+): boolean | string | ((address: string, hop: number) => boolean) {
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return (_address, hop) => hop < hops;
+  }
+  return value;
 }
