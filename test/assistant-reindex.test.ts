@@ -9,15 +9,16 @@ import { loadConfig } from '../src/config/config.ts';
 import { replyPlainText } from '../src/conversation/types.ts';
 import { KnowledgeError } from '../src/knowledge/loader.ts';
 import { createLogger } from '../src/log/logger.ts';
+import { buildServer } from '../src/server/app.ts';
 import { procedure } from './helpers/procedures.ts';
 
-async function setup() {
+async function setup(env: Record<string, string> = {}) {
   const root = mkdtempSync(join(tmpdir(), 'reindex-'));
   const knowledgeDir = join(root, 'knowledge');
   cpSync('knowledge', knowledgeDir, { recursive: true });
-  const config = loadConfig({ DATA_DIR: join(root, 'data'), KNOWLEDGE_DIR: knowledgeDir, LOG_LEVEL: 'silent' });
+  const config = loadConfig({ DATA_DIR: join(root, 'data'), KNOWLEDGE_DIR: knowledgeDir, LOG_LEVEL: 'silent', ...env });
   const assistant = await createAssistant(config, createLogger('silent'), { inMemory: true });
-  return { assistant, knowledgeDir };
+  return { assistant, knowledgeDir, config };
 }
 
 const event = (text: string) => ({
@@ -52,6 +53,26 @@ describe('reindex', () => {
     await expect(assistant.reindex()).rejects.toThrow(/zz-broken\.json \[0\] id/);
     expect(assistant.status().knowledgeVersion).toBe(before);
     expect((await assistant.retriever.search('đăng ký kết hôn')).abstain).toBe(false);
+    await assistant.close();
+  });
+
+  it('tells the maintainer over HTTP which file and field to fix', async () => {
+    const { assistant, knowledgeDir, config } = await setup({ ADMIN_TOKEN: 'admin-secret-token' });
+    const app = await buildServer({ assistant, config, logger: createLogger('silent') });
+    writeFileSync(join(knowledgeDir, 'procedures', 'zz-broken.json'), JSON.stringify([{ name: 'Thiếu mọi trường' }]));
+    const res = await app.inject({
+      method: 'POST',
+      url: '/admin/reindex',
+      headers: { authorization: 'Bearer admin-secret-token' },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ file: expect.stringContaining('zz-broken.json'), field: 'id' }),
+      ]),
+    );
+    expect((await app.inject({ method: 'GET', url: '/api/search?q=đăng ký kết hôn' })).json().abstain).toBe(false);
+    await app.close();
     await assistant.close();
   });
 });

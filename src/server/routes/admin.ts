@@ -2,6 +2,7 @@
 // (compared in constant time); without ADMIN_TOKEN configured the route does not exist (404).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { KnowledgeError } from '../../knowledge/loader.ts';
 import type { ServerAssistant } from '../deps.ts';
 import { sendError } from '../errors.ts';
 
@@ -43,6 +44,13 @@ export function registerAdminRoutes(
       return reply.header('Cache-Control', 'no-store').send({ ...result, ms });
     } catch (error) {
       request.log.error({ errName: (error as Error).name, err: (error as Error).message }, 'reindex failed');
+      if (error instanceof KnowledgeError) {
+        // The maintainer needs to know which file and field to fix; the old index keeps serving.
+        return reply.code(422).send({
+          error: { code: 'invalid_knowledge', message: 'Kho tri thức có lỗi; chỉ mục cũ vẫn đang phục vụ.' },
+          problems: error.problems.slice(0, 100),
+        });
+      }
       return sendError(reply, 500, 'reindex_failed', 'Không dựng lại được chỉ mục; chỉ mục cũ vẫn đang phục vụ.');
     } finally {
       running = undefined;
