@@ -12,7 +12,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import MiniSearch from 'minisearch';
-import { loadCatalogue } from '../src/knowledge/loader.ts';
+import { loadConfig } from '../src/config/config.ts';
+import { kbKind, loadSearchCatalogue } from '../src/knowledge/sources.ts';
 import { buildRetrievalEngine } from '../src/retrieval/build.ts';
 import { type EvalQuestion, evaluate, percentile, readQuestions } from '../src/retrieval/evaluate.ts';
 
@@ -29,14 +30,19 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { kb: { type: 'string' }, 'skip-chat': { type: 'boolean', default: false } },
   });
-  const catalogDir =
-    values.kb ?? process.env.CATALOG_DIR ?? (existsSync('data/catalog/procedures.jsonl') ? 'data/catalog' : undefined);
-  if (!catalogDir) {
+  const config = loadConfig();
+  // The chat server can only be pointed at an imported catalogue; eval-style --kb layouts work for retrieval.
+  const catalogDir = values.kb && kbKind(values.kb) === 'catalog' ? values.kb : config.catalogDir;
+  if (!values.kb && !catalogDir) {
     console.log(
       'Chưa có danh mục đầy đủ: chạy `npm run kb:import -- --catalog ../shared/datasets/opengov-dvc-catalog-2026/crawl/catalog.jsonl --details ../shared/datasets/opengov-dvc-catalog-2026/crawl/details --out data/catalog` rồi chạy lại (đang đo trên kho biên soạn).',
     );
   }
-  const sources = { knowledgeDir: 'knowledge', catalogDir };
+  const sources = {
+    knowledgeDir: config.knowledgeDir,
+    ...(catalogDir ? { catalogDir } : {}),
+    ...(values.kb ? { kb: values.kb } : {}),
+  };
   const questions: EvalQuestion[] = [
     ...(existsSync(DEV_QUESTIONS) ? readQuestions(DEV_QUESTIONS) : []),
     ...OWN_QUESTIONS.flatMap((f) => readQuestions(f)),
@@ -45,10 +51,10 @@ async function main(): Promise<void> {
   console.log('== Tìm kiếm thủ tục (đường từ vựng) ==');
   const rssStart = process.memoryUsage().rss;
   let t = performance.now();
-  const catalogue = loadCatalogue(sources);
+  const { catalogue, knowledgeDir } = loadSearchCatalogue(sources);
   const loadMs = performance.now() - t;
   t = performance.now();
-  const engine = buildRetrievalEngine(sources, { catalogue });
+  const engine = buildRetrievalEngine({ knowledgeDir }, { catalogue });
   const buildMs = performance.now() - t;
   const rssOurs = process.memoryUsage().rss;
 

@@ -1,6 +1,9 @@
-// `npm run eval -- [--kb <catalog dir>] [--knowledge <dir>] --questions <jsonl> [--json] [--misses]`
+// `npm run eval -- [--kb <dir>] [--knowledge <dir>] --questions <jsonl> [--json] [--misses]`; --kb may be an
+// imported catalogue, a knowledge directory or a raw portal mirror (imported in memory).
 // Prints hit@1/3/5, MRR@10, out-of-scope abstain recall, false abstains and latency for a question file.
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config/config.ts';
+import { loadSearchCatalogue } from '../src/knowledge/sources.ts';
 import { buildRetrievalEngine } from '../src/retrieval/build.ts';
 import { evaluate, readQuestions } from '../src/retrieval/evaluate.ts';
 
@@ -22,10 +25,13 @@ async function main(): Promise<number> {
   }
   const questions = readQuestions(values.questions);
   const started = performance.now();
-  const engine = buildRetrievalEngine({
-    knowledgeDir: values.knowledge ?? process.env.KNOWLEDGE_DIR ?? 'knowledge',
-    catalogDir: values.kb ?? process.env.CATALOG_DIR,
+  const config = loadConfig();
+  const { catalogue, knowledgeDir } = loadSearchCatalogue({
+    knowledgeDir: values.knowledge ?? config.knowledgeDir,
+    catalogDir: config.catalogDir,
+    ...(values.kb ? { kb: values.kb } : {}),
   });
+  const engine = buildRetrievalEngine({ knowledgeDir }, { catalogue });
   const buildMs = performance.now() - started;
   const { report, outcomes } = await evaluate(engine, questions, (id) => engine.get(id)?.code);
   if (values.misses) {

@@ -1,11 +1,11 @@
 // Retrieval quality on the real knowledge base. With the shared portal crawl present, the whole national
 // catalogue is imported first (as `npm run kb:import` does) so that the figures match `npm run eval`.
 // Thresholds guard against regressions; the figures themselves are printed by `npm run eval`.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogue, mergeSources } from '../src/knowledge/loader.ts';
-import { PortalImport } from '../src/knowledge/portal-import.ts';
+import { importPortalMirror } from '../src/knowledge/sources.ts';
 import { evaluate, readQuestions } from '../src/retrieval/evaluate.ts';
 import { loadLexicon } from '../src/retrieval/lexicon.ts';
 import { RetrievalEngine } from '../src/retrieval/search-engine.ts';
@@ -18,19 +18,8 @@ let engine: RetrievalEngine;
 
 beforeAll(() => {
   const curated = loadCatalogue({ knowledgeDir: 'knowledge' });
-  let imported: ReturnType<PortalImport['finish']>['procedures'] = [];
-  if (shared) {
-    const portal = new PortalImport();
-    readFileSync(join(CRAWL, 'catalog.jsonl'), 'utf8')
-      .split('\n')
-      .forEach((line, i) => {
-        if (line.trim()) portal.addListLine(i + 1, line);
-      });
-    for (const file of readdirSync(join(CRAWL, 'details')))
-      portal.addDetail(file, readFileSync(join(CRAWL, 'details', file), 'utf8'));
-    imported = portal.finish('2026-11-28').procedures;
-  }
-  engine = new RetrievalEngine(mergeSources([...curated.procedures], imported), loadLexicon('knowledge'));
+  const imported = shared ? importPortalMirror(CRAWL, '2026-11-28') : [];
+  engine = new RetrievalEngine(mergeSources(curated.procedures, imported), loadLexicon('knowledge'));
 });
 
 const codeOf = (id: string) => engine.get(id)?.code;

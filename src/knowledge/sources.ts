@@ -1,0 +1,72 @@
+// What a maintainer's `--kb <dir>` points at: an imported catalogue (procedures.jsonl, from kb:import), a
+// knowledge directory (procedures/*.json), or a raw mirror of the portal (catalog.jsonl + details/, from
+// kb:sync or the shared crawl), which is imported in memory. Used by eval and bench.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CATALOG_FILE, type Catalogue, CURATED_SUBDIR, loadCatalogue, mergeSources } from './loader.ts';
+import { MIRROR_CATALOG_FILE, MIRROR_DETAILS_SUBDIR } from './portal-format.ts';
+import { PortalImport } from './portal-import.ts';
+
+export type KbKind = 'catalog' | 'knowledge' | 'portal-mirror';
+
+export function kbKind(dir: string): KbKind | undefined {
+  if (existsSync(join(dir, CATALOG_FILE))) return 'catalog';
+  if (existsSync(join(dir, CURATED_SUBDIR))) return 'knowledge';
+  if (existsSync(join(dir, MIRROR_CATALOG_FILE))) return 'portal-mirror';
+  return undefined;
+}
+
+/** Imports a portal mirror in memory, as `npm run kb:import` would, without writing anything. */
+export function importPortalMirror(dir: string, checkedAt: string) {
+  const portal = new PortalImport();
+  readFileSync(join(dir, MIRROR_CATALOG_FILE), 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (line.trim()) portal.addListLine(i + 1, line);
+    });
+  const details = join(dir, MIRROR_DETAILS_SUBDIR);
+  if (existsSync(details)) {
+    for (const file of readdirSync(details)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
+      portal.addDetail(file, readFileSync(join(details, file), 'utf8'));
+    }
+  }
+  return portal.finish(checkedAt).procedures;
+}
+
+/**
+ * The catalogue to search: the curated knowledge plus whatever `kb` points at (or `catalogDir`).
+ * Throws with a readable message when `kb` is none of the known layouts.
+ */
+export function loadSearchCatalogue(options: { knowledgeDir: string; kb?: string; catalogDir?: string }): {
+  catalogue: Catalogue;
+  knowledgeDir: string;
+} {
+  const { kb } = options;
+  if (!kb) return { catalogue: loadCatalogue(options), knowledgeDir: options.knowledgeDir };
+  switch (kbKind(kb)) {
+    case 'catalog':
+      return {
+        catalogue: loadCatalogue({ knowledgeDir: options.knowledgeDir, catalogDir: kb }),
+        knowledgeDir: options.knowledgeDir,
+      };
+    case 'knowledge':
+      return { catalogue: loadCatalogue({ knowledgeDir: kb, catalogDir: options.catalogDir }), knowledgeDir: kb };
+    case 'portal-mirror': {
+      const curated = loadCatalogue({ knowledgeDir: options.knowledgeDir });
+      const imported = importPortalMirror(kb, new Date().toISOString().slice(0, 10));
+      return {
+        catalogue: mergeSources(
+          curated.procedures.filter((p) => curated.origin.get(p.id) === 'curated'),
+          imported,
+        ),
+        knowledgeDir: options.knowledgeDir,
+      };
+    }
+    default:
+      throw new Error(
+        `${kb}: không phải thư mục danh mục (procedures.jsonl), thư mục tri thức (procedures/) hay bản sao cổng (catalog.jsonl)`,
+      );
+  }
+}
