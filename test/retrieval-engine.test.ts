@@ -88,6 +88,14 @@ describe('retrieval engine', () => {
     expect(result.abstain).toBe(false);
   });
 
+  it('does not let the "Thủ tục" that only some portal names carry push the plain procedure down', async () => {
+    const plainDeath = procedure({ name: 'Thủ tục đăng ký khai tử' });
+    const again = procedure({ name: 'Đăng ký lại khai tử' });
+    const mobile = procedure({ name: 'Thủ tục đăng ký khai tử lưu động' });
+    const deaths = new RetrievalEngine(catalogueOf([plainDeath, again, mobile]), lexicon);
+    expect((await deaths.search('khai tử')).hits[0]?.id).toBe(plainDeath.id);
+  });
+
   it('does not call a plain question ambiguous because a longer variant exists', async () => {
     const result = await engine.search('làm giấy khai sinh');
     expect(result.hits[0]?.id).toBe(birth.id);

@@ -30,10 +30,15 @@ function field(segments: (string | undefined)[], maxTokens = Number.POSITIVE_INF
   return { terms, length };
 }
 
+/** The name as searched: without the leading "Thủ tục" that only some portal names carry. */
+export function searchableName(name: string): string {
+  return name.replace(/^\s*thủ tục\s+/iu, '');
+}
+
 export function procedureTerms(p: Procedure): DocumentTerms {
   return {
     fields: {
-      name: field([p.name]),
+      name: field([searchableName(p.name)]),
       aliases: field(p.aliases),
       summary: field([p.summary]),
       fields: field(p.fields),

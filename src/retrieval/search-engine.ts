@@ -4,7 +4,7 @@ import type { Catalogue } from '../knowledge/loader.ts';
 import type { Procedure } from '../knowledge/schema.ts';
 import { foldToken, tokenize } from '../text/normalize.ts';
 import { type Calibration, confidenceOf, DEFAULT_CALIBRATION, type MatchFeatures } from './confidence.ts';
-import { FIELD_SPECS, procedureTerms } from './documents.ts';
+import { FIELD_SPECS, procedureTerms, searchableName } from './documents.ts';
 import { familyKey, memberPreference } from './families.ts';
 import { LexicalIndex } from './lexical-index.ts';
 import type { Lexicon } from './lexicon.ts';
@@ -84,7 +84,7 @@ export class RetrievalEngine implements Retriever {
       members.push(i);
       this.familyMembers.set(family, members);
       this.preference.push(memberPreference(p, curated));
-      const sequence = tokenize(p.name).map(foldToken);
+      const sequence = tokenize(searchableName(p.name)).map(foldToken);
       this.nameSequences.push(sequence);
       this.aliasSequences.push(p.aliases.map((a) => tokenize(a).map(foldToken)).filter((a) => a.length >= 2));
       this.nameWords.push([...new Set(sequence)]);
