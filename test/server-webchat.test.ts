@@ -229,6 +229,8 @@ describe.skipIf(!chromiumPath)('web chat page in Chromium', () => {
     const { app, url } = await serve();
     page = await open(url);
     await app.close();
+    // Also drop the browser's kept-alive connection, as a crashed server would.
+    app.server.closeAllConnections();
     servers.length = 0;
     const answer = await say(page, 'còn đó không');
     expect(answer).toContain('chưa kết nối được với máy chủ');

@@ -11,6 +11,9 @@
   const newChatButton = document.getElementById('new-chat');
 
   const SUGGESTIONS = ['Đăng ký khai sinh cho con', 'Đổi giấy phép lái xe', 'Tra cứu tình trạng hồ sơ'];
+  /** How long the page waits for an answer before saying the server cannot be reached. */
+  const REQUEST_TIMEOUT_MS = 20_000;
+
   const MESSAGES = {
     welcome: [
       [{ kind: 'bold', text: 'Xin chào! Mình là Trợ lý Dịch vụ công.' }],
@@ -216,6 +219,8 @@
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
         body: JSON.stringify({ conversationId, ...payload }),
+        // A server that stopped answering must not leave the citizen waiting forever.
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
       const body = await response.json().catch(() => null);
       typing.remove();
