@@ -228,9 +228,10 @@ describe.skipIf(!chromiumPath)('web chat page in Chromium', () => {
   it('says so when the server cannot be reached', async () => {
     const { app, url } = await serve();
     page = await open(url);
-    await app.close();
-    // Also drop the browser's kept-alive connection, as a crashed server would.
+    // Stop as a crashed server would: no graceful wait for the browser's kept-alive connections.
+    const closing = app.close();
     app.server.closeAllConnections();
+    await closing;
     servers.length = 0;
     const answer = await say(page, 'còn đó không');
     expect(answer).toContain('chưa kết nối được với máy chủ');
