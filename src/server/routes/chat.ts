@@ -3,8 +3,8 @@
 // `{ replies: Reply[] }` exactly as the engine produced them (the engine itself says when it read only part of a long text).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { ConversationEngine, InboundEvent, Reply } from '../../conversation/types.ts';
 import { MAX_MESSAGE_CHARS } from '../../conversation/engine.ts';
+import type { ConversationEngine, InboundEvent, Reply } from '../../conversation/types.ts';
 import { fingerprint } from '../../log/logger.ts';
 import type { ServerMetrics } from '../../metrics/server-metrics.ts';
 import { cleanInboundText } from '../../text/sanitize.ts';
