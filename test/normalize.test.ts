@@ -46,6 +46,17 @@ describe('normalisation', () => {
     expect(tokenize('0')).toEqual(['0']);
   });
 
+  it('spells a lone final i after a consonant as y, keeping the tone', () => {
+    expect(normalizeText('đăng kí')).toBe(normalizeText('đăng ký'));
+    expect(normalizeText('lí lịch')).toBe(normalizeText('lý lịch'));
+    expect(normalizeText('li lich')).toBe(normalizeText('ly lich'));
+    expect(normalizeText('qui định')).toBe(normalizeText('quy định'));
+    expect(normalizeText('Mĩ')).toBe(normalizeText('Mỹ'));
+    // Not a lone final i: left alone.
+    expect(normalizeText('khai sinh')).toBe('khai sinh');
+    expect(normalizeText('gì')).toBe('gì');
+  });
+
   it('knows when a question was typed without diacritics', () => {
     expect(analyze('lam giay khai sinh').unaccented).toBe(true);
     expect(analyze('làm giấy khai sinh').unaccented).toBe(false);

@@ -62,6 +62,9 @@ describe('retrieval quality on the curated knowledge alone', () => {
     expect(await top('làm lại căn cước bị mất')).toBe('Cấp lại thẻ căn cước');
     expect(await top('lam giay khai sinh cho con')).toMatch(/đăng ký khai sinh/i);
     expect(await top('nhập hộ khẩu')).toBe('Đăng ký thường trú');
+    // i and y spelled either way: "kí"/"ký", "li"/"lý".
+    expect(await top('đăng kí tạm trú')).toBe('Đăng ký tạm trú');
+    expect(await top('xin li lich tu phap')).toMatch(/lý lịch tư pháp/i);
     expect((await curatedOnly.search('công thức nấu phở')).abstain).toBe(true);
   });
 });

@@ -89,6 +89,20 @@ export function canonicalTone(syllable: string): string {
 /** Code-like tokens first (1.001193, 000.00.14.H56-200203-0118, 03706/2026/07906), then words. */
 const TOKEN = /\d+(?:[./-][\p{L}\p{N}]+)+|[\p{L}\p{N}]+/gu;
 
+/** A consonant onset (not "gi") followed by a lone final i or y: the two spellings are interchangeable. */
+const FINAL_I = /^(qu|[bcdđhklmnprstvx]|ch|gh|kh|ng|ngh|nh|ph|th|tr)([iy])$/;
+
+/**
+ * "kí"/"ký", "lí"/"lý", "mĩ"/"mỹ", "qui"/"quy": Vietnamese spells a lone final i after a consonant either way.
+ * Both become y (keeping the tone), so "đăng kí" and "li lich" meet "đăng ký" and "lý lịch".
+ */
+function canonicalFinalI(syllable: string): string {
+  const { bare, tone } = splitTone(syllable);
+  const match = FINAL_I.exec(bare);
+  if (!match) return syllable;
+  return `${match[1]}${`y${tone ?? ''}`.normalize('NFC')}`;
+}
+
 /** Syllables seen so far and their canonical form (the vocabulary is small; this makes indexing fast). */
 const canonicalCache = new Map<string, string>();
 const CACHE_LIMIT = 200_000;
@@ -98,7 +112,7 @@ function canonicalToken(raw: string): string {
   if (canonical === undefined) {
     // Plain numbers lose leading zeros ("mức độ 02" meets "mức 2"); codes keep their dots and zeros.
     if (/^\d+$/.test(raw)) canonical = raw.replace(/^0+(?=\d)/, '');
-    else canonical = /[\u0300-\u036f]/.test(raw.normalize('NFD')) ? canonicalTone(raw) : raw;
+    else canonical = canonicalFinalI(/[\u0300-\u036f]/.test(raw.normalize('NFD')) ? canonicalTone(raw) : raw);
     if (canonicalCache.size >= CACHE_LIMIT) canonicalCache.clear();
     canonicalCache.set(raw, canonical);
   }
