@@ -6,12 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Assistant, createAssistant } from '../src/assistant.ts';
-import { loadConfig } from '../src/config/config.ts';
 import type { Choice, Reply } from '../src/conversation/types.ts';
 import { DEMO_BANNER } from '../src/dossier/describe.ts';
 import { createLogger } from '../src/log/logger.ts';
 import type { MemoryFeedbackStore } from '../src/store/memory.ts';
-import { lastMenu, plain, sendTo } from './helpers/conversation.ts';
+import { lastMenu, plain, sendTo, testConfig } from './helpers/conversation.ts';
 
 const DEMO_PROCESSING = '000.00.00.D00-250701-0002';
 
@@ -20,13 +19,7 @@ let assistant: Assistant;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'conversation-dossier-'));
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    KNOWLEDGE_DIR: 'knowledge',
-    LOG_LEVEL: 'silent',
-    EMBEDDING_MODEL_DIR: dataDir,
-    DOSSIER_PROVIDER: 'demo',
-  });
+  const config = testConfig(dataDir, { DOSSIER_PROVIDER: 'demo' });
   assistant = await createAssistant(config, createLogger('silent'), { inMemory: true });
 });
 

@@ -7,12 +7,11 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Assistant, createAssistant } from '../src/assistant.ts';
-import { loadConfig } from '../src/config/config.ts';
 import type { Choice, Reply } from '../src/conversation/types.ts';
 import { loadCatalogue } from '../src/knowledge/loader.ts';
 import { createLogger, type Logger } from '../src/log/logger.ts';
 import type { MemoryFeedbackStore } from '../src/store/memory.ts';
-import { lastMenu, plain, press, sendTo } from './helpers/conversation.ts';
+import { lastMenu, plain, press, sendTo, testConfig } from './helpers/conversation.ts';
 
 const catalogue = loadCatalogue({ knowledgeDir: 'knowledge' });
 const idOf = (code: string) => catalogue.procedures.find((p) => p.code === code)?.id;
@@ -27,13 +26,7 @@ async function start(
   logger: Logger = createLogger('silent'),
 ): Promise<{ assistant: Assistant; store: MemoryFeedbackStore }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'conversation-feedback-'));
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    KNOWLEDGE_DIR: 'knowledge',
-    LOG_LEVEL: 'silent',
-    EMBEDDING_MODEL_DIR: dataDir,
-    DOSSIER_PROVIDER: 'demo',
-  });
+  const config = testConfig(dataDir, { DOSSIER_PROVIDER: 'demo' });
   const assistant = await createAssistant(config, logger, { inMemory: true });
   cleanups.push(async () => {
     await assistant.close();

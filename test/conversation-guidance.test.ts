@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Assistant, createAssistant } from '../src/assistant.ts';
-import { loadConfig } from '../src/config/config.ts';
 import { formatVnd, LIST_ITEMS, METHOD_LABEL } from '../src/conversation/guidance.ts';
 import { type Menu, type Reply, replyPlainText } from '../src/conversation/types.ts';
 import { loadCatalogue } from '../src/knowledge/loader.ts';
 import { PORTAL_HOME_URL, PORTAL_HOTLINE, type Procedure } from '../src/knowledge/schema.ts';
 import { createLogger } from '../src/log/logger.ts';
+import { testConfig } from './helpers/conversation.ts';
 
 const catalogue = loadCatalogue({ knowledgeDir: 'knowledge' });
 
@@ -78,12 +78,7 @@ let assistant: Assistant;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'conversation-guidance-'));
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    KNOWLEDGE_DIR: 'knowledge',
-    LOG_LEVEL: 'silent',
-    EMBEDDING_MODEL_DIR: dataDir,
-  });
+  const config = testConfig(dataDir);
   assistant = await createAssistant(config, createLogger('silent'), { inMemory: true });
 });
 

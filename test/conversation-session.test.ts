@@ -6,11 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Assistant, createAssistant } from '../src/assistant.ts';
-import { loadConfig } from '../src/config/config.ts';
 import type { Choice, Reply } from '../src/conversation/types.ts';
 import { createLogger } from '../src/log/logger.ts';
 import type { MemoryFeedbackStore } from '../src/store/memory.ts';
-import { lastMenu, plain, press, sendTo } from './helpers/conversation.ts';
+import { lastMenu, plain, press, sendTo, testConfig } from './helpers/conversation.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 
@@ -28,13 +27,7 @@ async function start(
   dataDir: string,
   options: { inMemory?: boolean; now?: () => number; env?: Record<string, string> } = {},
 ): Promise<Assistant> {
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    KNOWLEDGE_DIR: 'knowledge',
-    LOG_LEVEL: 'silent',
-    EMBEDDING_MODEL_DIR: dataDir,
-    ...options.env,
-  });
+  const config = testConfig(dataDir, options.env);
   const assistant = await createAssistant(config, createLogger('silent'), {
     inMemory: options.inMemory ?? true,
     ...(options.now ? { now: options.now } : {}),

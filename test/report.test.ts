@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAssistant } from '../src/assistant.ts';
-import { loadConfig } from '../src/config/config.ts';
 import type { Choice, Reply } from '../src/conversation/types.ts';
 import { addDays, formatDate, vietnamDate } from '../src/dossier/dates.ts';
 import { loadCatalogue } from '../src/knowledge/loader.ts';
 import { createLogger } from '../src/log/logger.ts';
+import { testConfig } from './helpers/conversation.ts';
 
 const run = promisify(execFile);
 const catalogue = loadCatalogue({ knowledgeDir: 'knowledge' });
@@ -33,12 +33,7 @@ async function report(args: string[], dir = dataDir): Promise<{ code: number; st
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'report-'));
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    KNOWLEDGE_DIR: 'knowledge',
-    LOG_LEVEL: 'silent',
-    EMBEDDING_MODEL_DIR: dataDir,
-  });
+  const config = testConfig(dataDir);
   const assistant = await createAssistant(config, createLogger('silent'));
   const send = (conversationId: string, input: string | Choice): Promise<Reply[]> =>
     assistant.engine.handle({

@@ -14,7 +14,7 @@ const UNIT_LABEL = { working_day: 'ngày làm việc', day: 'ngày', hour: 'gi�
 
 /** Longest text shown in one message part before "Xem thêm". */
 export const PAGE_CHARS = 900;
-export const DOCUMENTS_PER_PAGE = 8;
+const DOCUMENTS_PER_PAGE = 8;
 
 export function formatVnd(amount: number): string {
   return amount === 0 ? 'miễn phí' : `${amount.toLocaleString('vi-VN')} đồng`;

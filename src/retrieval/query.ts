@@ -7,7 +7,7 @@ import type { Lexicon } from './lexicon.ts';
 import { bigramKey, foldedKey } from './terms.ts';
 
 /** Weights of the different kinds of query evidence (shared by all queries). */
-export const QUERY_WEIGHTS = {
+const QUERY_WEIGHTS = {
   content: 1,
   filler: 0.12,
   /** A folded term when the question has diacritics (it also matches words with other accents). */
@@ -42,7 +42,7 @@ function addTerm(terms: Map<string, number>, key: string, weight: number): void 
 }
 
 /** Longest question we read (in tokens); the rest of a 10 kB paste is ignored. */
-export const MAX_QUERY_TOKENS = 64;
+const MAX_QUERY_TOKENS = 64;
 
 export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
   const analysis = analyze(text);

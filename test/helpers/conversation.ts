@@ -1,5 +1,7 @@
 // Helpers for conversation tests: send a text or a button press to an engine, read replies as plain text,
 // find the last menu and press a button by its label.
+
+import { type Config, loadConfig } from '../../src/config/config.ts';
 import type { Channel, Choice, ConversationEngine, Menu, Reply } from '../../src/conversation/types.ts';
 import { replyPlainText } from '../../src/conversation/types.ts';
 
@@ -28,4 +30,18 @@ export function press(replies: Reply[], label: string): Choice {
   const option = menu?.options.find((o) => o.label === label);
   if (!menu || !option) throw new Error(`no "${label}" button`);
   return { menuId: menu.id, optionId: option.id };
+}
+
+/**
+ * Configuration for an assistant over the real knowledge base in a temporary data folder: quiet logs, and the
+ * embedding model looked for in that empty folder so search stays lexical and never waits for a model.
+ */
+export function testConfig(dataDir: string, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    DATA_DIR: dataDir,
+    KNOWLEDGE_DIR: 'knowledge',
+    LOG_LEVEL: 'silent',
+    EMBEDDING_MODEL_DIR: dataDir,
+    ...env,
+  });
 }
