@@ -2,12 +2,7 @@
 import { PORTAL_HOME_URL, PORTAL_HOTLINE } from '../knowledge/schema.ts';
 import { bold, link, type Reply, text } from './types.ts';
 
-const EXAMPLES = [
-  'làm lại căn cước bị mất',
-  'đăng ký khai sinh cho con',
-  'sang tên xe máy',
-  'làm sổ đỏ lần đầu',
-];
+const EXAMPLES = ['làm lại căn cước bị mất', 'đăng ký khai sinh cho con', 'sang tên xe máy', 'làm sổ đỏ lần đầu'];
 
 export function greeting(): Reply {
   return {
