@@ -10,6 +10,7 @@ import { type Config, ConfigError, loadConfig } from './config/config.ts';
 import type { ConversationEngine } from './conversation/types.ts';
 import { KnowledgeError } from './knowledge/loader.ts';
 import { createLogger, type Logger } from './log/logger.ts';
+import { installProcessGuards } from './log/process-guards.ts';
 import { buildServer } from './server/app.ts';
 import { createShutdown, handleSignals } from './server/shutdown.ts';
 
@@ -48,6 +49,7 @@ export async function start(options: StartOptions = {}): Promise<Started> {
   if (options.dataDir !== undefined) env.DATA_DIR = options.dataDir;
   const config = loadConfig(env);
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const removeGuards = options.handleSignals ? installProcessGuards(logger) : undefined;
   mkdirSync(config.dataDir, { recursive: true });
 
   const assistant = await createAssistant(config, logger);
@@ -90,6 +92,7 @@ export async function start(options: StartOptions = {}): Promise<Started> {
     close: async () => {
       uninstall?.();
       await close();
+      removeGuards?.();
     },
   };
 }

@@ -148,6 +148,11 @@ export async function startTelegram(options: TelegramChannelOptions): Promise<Te
 
   bot.on(message('text'), (ctx) => {
     if (stopped) return;
+    // Validated at the edge: an update whose text is not a string never reaches the engine.
+    if (typeof ctx.message.text !== 'string') {
+      log.warn({ updateId: ctx.update.update_id }, 'Telegram update with a malformed text ignored');
+      return;
+    }
     const text = normalizeCommand(ctx.message.text, ctx.botInfo.username);
     if (text === undefined) return;
     const chatId = ctx.chat.id;

@@ -20,6 +20,7 @@ import {
   type Menu,
   type MenuOption,
   type Paragraph,
+  parseInboundEvent,
   type Reply,
   text,
 } from './types.ts';
@@ -91,11 +92,13 @@ export class Engine implements ConversationEngine {
 
   handle(event: InboundEvent): Promise<Reply[]> {
     const previous = this.queues.get(event.conversationId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.process(event));
+    const next = previous.catch(() => undefined).then(() => this.process(parseInboundEvent(event)));
     this.queues.set(event.conversationId, next);
-    void next.finally(() => {
+    // The cleanup must not create a promise that rejects with `next`: that one would be unhandled.
+    const forget = () => {
       if (this.queues.get(event.conversationId) === next) this.queues.delete(event.conversationId);
-    });
+    };
+    next.then(forget, forget);
     return next;
   }
 

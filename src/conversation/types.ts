@@ -1,5 +1,6 @@
 // The platform-neutral conversation contract: what adapters send to the engine and what it answers.
 // No HTML, no platform ids: each channel renders replies its own way.
+import { z } from 'zod';
 
 export type Channel = 'web' | 'telegram' | 'zalo' | 'zalo_oa' | 'terminal';
 
@@ -18,6 +19,31 @@ export interface InboundEvent {
   choice?: Choice;
   /** Epoch milliseconds. */
   receivedAt: number;
+}
+
+/** The inbound event as checked at every edge: anything else is refused before it reaches the engine. */
+export const inboundEventSchema = z.object({
+  channel: z.enum(['web', 'telegram', 'zalo', 'zalo_oa', 'terminal']),
+  conversationId: z.string().min(1).max(200),
+  userId: z.string().max(200),
+  text: z.string().optional(),
+  choice: z.object({ menuId: z.string().min(1).max(64), optionId: z.string().min(1).max(64) }).optional(),
+  receivedAt: z.number().finite(),
+});
+
+/** An inbound event that failed validation (a channel sent something that is not a message). */
+export class InvalidInboundEvent extends Error {
+  constructor(readonly issues: string[]) {
+    super(`invalid inbound event: ${issues.join('; ')}`);
+    this.name = 'InvalidInboundEvent';
+  }
+}
+
+/** Validates an event at the edge; throws InvalidInboundEvent naming the fields (never their values). */
+export function parseInboundEvent(event: unknown): InboundEvent {
+  const parsed = inboundEventSchema.safeParse(event);
+  if (parsed.success) return parsed.data;
+  throw new InvalidInboundEvent(parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`));
 }
 
 export type Span =
