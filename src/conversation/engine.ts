@@ -1,6 +1,6 @@
 // The conversation engine: loads the session, understands the message, asks retrieval or the dossier
 // capability, and answers with platform-neutral replies. Messages of one conversation are handled in order.
-import { describeCodeMatch, describeLookup, MAYBE_CODE_YES } from '../dossier/describe.ts';
+
 import type { DossierService } from '../dossier/types.ts';
 import type { Province, ProvinceCatalogue, ProvinceMatch } from '../knowledge/provinces.ts';
 import type { Procedure } from '../knowledge/schema.ts';
@@ -12,6 +12,7 @@ import { cleanInboundText } from '../text/sanitize.ts';
 import * as guide from './guidance.ts';
 import * as say from './messages.ts';
 import { scrubPersonalData } from './privacy.ts';
+import { describeCodeMatch, describeLookup, MAYBE_CODE_YES } from './screens/dossier.ts';
 import { newSession, readSession, type Session } from './session.ts';
 import {
   bold,
