@@ -34,6 +34,7 @@ const EnvSchema = z.object({
   // Conversation.
   SESSION_IDLE_MINUTES: int(60, 1),
   CHAT_RATE_PER_MINUTE: int(30, 1),
+  CHAT_RATE_BURST: int(10, 1),
   // Telegram.
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_API_ROOT: optionalUrl,

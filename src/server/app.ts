@@ -3,6 +3,9 @@
 // object of the ServerAssistant shape. Listening and shutdown are the caller's job (src/main.ts).
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { ChannelStates } from '../channels/states.ts';
+import { createInboundPipeline } from '../inbound/setup.ts';
+import { Registry } from '../metrics/registry.ts';
 import { createServerMetrics } from '../metrics/server-metrics.ts';
 import type { ServerDeps } from './deps.ts';
 import { installErrorHandlers } from './errors.ts';
@@ -36,19 +39,22 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // Behind a reverse proxy the client address (for per-IP limits) comes from X-Forwarded-For.
     trustProxy: trustProxySetting(config.TRUST_PROXY),
   });
-  const metrics = createServerMetrics({ engineOutcomes: assistant.engineOutcomes?.bind(assistant) });
-  const chatLimiter = new TokenBucketLimiter({ perMinute: config.CHAT_RATE_PER_MINUTE });
+  const registry = deps.registry ?? new Registry();
+  const metrics = createServerMetrics({ registry, engineOutcomes: assistant.engineOutcomes?.bind(assistant) });
+  const inbound = deps.inbound ?? createInboundPipeline({ config, engine: assistant.engine, logger, registry });
+  const channelStates = deps.channelStates ?? new ChannelStates();
+  if (!deps.channelStates) channelStates.registerMetrics(registry);
   const ipRate = deps.ipRatePerMinute ?? Math.max(120, 4 * config.CHAT_RATE_PER_MINUTE);
   const ipLimiter = new TokenBucketLimiter({ perMinute: ipRate });
 
   installErrorHandlers(app);
   installHooks(app, { ipLimiter, metrics });
   registerWebChatRoutes(app, deps.webDir ?? DEFAULT_WEB_DIR);
-  registerChatRoute(app, { engine: assistant.engine, limiter: chatLimiter, metrics });
+  registerChatRoute(app, { inbound, metrics });
   registerSearchRoute(app, assistant.retriever);
   registerProcedureRoute(app, (id) => assistant.getProcedure(id));
   registerDossierRoutes(app, assistant.dossiers);
-  registerHealthRoutes(app, assistant, metrics.registry);
+  registerHealthRoutes(app, assistant, metrics.registry, channelStates);
   registerAdminRoutes(app, assistant, config.ADMIN_TOKEN);
   return app;
 }

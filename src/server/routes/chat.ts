@@ -1,15 +1,17 @@
-// POST /api/chat: the web chat's entry to the conversation engine. Validates the body, rate-limits per
-// conversation, cleans and caps the text, namespaces the conversation id (`web:<id>`) and answers
-// `{ replies: Reply[] }` exactly as the engine produced them (the engine itself says when it read only part of a long text).
+// POST /api/chat: the web chat's entry to the inbound pipeline (src/inbound), like every other channel.
+// Validates the body, cleans the text, namespaces the conversation id (`web:<id>`); the pipeline rate-limits
+// the user, keeps the conversation's order and asks the engine. Answers `{ replies: Reply[] }` exactly as the
+// engine produced them (the engine itself says when it read only part of a long text).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { MAX_MESSAGE_CHARS } from '../../conversation/engine.ts';
-import type { ConversationEngine, InboundEvent, Reply } from '../../conversation/types.ts';
+import type { InboundEvent } from '../../conversation/types.ts';
+import type { InboundPipeline } from '../../inbound/pipeline.ts';
+import { rateLimitText } from '../../inbound/replies.ts';
 import { fingerprint } from '../../log/logger.ts';
 import type { ServerMetrics } from '../../metrics/server-metrics.ts';
 import { cleanInboundText } from '../../text/sanitize.ts';
 import { sendError, sendValidationError } from '../errors.ts';
-import type { TokenBucketLimiter } from '../rate-limit.ts';
 
 export const CHAT_BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -28,12 +30,11 @@ export const ChatRequest = z
   });
 
 export interface ChatRouteOptions {
-  engine: ConversationEngine;
-  limiter: TokenBucketLimiter;
+  inbound: InboundPipeline;
   metrics: ServerMetrics;
 }
 
-export function registerChatRoute(app: FastifyInstance, { engine, limiter, metrics }: ChatRouteOptions): void {
+export function registerChatRoute(app: FastifyInstance, { inbound, metrics }: ChatRouteOptions): void {
   app.post('/api/chat', { bodyLimit: CHAT_BODY_LIMIT_BYTES }, async (request, reply) => {
     const started = performance.now();
     const parsed = ChatRequest.safeParse(request.body);
@@ -42,18 +43,6 @@ export function registerChatRoute(app: FastifyInstance, { engine, limiter, metri
       return sendValidationError(reply, parsed.error);
     }
     const { conversationId, choice } = parsed.data;
-    const decision = limiter.take(conversationId);
-    if (!decision.allowed) {
-      metrics.rejected.inc({ route: '/api/chat', reason: 'rate_limited' });
-      reply.header('Retry-After', String(decision.retryAfterSeconds));
-      return sendError(
-        reply,
-        429,
-        'rate_limited',
-        `Bạn gửi tin nhắn hơi nhanh. Bạn đợi khoảng ${decision.retryAfterSeconds} giây rồi gửi tiếp nhé.`,
-      );
-    }
-
     const event: InboundEvent = {
       channel: 'web',
       conversationId: `web:${conversationId}`,
@@ -72,14 +61,21 @@ export function registerChatRoute(app: FastifyInstance, { engine, limiter, metri
       if (Array.from(clean.text).length > MAX_MESSAGE_CHARS) metrics.chatShortened.inc();
     }
 
-    let replies: Reply[];
-    try {
-      replies = await engine.handle(event);
-    } catch (error) {
-      metrics.chatLatency.observe({ outcome: 'error' }, (performance.now() - started) / 1000);
-      throw error;
+    const result = await inbound.handle({ event });
+    const outcome = result.status === 'answered' ? 'ok' : result.status === 'failed' ? 'error' : result.status;
+    metrics.chatLatency.observe({ outcome }, (performance.now() - started) / 1000);
+    if (result.status === 'rate_limited') {
+      metrics.rejected.inc({ route: '/api/chat', reason: 'rate_limited' });
+      reply.header('Retry-After', String(result.retryAfterSeconds));
+      return sendError(reply, 429, 'rate_limited', rateLimitText(result.retryAfterSeconds));
     }
-    metrics.chatLatency.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
+    if (result.status === 'failed') {
+      return sendError(reply, 500, 'internal', 'Xin lỗi, hệ thống đang gặp sự cố. Bạn thử lại sau ít phút nhé.');
+    }
+    if (result.status !== 'answered') {
+      return sendError(reply, 503, 'unavailable', 'Hệ thống đang khởi động lại. Bạn thử lại sau ít phút nhé.');
+    }
+    const { replies } = result;
     request.log.debug({ conv: fingerprint(event.conversationId), replies: replies.length }, 'chat handled');
     return reply.header('Cache-Control', 'no-store').send({ replies });
   });
