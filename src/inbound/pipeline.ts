@@ -43,6 +43,8 @@ export interface InboundMessage {
    * delivery with the same id is dropped. Omit when the platform has none (the web chat).
    */
   deliveryId?: string;
+  /** Whom the per-user limit counts; the event's user by default (the web chat counts per conversation). */
+  rateKey?: string;
   /** The channel already knows the answer (e.g. the "text only" line for a sticker): skip the engine. */
   answer?: Reply[];
 }

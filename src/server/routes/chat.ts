@@ -1,7 +1,8 @@
 // POST /api/chat: the web chat's entry to the inbound pipeline (src/inbound), like every other channel.
-// Validates the body, cleans the text, namespaces the conversation id (`web:<id>`); the pipeline rate-limits
-// the user, keeps the conversation's order and asks the engine. Answers `{ replies: Reply[] }` exactly as the
-// engine produced them (the engine itself says when it read only part of a long text).
+// Validates the body, caps the new conversations one client (IP) opens a minute, cleans the text, namespaces
+// the conversation id (`web:<id>`); the pipeline rate-limits the conversation, keeps its order and asks the
+// engine. Answers `{ replies: Reply[] }` exactly as the engine produced them (the engine itself says when it
+// read only part of a long text).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { MAX_MESSAGE_CHARS } from '../../conversation/engine.ts';
@@ -12,6 +13,7 @@ import { fingerprint } from '../../log/logger.ts';
 import type { ServerMetrics } from '../../metrics/server-metrics.ts';
 import { cleanInboundText } from '../../text/sanitize.ts';
 import { sendError, sendValidationError } from '../errors.ts';
+import type { NewConversationLimiter } from '../new-conversations.ts';
 
 export const CHAT_BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -31,10 +33,20 @@ export const ChatRequest = z
 
 export interface ChatRouteOptions {
   inbound: InboundPipeline;
+  /** New conversations per client IP a minute. */
+  newConversations: NewConversationLimiter;
   metrics: ServerMetrics;
 }
 
-export function registerChatRoute(app: FastifyInstance, { inbound, metrics }: ChatRouteOptions): void {
+/** The web user behind a request: the client address (web users have no account; the IP is what limits key on). */
+export function webUserId(ip: string): string {
+  return `web-ip:${ip}`;
+}
+
+export function registerChatRoute(
+  app: FastifyInstance,
+  { inbound, newConversations, metrics }: ChatRouteOptions,
+): void {
   app.post('/api/chat', { bodyLimit: CHAT_BODY_LIMIT_BYTES }, async (request, reply) => {
     const started = performance.now();
     const parsed = ChatRequest.safeParse(request.body);
@@ -43,10 +55,22 @@ export function registerChatRoute(app: FastifyInstance, { inbound, metrics }: Ch
       return sendValidationError(reply, parsed.error);
     }
     const { conversationId, choice } = parsed.data;
+    const fresh = newConversations.admit(request.ip, conversationId);
+    if (!fresh.allowed) {
+      metrics.rejected.inc({ route: '/api/chat', reason: 'too_many_conversations' });
+      reply.header('Retry-After', String(fresh.retryAfterSeconds));
+      return sendError(
+        reply,
+        429,
+        'too_many_conversations',
+        `Bạn vừa mở quá nhiều cuộc trò chuyện mới. Bạn đợi khoảng ${fresh.retryAfterSeconds} giây rồi thử lại nhé.`,
+      );
+    }
+
     const event: InboundEvent = {
       channel: 'web',
       conversationId: `web:${conversationId}`,
-      userId: `web:${conversationId}`,
+      userId: webUserId(request.ip),
       receivedAt: Date.now(),
     };
     if (choice) {
@@ -61,7 +85,8 @@ export function registerChatRoute(app: FastifyInstance, { inbound, metrics }: Ch
       if (Array.from(clean.text).length > MAX_MESSAGE_CHARS) metrics.chatShortened.inc();
     }
 
-    const result = await inbound.handle({ event });
+    // Per conversation (a browser tab): many citizens may share one address; the per-IP caps are separate.
+    const result = await inbound.handle({ event, rateKey: event.conversationId });
     const outcome = result.status === 'answered' ? 'ok' : result.status === 'failed' ? 'error' : result.status;
     metrics.chatLatency.observe({ outcome }, (performance.now() - started) / 1000);
     if (result.status === 'rate_limited') {
