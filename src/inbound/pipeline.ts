@@ -150,13 +150,10 @@ export class InboundPipeline {
         this.log.debug({ chat }, 'duplicate delivery dropped');
         return this.count(event, { status: 'duplicate', replies: [] });
       }
-      const decision = await this.take(`user:${event.channel}:${event.userId}`);
+      const who = `${event.channel}:${message.rateKey ?? event.userId}`;
+      const decision = await this.take(`user:${who}`);
       if (!decision.allowed) {
-        const notify = await this.take(
-          `notice:${event.channel}:${event.userId}`,
-          60_000 / this.limits.noticeEveryMs,
-          1,
-        );
+        const notify = await this.take(`notice:${who}`, 60_000 / this.limits.noticeEveryMs, 1);
         const replies = notify.allowed ? [rateLimitReply(decision.retryAfterSeconds)] : [];
         if (notify.allowed) this.log.info({ chat, retryAfter: decision.retryAfterSeconds }, 'user rate-limited');
         const result: InboundResult = {
