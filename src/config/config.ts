@@ -23,6 +23,11 @@ const EnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   /** Behind a reverse proxy: trust X-Forwarded-For from it (true, a hop count, or comma-separated addresses). */
   TRUST_PROXY: optionalString,
+  /** Open HTTP connections at most; the longest-idle one is closed to make room. Default: 1000, fewer under a low ulimit -n. */
+  HTTP_MAX_CONNECTIONS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number().int().min(8).max(100_000).optional(),
+  ),
   DATA_DIR: z.string().default('./data'),
   KNOWLEDGE_DIR: z.string().default('./knowledge'),
   CATALOG_DIR: optionalString,
@@ -34,6 +39,8 @@ const EnvSchema = z.object({
   // Conversation.
   SESSION_IDLE_MINUTES: int(60, 1),
   CHAT_RATE_PER_MINUTE: int(30, 1),
+  /** New web conversations one client (IP) may open a minute; each costs a stored session. */
+  NEW_CONVERSATIONS_PER_MINUTE: int(10, 1),
   // Telegram.
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_API_ROOT: optionalUrl,
