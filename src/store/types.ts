@@ -40,3 +40,36 @@ export interface FeedbackStore {
   summary(options?: { since?: number; limit?: number }): Promise<FeedbackSummary>;
   close(): void;
 }
+
+// ---- shared state for the inbound pipeline and the channels --------------------------------------------
+// Each has an in-process implementation (src/store/memory.ts: one instance, embedded SQLite mode) and a
+// PostgreSQL one (several instances on one DATABASE_URL). Both pass the same contract tests.
+
+/** Remembers platform message/update ids so a duplicate delivery is answered once. */
+export interface SeenMessageStore {
+  /** true the first time `key` ("telegram:<update_id>") is seen within `ttlMs`; false for a duplicate. */
+  firstSighting(key: string, ttlMs: number): Promise<boolean>;
+}
+
+/** The answer of a shared token bucket. */
+export interface RateDecision {
+  allowed: boolean;
+  /** Whole seconds until a token is available again (0 when allowed). */
+  retryAfterSeconds: number;
+}
+
+/** Token buckets shared by every instance: `perMinute` tokens a minute, a burst of `capacity`. */
+export interface RateLimitStore {
+  take(key: string, perMinute: number, capacity?: number): Promise<RateDecision>;
+}
+
+/** Runs the work of one conversation strictly one at a time (across instances when the store is shared). */
+export interface ConversationLock {
+  run<T>(conversationId: string, work: () => Promise<T>): Promise<T>;
+}
+
+/** Small state kept across restarts, such as the Zalo OA refresh token (single-use, so it must be kept). */
+export interface StateStore {
+  get(name: string): Promise<string | undefined>;
+  set(name: string, value: string): Promise<void>;
+}
