@@ -162,7 +162,8 @@ function cliEnv(argv: string[]): Record<string, string | undefined> {
 if (isEntryPoint()) {
   start({ handleSignals: true, env: cliEnv(process.argv.slice(2)) }).then(
     ({ url, channels }) => {
-      if (process.stdout.isTTY) process.stdout.write(`\nTrợ lý Dịch vụ công: ${url}  (kênh: ${channels.join(', ')})\n\n`);
+      if (process.stdout.isTTY)
+        process.stdout.write(`\nTrợ lý Dịch vụ công: ${url}  (kênh: ${channels.join(', ')})\n\n`);
     },
     (error: unknown) => {
       if (error instanceof ConfigError || error instanceof KnowledgeError) {

@@ -2,7 +2,7 @@
 // mention in a citizen's message, by its current name, a pre-merger province name ("Bình Dương"), a former district
 // ("quận 1") or a common alias ("Sài Gòn"), typed with or without diacritics. Matches whole syllables only.
 import { existsSync } from 'node:fs';
-import { join, } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { projectPath } from '../paths.ts';
 import { foldAccents, tokenize } from '../text/normalize.ts';

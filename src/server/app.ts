@@ -3,6 +3,7 @@
 // object of the ServerAssistant shape. Listening and shutdown are the caller's job (src/main.ts).
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { createServerMetrics } from '../metrics/server-metrics.ts';
+import { projectPath } from '../paths.ts';
 import {
   CHECK_INTERVAL_MS,
   defaultMaxConnections,
@@ -13,7 +14,6 @@ import {
   REQUEST_TIMEOUT_MS,
   SOCKET_IDLE_TIMEOUT_MS,
 } from './connections.ts';
-import { projectPath } from '../paths.ts';
 import type { ServerDeps } from './deps.ts';
 import { installErrorHandlers } from './errors.ts';
 import { installHooks } from './hooks.ts';
