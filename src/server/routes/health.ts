@@ -5,14 +5,25 @@ import type { ServerAssistant } from '../deps.ts';
 
 export function registerHealthRoutes(
   app: FastifyInstance,
-  assistant: Pick<ServerAssistant, 'status'>,
+  assistant: Pick<ServerAssistant, 'status' | 'stores'>,
   registry: Registry,
 ): void {
   const startedAt = Date.now();
   app.get('/healthz', async (_request, reply) => {
     const status = assistant.status();
+    const store = await assistant.stores?.health();
+    // A database fault: 503 naming it, so a load balancer sends chats elsewhere; search still works here.
+    if (store && !store.ok) reply.code(503);
     return reply.header('Cache-Control', 'no-store').send({
-      status: 'ok',
+      status: store && !store.ok ? 'degraded' : 'ok',
+      ...(store
+        ? {
+            store: store.ok
+              ? { engine: store.engine, ok: true }
+              : { engine: store.engine, ok: false, reason: store.reason, detail: store.detail },
+          }
+        : {}),
+      ...(assistant.stores?.pollers ? { pollingLeader: assistant.stores.pollers.isLeader() } : {}),
       knowledgeVersion: status.knowledgeVersion,
       procedures: status.procedures,
       retrievalPath: status.retrievalPath,
