@@ -1,5 +1,5 @@
 // Starts the chat channels whose settings are present (Telegram, Zalo personal account, Zalo Official
-// Account), mounts their webhook routes on the fastify app (call before app.listen), and logs which run
+// Account, Zalo Bot Platform), mounts their webhook routes on the fastify app (call before app.listen), and logs which run
 // and which are off, and why. A channel that fails to start is logged and skipped: it never throws and
 // never takes down the others or the web chat. Secrets never reach the log.
 import type { FastifyInstance } from 'fastify';
@@ -28,7 +28,7 @@ export interface Channels {
 }
 
 interface Plan {
-  channel: Extract<Channel, 'telegram' | 'zalo' | 'zalo_oa'>;
+  channel: Extract<Channel, 'telegram' | 'zalo' | 'zalo_oa' | 'zalo_bot'>;
   /** Why the channel is off, or undefined when it should start. */
   off?: string;
   start(): Promise<{ stop(): Promise<void>; detail: Record<string, unknown> }>;
@@ -116,6 +116,26 @@ function zaloOaPlan({ config, engine, logger, app }: StartChannelsOptions): Plan
   };
 }
 
+function zaloBotPlan({ config, engine, logger, app }: StartChannelsOptions): Plan {
+  return {
+    channel: 'zalo_bot',
+    off: config.ZALO_BOT_TOKEN ? undefined : 'ZALO_BOT_TOKEN not set',
+    onFailure: 'check ZALO_BOT_TOKEN (and ZALO_BOT_API_ROOT / ZALO_BOT_WEBHOOK_URL)',
+    async start() {
+      const { startZaloBot } = await import('./zalo-bot/channel.ts');
+      const token = config.ZALO_BOT_TOKEN as string;
+      const webhook =
+        config.ZALO_BOT_WEBHOOK_URL && config.ZALO_BOT_WEBHOOK_SECRET
+          ? { url: config.ZALO_BOT_WEBHOOK_URL, secret: config.ZALO_BOT_WEBHOOK_SECRET, app }
+          : undefined;
+      const channel = await startZaloBot({ token, apiRoot: config.ZALO_BOT_API_ROOT, webhook, engine, logger });
+      const detail: Record<string, unknown> = { mode: channel.mode, bot: channel.name };
+      if (channel.path) detail.path = channel.path;
+      return { stop: () => channel.stop(), detail };
+    },
+  };
+}
+
 /** Starts a channel, giving up after `ms` so a hanging login never delays the web chat. */
 async function startWithin(plan: Plan, ms: number): ReturnType<Plan['start']> {
   const starting = plan.start();
@@ -130,7 +150,7 @@ async function startWithin(plan: Plan, ms: number): ReturnType<Plan['start']> {
 
 export async function startChannels(options: StartChannelsOptions): Promise<Channels> {
   const log = options.logger.child({ component: 'channels' });
-  const plans = [telegramPlan(options), zaloPlan(options), zaloOaPlan(options)];
+  const plans = [telegramPlan(options), zaloPlan(options), zaloOaPlan(options), zaloBotPlan(options)];
   const started = await Promise.all(
     plans.map(async (plan) => {
       if (plan.off !== undefined) {

@@ -1,11 +1,12 @@
 // `npm run eval -- [--kb <dir>] [--knowledge <dir>] --questions <jsonl> [--json] [--misses]`; --kb may be an
 // imported catalogue, a knowledge directory or a raw portal mirror (imported in memory).
-// Prints hit@1/3/5, MRR@10, out-of-scope abstain recall, false abstains and latency for a question file.
+// Prints hit@1/3/5 (abstained = miss; per family and per exact record), MRR@10, out-of-scope abstain recall,
+// false abstains and latency for a question file (each id once).
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/config.ts';
 import { loadSearchCatalogue } from '../src/knowledge/sources.ts';
 import { buildRetrievalEngine } from '../src/retrieval/build.ts';
-import { evaluate, readQuestions } from '../src/retrieval/evaluate.ts';
+import { evaluate, figure, readQuestionFile } from '../src/retrieval/evaluate.ts';
 
 const USAGE =
   'Cách dùng: npm run eval -- [--kb <thư mục danh mục>] [--knowledge <thư mục>] --questions <tệp.jsonl> [--json] [--misses]';
@@ -23,7 +24,7 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const questions = readQuestions(values.questions);
+  const { questions, duplicates } = readQuestionFile(values.questions);
   const started = performance.now();
   const config = loadConfig();
   const { catalogue, knowledgeDir } = loadSearchCatalogue({
@@ -33,7 +34,7 @@ async function main(): Promise<number> {
   });
   const engine = buildRetrievalEngine({ knowledgeDir }, { catalogue });
   const buildMs = performance.now() - started;
-  const { report, outcomes } = await evaluate(engine, questions, (id) => engine.get(id)?.code);
+  const { report, outcomes } = await evaluate(engine, questions, (id) => engine.get(id)?.code, { duplicates });
   if (values.misses) {
     for (const o of outcomes) {
       const missed = o.question.gold.length === 0 ? !o.abstained : o.rank !== 1;
@@ -46,11 +47,17 @@ async function main(): Promise<number> {
     }
   }
   console.log(
-    `Đánh giá ${report.n} câu (${report.in_scope} trong phạm vi, ${report.out_of_scope} ngoài phạm vi) trên ${engine.size} thủ tục, đường ${engine.path}, dựng chỉ mục ${buildMs.toFixed(0)} ms`,
+    `Đánh giá ${report.n} câu (${report.in_scope} trong phạm vi, ${report.out_of_scope} ngoài phạm vi${report.duplicates > 0 ? `, bỏ ${report.duplicates} dòng trùng id` : ''}) trên ${engine.size} thủ tục, đường ${engine.path}, dựng chỉ mục ${buildMs.toFixed(0)} ms`,
   );
-  console.log(`  hit@1 ${report.hit1}  hit@3 ${report.hit3}  hit@5 ${report.hit5}  MRR@10 ${report.mrr10}`);
+  console.log('  (câu bị từ chối tính là trượt; theo nhóm thủ tục cùng tên, và theo đúng bản ghi)');
   console.log(
-    `  từ chối đúng (ngoài phạm vi) ${report.oos_recall}  từ chối nhầm (trong phạm vi) ${report.false_abstain}`,
+    `  hit@1 ${figure(report.hit1)}  hit@3 ${figure(report.hit3)}  hit@5 ${figure(report.hit5)}  MRR@10 ${figure(report.mrr10)}`,
+  );
+  console.log(
+    `  theo bản ghi: hit@1 ${figure(report.hit1_record)}  hit@3 ${figure(report.hit3_record)}   chỉ xếp hạng (bỏ qua từ chối): hit@1 ${figure(report.hit1_ranked)}`,
+  );
+  console.log(
+    `  từ chối đúng (ngoài phạm vi) ${figure(report.oos_recall)}  từ chối nhầm (trong phạm vi) ${figure(report.false_abstain)}`,
   );
   console.log(`  độ trễ p50 ${report.p50_ms} ms  p95 ${report.p95_ms} ms`);
   if (values.json) console.log(JSON.stringify(report));

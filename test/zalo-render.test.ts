@@ -1,8 +1,17 @@
 // Zalo plain-text rendering and pacing: what a Zalo user reads, and how fast the account sends.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RateLimiter } from '../adapters/zalo/rate-limit.ts';
-import { answerHint, renderZaloReplies, renderZaloReply } from '../adapters/zalo/render.ts';
+import { answerHint, FEEDBACK_LINE, renderZaloReplies, renderZaloReply } from '../adapters/zalo/render.ts';
+import { createAssistant } from '../src/assistant.ts';
 import { bold, link, type Reply, text } from '../src/conversation/types.ts';
+import { typedChoice } from '../src/conversation/understand.ts';
+import { createLogger } from '../src/log/logger.ts';
+import { lastMenu, sendTo, testConfig } from './helpers/conversation.ts';
+
+const numberedLines = (texts: string[]) => texts.join('\n').match(/^\d+\. .+$/gm) ?? [];
 
 describe('Zalo rendering', () => {
   it('shows a menu as numbered options with how to answer, and quick links one per line', () => {
@@ -102,6 +111,71 @@ describe('Zalo rendering', () => {
         .join(' ')
         .split(' '),
     ).toEqual(words);
+  });
+});
+
+describe('one numbered menu per turn', () => {
+  const card: Reply = {
+    paragraphs: [[text('Cấp hộ chiếu')]],
+    menu: {
+      id: 'c1',
+      prompt: 'Bạn muốn xem gì tiếp?',
+      options: [
+        { id: 'steps', label: 'Các bước' },
+        { id: 'docs', label: 'Giấy tờ' },
+        { id: 'up', label: 'Hữu ích' },
+        { id: 'down', label: 'Chưa đúng' },
+      ],
+    },
+  };
+  const fees: Reply = {
+    paragraphs: [[text('Lệ phí: 200.000 đồng')]],
+    menu: {
+      id: 'x2',
+      prompt: 'Bạn muốn xem gì tiếp?',
+      options: [
+        { id: 'steps', label: 'Các bước' },
+        { id: 'where', label: 'Nơi nộp' },
+        { id: 'card', label: 'Thông tin chung' },
+      ],
+    },
+  };
+
+  it('numbers only the last menu of a turn and asks for feedback in words, not numbers', () => {
+    const texts = renderZaloReplies([card, fees]).map((m) => m.text);
+    expect(numberedLines(texts)).toEqual(['1. Các bước', '2. Nơi nộp', '3. Thông tin chung']);
+    expect(texts.join('\n').match(/Trả lời/g)).toHaveLength(1);
+    expect(texts.join('\n')).not.toMatch(/\d\. (Hữu ích|Chưa đúng)/);
+    expect(texts.at(-1)).toContain(FEEDBACK_LINE);
+  });
+
+  it('keeps the feedback line off a turn that offers no feedback', () => {
+    const texts = renderZaloReplies([fees]).map((m) => m.text);
+    expect(texts.join('\n')).not.toContain(FEEDBACK_LINE);
+  });
+
+  it('with the real engine, a typed number picks the option shown under that number', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'zalo-render-'));
+    const assistant = await createAssistant(testConfig(dataDir), createLogger('silent'), { inMemory: true });
+    try {
+      const replies = await sendTo(assistant.engine, 'zalo:menu', 'lệ phí làm hộ chiếu', 'zalo');
+      const texts = renderZaloReplies(replies).map((m) => m.text);
+      const lines = numberedLines(texts);
+      expect(texts.join('\n').match(/Trả lời/g)).toHaveLength(1);
+      expect(lines.length).toBeGreaterThanOrEqual(3);
+      const menu = lastMenu(replies);
+      for (const line of lines) {
+        const [number, label] = line.split(/\. (.*)/) as [string, string];
+        const option = menu?.options.find((o) => o.id === typedChoice(number, menu));
+        expect(option?.label).toBe(label);
+      }
+      expect(texts.at(-1)).toContain(FEEDBACK_LINE);
+      const thanks = await sendTo(assistant.engine, 'zalo:menu', 'hữu ích', 'zalo');
+      expect(renderZaloReplies(thanks)[0]?.text).toMatch(/Cảm ơn/);
+    } finally {
+      await assistant.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 

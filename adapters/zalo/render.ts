@@ -1,7 +1,10 @@
 // Renders platform-neutral replies as Zalo plain text: bold spans as style ranges (zca-js TextStyle.Bold),
 // menus as numbered options ("Trả lời 1, 2 hoặc 3"; the engine resolves the typed number), quick links
 // as "Label: URL" lines, split under Zalo's 2000-character limit at paragraph boundaries. Pure.
-// Also used by the Zalo Official Account adapter, which ignores the style ranges.
+// One turn shows ONE numbered menu: the engine resolves a typed number against the last menu it sent, so
+// earlier menus of the turn are left out. "Hữu ích / Chưa đúng" are not numbered: they become a short line
+// inviting the user to type the words (the engine understands them as feedback).
+// Also used by the Zalo Official Account and Zalo Bot Platform adapters, which ignore the style ranges.
 import type { Menu, Reply, Span } from '../../src/conversation/types.ts';
 import { packBlocks, splitSpans } from '../shared/text-split.ts';
 
@@ -89,6 +92,45 @@ export function renderZaloReply(reply: Reply, limit = ZALO_MESSAGE_LIMIT): ZaloT
   return groups.map((group) => join(group.map((index) => blocks[index] as ZaloText)));
 }
 
+/** Option ids of the answer-feedback buttons, shown as a typed-words line instead of numbers. */
+const FEEDBACK_OPTIONS = new Set(['up', 'down']);
+
+export const FEEDBACK_LINE = 'Câu trả lời có giúp được bạn không? Nhắn “hữu ích” hoặc “chưa đúng”.';
+
+/** Drops the trailing feedback options of a menu (trailing only, so the other numbers stay the engine's). */
+function withoutFeedback(menu: Menu): { menu: Menu; hadFeedback: boolean } {
+  const options = [...menu.options];
+  let hadFeedback = false;
+  while (options.length > 0 && FEEDBACK_OPTIONS.has((options.at(-1) as Menu['options'][number]).id)) {
+    options.pop();
+    hadFeedback = true;
+  }
+  return { menu: { ...menu, options }, hadFeedback };
+}
+
+/** The replies of one turn with one numbered menu (the last one), and whether feedback was offered. */
+export function oneMenuPerTurn(replies: Reply[]): { replies: Reply[]; feedback: boolean } {
+  const lastMenuAt = replies.findLastIndex((reply) => reply.menu && reply.menu.options.length > 0);
+  let feedback = false;
+  const shaped = replies.map((reply, index) => {
+    if (!reply.menu) return reply;
+    const { menu, hadFeedback } = withoutFeedback(reply.menu);
+    feedback ||= hadFeedback;
+    return index === lastMenuAt ? { ...reply, menu } : { ...reply, menu: undefined };
+  });
+  return { replies: shaped, feedback };
+}
+
+/** Renders the replies of one turn as Zalo messages; the feedback line closes the last one. */
 export function renderZaloReplies(replies: Reply[], limit = ZALO_MESSAGE_LIMIT): ZaloText[] {
-  return replies.flatMap((reply) => renderZaloReply(reply, limit));
+  const turn = oneMenuPerTurn(replies);
+  const messages = turn.replies.flatMap((reply) => renderZaloReply(reply, limit));
+  if (!turn.feedback) return messages;
+  const last = messages.at(-1);
+  if (last && last.text.length + PARAGRAPH_SEPARATOR.length + FEEDBACK_LINE.length <= limit) {
+    last.text += `${PARAGRAPH_SEPARATOR}${FEEDBACK_LINE}`;
+  } else {
+    messages.push({ text: FEEDBACK_LINE, bold: [] });
+  }
+  return messages;
 }

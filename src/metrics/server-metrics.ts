@@ -31,6 +31,11 @@ export function createServerMetrics(options: ServerMetricsOptions = {}) {
     'reason',
   ]);
   const chatShortened = registry.counter('chat_shortened_total', 'Chat messages cut to the maximum length');
+  const connectionsClosed = registry.counter(
+    'http_connections_closed_total',
+    'Connections the server closed itself: idle at the connection cap, or no request sent in time',
+    ['reason'],
+  );
   registry.gauge('process_resident_memory_bytes', 'Resident set size of the process in bytes', [], (gauge) =>
     gauge.set({}, process.memoryUsage.rss()),
   );
@@ -45,5 +50,5 @@ export function createServerMetrics(options: ServerMetricsOptions = {}) {
       },
     );
   }
-  return { registry, httpRequests, chatLatency, rejected, chatShortened };
+  return { registry, httpRequests, chatLatency, rejected, chatShortened, connectionsClosed };
 }

@@ -1,5 +1,7 @@
-// Measures retrieval quality on a question file: hit@k over ranked results (a result is a name family, the
-// way the conversation presents it), MRR@10, abstain recall on out-of-scope questions, false abstains, latency.
+// Measures retrieval quality on a question file, the way a citizen experiences it: an abstained answer shows
+// nothing, so it is a miss at every rank. A hit is counted per name family (how the conversation presents
+// results) and, beside it, per exact record (a family can hide the wrong twin). Also MRR@10, abstain recall on
+// out-of-scope questions, false abstains and latency. A figure a set cannot measure is null (printed n/a).
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Retriever, SearchResult } from './types.ts';
@@ -11,31 +13,56 @@ export const EvalQuestion = z.object({
 });
 export type EvalQuestion = z.infer<typeof EvalQuestion>;
 
+/** The raw FAQ export (`questions_gold_codes.jsonl`): same content under other keys. */
+const FaqQuestion = z
+  .object({ faq_id: z.union([z.number(), z.string()]), question: z.string(), gold_ma_thu_tuc: z.array(z.string()) })
+  .transform((q) => ({ id: `faq-${q.faq_id}`, question: q.question, gold: q.gold_ma_thu_tuc.map((c) => c.trim()) }));
+
+const QuestionLine = z.union([EvalQuestion, FaqQuestion]);
+
 export interface EvalReport {
+  /** Distinct questions measured (a repeated id is counted once). */
   n: number;
   in_scope: number;
   out_of_scope: number;
-  hit1: number;
-  hit3: number;
-  hit5: number;
-  mrr10: number;
-  oos_recall: number;
-  false_abstain: number;
+  /** Lines skipped because their id was already seen. */
+  duplicates: number;
+  /** Per family, answered (not abstained). Null when the set has no in-scope question. */
+  hit1: number | null;
+  hit3: number | null;
+  hit5: number | null;
+  mrr10: number | null;
+  /** Rank 1 is the exact gold record (the representative shown first), answered. */
+  hit1_record: number | null;
+  hit3_record: number | null;
+  /** Per family at rank 1 ignoring the abstain decision: what ranking alone would give. */
+  hit1_ranked: number | null;
+  /** Share of out-of-scope questions abstained on; null when the set has none. */
+  oos_recall: number | null;
+  /** Share of in-scope questions abstained on; null when the set has none. */
+  false_abstain: number | null;
   p50_ms: number;
   p95_ms: number;
 }
 
 export interface QuestionOutcome {
   question: EvalQuestion;
-  /** 1-based rank of the first result holding a gold code, or undefined. */
+  /** 1-based rank of the first family holding a gold code, or undefined (abstain not applied). */
   rank: number | undefined;
+  /** 1-based rank of the first shown record (family representative) that is a gold code. */
+  recordRank: number | undefined;
   abstained: boolean;
   top: string[];
 }
 
-/** Reads a JSONL question file; malformed lines are reported with their line number. */
-export function readQuestions(path: string): EvalQuestion[] {
+/**
+ * Reads a JSONL question file (eval format, or the raw FAQ export); malformed lines are reported with their line
+ * number. A repeated id keeps its first occurrence: `duplicates` says how many lines were dropped.
+ */
+export function readQuestionFile(path: string): { questions: EvalQuestion[]; duplicates: number } {
   const questions: EvalQuestion[] = [];
+  const seen = new Set<string>();
+  let duplicates = 0;
   readFileSync(path, 'utf8')
     .split('\n')
     .forEach((line, index) => {
@@ -46,16 +73,24 @@ export function readQuestions(path: string): EvalQuestion[] {
       } catch {
         throw new Error(`${path} dòng ${index + 1}: JSON không hợp lệ`);
       }
-      const result = EvalQuestion.safeParse(parsed);
+      const result = QuestionLine.safeParse(parsed);
       if (!result.success) throw new Error(`${path} dòng ${index + 1}: ${result.error.issues[0]?.message}`);
-      questions.push(result.data);
+      const question = result.data;
+      if (question.id !== undefined) {
+        if (seen.has(question.id)) {
+          duplicates++;
+          return;
+        }
+        seen.add(question.id);
+      }
+      questions.push(question);
     });
-  return questions;
+  return { questions, duplicates };
 }
 
-/** Codes per ranked result (family), given a code lookup by procedure id. */
-function rankedCodes(result: SearchResult, codeOf: (id: string) => string | undefined): string[][] {
-  return result.groups.map((g) => g.ids.map((id) => codeOf(id) ?? ''));
+/** The questions of a file, each id once. */
+export function readQuestions(path: string): EvalQuestion[] {
+  return readQuestionFile(path).questions;
 }
 
 export function percentile(values: number[], p: number): number {
@@ -65,51 +100,81 @@ export function percentile(values: number[], p: number): number {
   return sorted[index] as number;
 }
 
+/** 1-based rank of the first family holding a gold code, and of the first shown record that is one. */
+function ranksOf(result: SearchResult, gold: Set<string>, codeOf: (id: string) => string | undefined) {
+  const family = result.groups.findIndex((g) => g.ids.some((id) => gold.has(codeOf(id) ?? '')));
+  const record = result.hits.findIndex((h) => gold.has(h.code));
+  return { rank: family >= 0 ? family + 1 : undefined, recordRank: record >= 0 ? record + 1 : undefined };
+}
+
 export async function evaluate(
   retriever: Retriever,
   questions: EvalQuestion[],
   codeOf: (id: string) => string | undefined,
+  options: { duplicates?: number } = {},
 ): Promise<{ report: EvalReport; outcomes: QuestionOutcome[] }> {
   const outcomes: QuestionOutcome[] = [];
   const latencies: number[] = [];
+  const seen = new Set<string>();
+  let duplicates = options.duplicates ?? 0;
   for (const question of questions) {
+    if (question.id !== undefined) {
+      if (seen.has(question.id)) {
+        duplicates++;
+        continue;
+      }
+      seen.add(question.id);
+    }
     const started = performance.now();
     const result = await retriever.search(question.question, { limit: 10 });
     latencies.push(performance.now() - started);
-    const ranked = rankedCodes(result, codeOf);
-    const gold = new Set(question.gold);
-    const index = ranked.findIndex((codes) => codes.some((c) => gold.has(c)));
     outcomes.push({
       question,
-      rank: index >= 0 ? index + 1 : undefined,
+      ...ranksOf(result, new Set(question.gold), codeOf),
       abstained: result.abstain,
       top: result.hits.slice(0, 3).map((h) => `${h.code} ${h.name}`),
     });
   }
   const inScope = outcomes.filter((o) => o.question.gold.length > 0);
   const outOfScope = outcomes.filter((o) => o.question.gold.length === 0);
-  const share = (list: QuestionOutcome[], test: (o: QuestionOutcome) => boolean) =>
-    list.length === 0 ? 0 : list.filter(test).length / list.length;
   const round = (v: number) => Math.round(v * 1000) / 1000;
+  const share = (list: QuestionOutcome[], test: (o: QuestionOutcome) => boolean) =>
+    list.length === 0 ? null : round(list.filter(test).length / list.length);
+  /** What the citizen sees: nothing when the engine abstained. */
+  const shown = (rank: number | undefined, abstained: boolean) => (abstained ? undefined : rank);
+  const within = (k: number) => (o: QuestionOutcome) => (shown(o.rank, o.abstained) ?? Infinity) <= k;
+  const recordWithin = (k: number) => (o: QuestionOutcome) => (shown(o.recordRank, o.abstained) ?? Infinity) <= k;
   return {
     outcomes,
     report: {
       n: outcomes.length,
       in_scope: inScope.length,
       out_of_scope: outOfScope.length,
-      hit1: round(share(inScope, (o) => o.rank === 1)),
-      hit3: round(share(inScope, (o) => o.rank !== undefined && o.rank <= 3)),
-      hit5: round(share(inScope, (o) => o.rank !== undefined && o.rank <= 5)),
-      mrr10: round(
+      duplicates,
+      hit1: share(inScope, within(1)),
+      hit3: share(inScope, within(3)),
+      hit5: share(inScope, within(5)),
+      mrr10:
         inScope.length === 0
-          ? 0
-          : inScope.reduce((sum, o) => sum + (o.rank !== undefined && o.rank <= 10 ? 1 / o.rank : 0), 0) /
-              inScope.length,
-      ),
-      oos_recall: round(share(outOfScope, (o) => o.abstained)),
-      false_abstain: round(share(inScope, (o) => o.abstained)),
+          ? null
+          : round(
+              inScope.reduce((sum, o) => {
+                const rank = shown(o.rank, o.abstained);
+                return sum + (rank !== undefined && rank <= 10 ? 1 / rank : 0);
+              }, 0) / inScope.length,
+            ),
+      hit1_record: share(inScope, recordWithin(1)),
+      hit3_record: share(inScope, recordWithin(3)),
+      hit1_ranked: share(inScope, (o) => o.rank === 1),
+      oos_recall: share(outOfScope, (o) => o.abstained),
+      false_abstain: share(inScope, (o) => o.abstained),
       p50_ms: round(percentile(latencies, 50)),
       p95_ms: round(percentile(latencies, 95)),
     },
   };
+}
+
+/** A figure for people: n/a when the set cannot measure it. */
+export function figure(value: number | null): string {
+  return value === null ? 'n/a' : String(value);
 }

@@ -71,7 +71,10 @@ export class RetrievalEngine implements Retriever {
     this.procedures = catalogue.procedures;
     this.dense = options.dense;
     this.calibration = options.calibration ?? DEFAULT_CALIBRATION;
-    this.index = new LexicalIndex(lazyMap(this.procedures, procedureTerms), FIELD_SPECS);
+    this.index = new LexicalIndex(
+      lazyMap(this.procedures, (p) => procedureTerms(p, (tokens) => lexicon.indexExpansions(tokens))),
+      FIELD_SPECS,
+    );
     this.priors = new Float32Array(this.procedures.length);
     this.families = [];
     this.preference = [];

@@ -1,5 +1,5 @@
 // POST /api/chat: the web chat's entry to the conversation engine. Validates the body, rate-limits per
-// conversation, cleans and caps the text, namespaces the conversation id (`web:<id>`) and answers
+// conversation and caps the new conversations one client (IP) opens a minute, cleans and caps the text, namespaces the conversation id (`web:<id>`) and answers
 // `{ replies: Reply[] }` exactly as the engine produced them (the engine itself says when it read only part of a long text).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -9,7 +9,9 @@ import { fingerprint } from '../../log/logger.ts';
 import type { ServerMetrics } from '../../metrics/server-metrics.ts';
 import { cleanInboundText } from '../../text/sanitize.ts';
 import { sendError, sendValidationError } from '../errors.ts';
+import type { NewConversationLimiter } from '../new-conversations.ts';
 import type { TokenBucketLimiter } from '../rate-limit.ts';
+import { webUserId } from '../web-client.ts';
 
 export const CHAT_BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -30,10 +32,15 @@ export const ChatRequest = z
 export interface ChatRouteOptions {
   engine: ConversationEngine;
   limiter: TokenBucketLimiter;
+  /** New conversations per client IP a minute. */
+  newConversations: NewConversationLimiter;
   metrics: ServerMetrics;
 }
 
-export function registerChatRoute(app: FastifyInstance, { engine, limiter, metrics }: ChatRouteOptions): void {
+export function registerChatRoute(
+  app: FastifyInstance,
+  { engine, limiter, newConversations, metrics }: ChatRouteOptions,
+): void {
   app.post('/api/chat', { bodyLimit: CHAT_BODY_LIMIT_BYTES }, async (request, reply) => {
     const started = performance.now();
     const parsed = ChatRequest.safeParse(request.body);
@@ -54,10 +61,22 @@ export function registerChatRoute(app: FastifyInstance, { engine, limiter, metri
       );
     }
 
+    const fresh = newConversations.admit(request.ip, conversationId);
+    if (!fresh.allowed) {
+      metrics.rejected.inc({ route: '/api/chat', reason: 'too_many_conversations' });
+      reply.header('Retry-After', String(fresh.retryAfterSeconds));
+      return sendError(
+        reply,
+        429,
+        'too_many_conversations',
+        `Bạn vừa mở quá nhiều cuộc trò chuyện mới. Bạn đợi khoảng ${fresh.retryAfterSeconds} giây rồi thử lại nhé.`,
+      );
+    }
+
     const event: InboundEvent = {
       channel: 'web',
       conversationId: `web:${conversationId}`,
-      userId: `web:${conversationId}`,
+      userId: webUserId(request.ip),
       receivedAt: Date.now(),
     };
     if (choice) {
