@@ -1,11 +1,17 @@
 // Applies the versioned SQL files of src/store/migrations/postgres (001_init.sql, 002_….sql) in order,
 // each in its own transaction, under an advisory lock: instances starting together apply them once.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../log/logger.ts';
 import { LOCK_KEYS, type Pool } from './pool.ts';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/postgres/', import.meta.url));
+/** Next to this file in src/; from the compiled dist/src/store/postgres/, the same folder in src/. */
+export const MIGRATIONS_DIR = [
+  new URL('../migrations/postgres/', import.meta.url),
+  new URL('../../../../src/store/migrations/postgres/', import.meta.url),
+]
+  .map((url) => fileURLToPath(url))
+  .find((dir) => existsSync(dir)) as string;
 
 export interface Migration {
   version: number;
