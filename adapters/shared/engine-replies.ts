@@ -1,16 +1,13 @@
 // What every chat channel does around the conversation engine: ask it for the replies to an event and, when
 // it fails, log that (the chat only as a fingerprint) and answer with a short apology instead of silence.
 import type { ConversationEngine, InboundEvent, Reply } from '../../src/conversation/types.ts';
+import { failureReply, STORE_BUSY_REPLY } from '../../src/inbound/replies.ts';
 import { fingerprint, type Logger } from '../../src/log/logger.ts';
-import { isStoreUnavailable, STORE_BUSY_TEXT } from '../../src/store/errors.ts';
 import { errorMessage } from './error-message.ts';
 
 export const FALLBACK_REPLY: Reply = {
   paragraphs: [[{ kind: 'text', text: 'Xin lỗi, mình đang gặp sự cố. Bạn thử lại sau ít phút nhé.' }]],
 };
-
-/** While the database is down: "hệ thống đang bận" and the hotline. */
-export const STORE_BUSY_REPLY: Reply = { paragraphs: [[{ kind: 'text', text: STORE_BUSY_TEXT }]] };
 
 /** The engine's replies to `event`, or the apology when the engine throws. `details` shapes the log fields. */
 export async function repliesFor(
@@ -22,8 +19,8 @@ export async function repliesFor(
   try {
     return await engine.handle(event);
   } catch (error) {
-    if (isStoreUnavailable(error)) {
-      log.warn({ chat: fingerprint(event.conversationId), reason: error.reason }, 'store unavailable: busy reply');
+    if (failureReply(error) === STORE_BUSY_REPLY) {
+      log.warn({ chat: fingerprint(event.conversationId) }, 'store unavailable: busy reply');
       return [STORE_BUSY_REPLY];
     }
     log.error({ chat: fingerprint(event.conversationId), ...details(error) }, 'Conversation engine failed');
