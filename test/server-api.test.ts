@@ -97,7 +97,7 @@ const chat = (server: FastifyInstance, body: unknown, headers: Record<string, st
   });
 
 describe('POST /api/chat', () => {
-  it('passes a typed message to the engine under a web-namespaced conversation id', async () => {
+  it('passes a typed message to the engine under a web-namespaced conversation id, the client address as user', async () => {
     const { app, events } = await setup();
     const res = await chat(app, { conversationId: 'abc_1-2', text: 'làm lại căn cước' });
     expect(res.statusCode).toBe(200);
@@ -105,7 +105,7 @@ describe('POST /api/chat', () => {
     expect(events[0]).toMatchObject({
       channel: 'web',
       conversationId: 'web:abc_1-2',
-      userId: 'web:abc_1-2',
+      userId: 'web-ip:127.0.0.1',
       text: 'làm lại căn cước',
     });
     expect(events[0]?.choice).toBeUndefined();

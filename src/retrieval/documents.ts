@@ -12,13 +12,21 @@ export const FIELD_SPECS: Record<string, FieldSpec> = {
   agencies: { weight: 0.3, b: 0.3 },
   targets: { weight: 0.3, b: 0.3 },
   results: { weight: 0.6, b: 0.5 },
+  legal: { weight: 0.1, b: 0.75 },
   detail: { weight: 0.15, b: 0.75 },
 };
+
+/** Longest legal-basis text we index per procedure (in tokens): titles of the laws and decrees it rests on. */
+const MAX_LEGAL_TOKENS = 120;
 
 /** Longest detail text we index per procedure (in tokens); steps and documents beyond add little. */
 const MAX_DETAIL_TOKENS = 300;
 
-function field(segments: (string | undefined)[], maxTokens = Number.POSITIVE_INFINITY) {
+/** Extra token sequences to index beside a segment (abbreviations both ways); none by default. */
+export type SegmentExpander = (tokens: string[]) => string[][];
+const NO_EXPANSION: SegmentExpander = () => [];
+
+function field(segments: (string | undefined)[], expand: SegmentExpander, maxTokens = Number.POSITIVE_INFINITY) {
   const terms: string[] = [];
   let length = 0;
   for (const segment of segments) {
@@ -26,6 +34,8 @@ function field(segments: (string | undefined)[], maxTokens = Number.POSITIVE_INF
     const tokens = tokenize(segment).slice(0, maxTokens - length);
     length += tokens.length;
     terms.push(...segmentTerms(tokens));
+    // Expansions are matched but do not lengthen the field (a record is not penalised for its acronyms).
+    for (const extra of expand(tokens)) terms.push(...segmentTerms(extra));
   }
   return { terms, length };
 }
@@ -35,18 +45,24 @@ export function searchableName(name: string): string {
   return name.replace(/^\s*thủ tục\s+/iu, '');
 }
 
-export function procedureTerms(p: Procedure): DocumentTerms {
+export function procedureTerms(p: Procedure, expand: SegmentExpander = NO_EXPANSION): DocumentTerms {
   return {
     fields: {
-      name: field([searchableName(p.name)]),
-      aliases: field(p.aliases),
-      summary: field([p.summary]),
-      fields: field(p.fields),
-      agencies: field([...p.implementingAgencies, p.promulgatingAgency]),
-      targets: field(p.targetGroups),
-      results: field(p.results),
+      name: field([searchableName(p.name)], expand),
+      aliases: field(p.aliases, expand),
+      summary: field([p.summary], expand),
+      fields: field(p.fields, expand),
+      agencies: field([...p.implementingAgencies, p.promulgatingAgency], expand),
+      targets: field(p.targetGroups, expand),
+      results: field(p.results, expand),
+      legal: field(
+        p.legalBasis.map((l) => l.name),
+        expand,
+        MAX_LEGAL_TOKENS,
+      ),
       detail: field(
         [...p.steps.map((s) => s.description), ...p.documents.map((d) => d.name), p.conditions],
+        expand,
         MAX_DETAIL_TOKENS,
       ),
     },

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { foldAccents, hasDiacritics, tokenize } from '../text/normalize.ts';
+import { type AbbreviationEntry, compileAbbreviations, loadAbbreviations } from './abbreviations.ts';
 
 const LexiconFile = z.object({
   version: z.number().int(),
@@ -31,6 +32,8 @@ export interface Lexicon {
   expansions(tokens: string[], folded: string[], unaccented: boolean): Expansion[];
   /** Marks each query token that belongs to a filler phrase. */
   fillerMask(tokens: string[], folded: string[], unaccented: boolean): boolean[];
+  /** Extra token sequences indexed beside a record's text segment (abbreviations in both directions). */
+  indexExpansions(tokens: string[]): string[][];
 }
 
 function toPhrase(text: string): Phrase {
@@ -52,8 +55,20 @@ function matchesAt(phrase: Phrase, tokens: string[], folded: string[], at: numbe
   return true;
 }
 
-export function compileLexicon(data: z.infer<typeof LexiconFile>): Lexicon {
-  const rules = data.synonyms.map((s) => ({
+/**
+ * A typed abbreviation also searches what it stands for (so the question's words cover a name that spells it
+ * out). The other direction needs no rule: records are indexed under the abbreviations of their phrases.
+ */
+function abbreviationRules(entries: AbbreviationEntry[]): { when: string[]; add: string[] }[] {
+  return entries.map((e) => ({ when: [...new Set([e.short, foldAccents(e.short)])], add: e.long }));
+}
+
+export function compileLexicon(
+  data: z.infer<typeof LexiconFile>,
+  abbreviationEntries: AbbreviationEntry[] = [],
+): Lexicon {
+  const abbreviations = compileAbbreviations(abbreviationEntries);
+  const rules = [...data.synonyms, ...abbreviationRules(abbreviationEntries)].map((s) => ({
     when: s.when.map(toPhrase).filter((p) => p.tokens.length > 0),
     add: s.add.map((a) => tokenize(a)).filter((t) => t.length > 0),
   }));
@@ -99,19 +114,24 @@ export function compileLexicon(data: z.infer<typeof LexiconFile>): Lexicon {
       }
       return mask;
     },
+    indexExpansions: (tokens) => abbreviations.expand(tokens),
   };
 }
 
 export const LEXICON_FILE = 'aliases.json';
 
-/** Loads knowledge/aliases.json; a missing file gives an empty lexicon, a malformed one throws with the reason. */
+/**
+ * Loads knowledge/aliases.json and knowledge/abbreviations.json; a missing file gives an empty table, a malformed
+ * one throws with the reason.
+ */
 export function loadLexicon(knowledgeDir: string): Lexicon {
   const path = join(knowledgeDir, LEXICON_FILE);
+  const abbreviations = loadAbbreviations(knowledgeDir);
   let raw: string;
   try {
     raw = readFileSync(path, 'utf8');
   } catch {
-    return compileLexicon({ version: 1, synonyms: [], filler: [] });
+    return compileLexicon({ version: 1, synonyms: [], filler: [] }, abbreviations);
   }
   let json: unknown;
   try {
@@ -124,5 +144,5 @@ export function loadLexicon(knowledgeDir: string): Lexicon {
     const first = parsed.error.issues[0];
     throw new Error(`${path} ${first?.path.join('.') ?? ''}: ${first?.message ?? 'không hợp lệ'}`);
   }
-  return compileLexicon(parsed.data);
+  return compileLexicon(parsed.data, abbreviations);
 }

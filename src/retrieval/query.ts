@@ -2,7 +2,7 @@
 // signal, folded only when typed without diacritics), synonym expansions beside the original words, filler
 // weighed down, and the "units" (one per content word) used to measure how much of the question a match covers.
 import { PROCEDURE_CODE_PATTERN } from '../knowledge/schema.ts';
-import { analyze, foldAccents } from '../text/normalize.ts';
+import { acronymMask, analyze, foldAccents } from '../text/normalize.ts';
 import type { Lexicon } from './lexicon.ts';
 import { bigramKey, foldedKey } from './terms.ts';
 
@@ -50,7 +50,9 @@ export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
   const folded = analysis.folded.slice(0, MAX_QUERY_TOKENS);
   const { unaccented } = analysis;
   const codes = tokens.filter((t) => PROCEDURE_CODE_PATTERN.test(t));
-  const filler = lexicon.fillerMask(tokens, folded, unaccented);
+  // An upper-case acronym is never filler, even when it spells a filler word ("mẫu AI" is not "ai").
+  const acronyms = acronymMask(text);
+  const filler = lexicon.fillerMask(tokens, folded, unaccented).map((f, i) => f && !acronyms[i]);
   const terms = new Map<string, number>();
   const units: QueryUnit[] = tokens.map((token, i) => {
     const fold = folded[i] as string;

@@ -87,7 +87,10 @@ export class RetrievalEngine implements Retriever {
     this.calibration = options.calibration ?? DEFAULT_CALIBRATION;
     this.fusion = options.fusion ?? DEFAULT_FUSION;
     this.denseCalibration = options.denseCalibration ?? DEFAULT_DENSE_CALIBRATION;
-    this.index = new LexicalIndex(lazyMap(this.procedures, procedureTerms), FIELD_SPECS);
+    this.index = new LexicalIndex(
+      lazyMap(this.procedures, (p) => procedureTerms(p, (tokens) => lexicon.indexExpansions(tokens))),
+      FIELD_SPECS,
+    );
     this.priors = new Float32Array(this.procedures.length);
     this.families = [];
     this.preference = [];

@@ -1,11 +1,12 @@
 // Cross-cutting request hooks: security headers on every response, connections closed during shutdown,
-// the per-IP cap on /api and /admin, and one structured log line plus a metrics count per request
+// the per-IP caps on /api and /admin routes (decided on the route fastify matched, after percent-decoding,
+// so `/%61pi/chat` counts exactly like `/api/chat`), and one structured log line plus a metrics count per request
 // (route pattern only: no query strings, no path parameters, no bodies — search texts and dossier
 // codes never reach the log).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerMetrics } from '../metrics/server-metrics.ts';
 import { sendError } from './errors.ts';
-import type { TokenBucketLimiter } from './rate-limit.ts';
+import type { RateLimitDecision, TokenBucketLimiter } from './rate-limit.ts';
 
 /** Only same-origin resources; no inline script or style; the page cannot be framed. */
 export const CONTENT_SECURITY_POLICY = [
@@ -36,14 +37,37 @@ export function routeLabel(request: FastifyRequest): string {
   return request.routeOptions.url ?? 'unmatched';
 }
 
+function worst(a: RateLimitDecision, b: RateLimitDecision): RateLimitDecision {
+  if (a.allowed && b.allowed) return a;
+  return { allowed: false, retryAfterSeconds: Math.max(a.retryAfterSeconds, b.retryAfterSeconds) };
+}
+
 const QUIET_ROUTES = new Set(['/healthz', '/metrics']);
 
-export function installHooks(app: FastifyInstance, options: { ipLimiter: TokenBucketLimiter; metrics: ServerMetrics }) {
-  const { ipLimiter, metrics } = options;
+/** Which per-IP caps apply to a matched route pattern: every /api route, and /admin routes (tighter too). */
+export function limitsFor(route: string | undefined): { api: boolean; admin: boolean } {
+  if (route === undefined) return { api: false, admin: false };
+  const admin = route === '/admin' || route.startsWith('/admin/');
+  return { api: admin || route === '/api' || route.startsWith('/api/'), admin };
+}
 
+export interface HookOptions {
+  ipLimiter: TokenBucketLimiter;
+  /** Admin requests per IP (token guessing stays slow whatever the path spelling). */
+  adminLimiter: TokenBucketLimiter;
+  metrics: ServerMetrics;
+}
+
+export function installHooks(app: FastifyInstance, options: HookOptions) {
+  const { ipLimiter, adminLimiter, metrics } = options;
+
+  // onRequest runs after routing: routeOptions.url is the pattern fastify matched, never the raw URL.
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/') && !request.url.startsWith('/admin/')) return;
-    const decision = ipLimiter.take(request.ip);
+    const limits = limitsFor(request.routeOptions.url);
+    if (!limits.api) return;
+    const decision = limits.admin
+      ? worst(adminLimiter.take(request.ip), ipLimiter.take(request.ip))
+      : ipLimiter.take(request.ip);
     if (decision.allowed) return;
     metrics.rejected.inc({ route: routeLabel(request), reason: 'ip_rate_limited' });
     reply.header('Retry-After', String(decision.retryAfterSeconds));

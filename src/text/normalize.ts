@@ -119,10 +119,29 @@ function canonicalToken(raw: string): string {
   return canonical;
 }
 
+/** A lower-case letter glued to an upper-case acronym ("sangGCNKNCM"): the two are separate words. */
+const GLUED_ACRONYM = /(\p{Ll})(\p{Lu}{2,})/gu;
+
+function unglue(input: string): string {
+  return input.normalize('NFC').replace(GLUED_ACRONYM, '$1 $2');
+}
+
 /** Canonical lower-case tokens with diacritics kept (tone placement normalised). */
 export function tokenize(input: string): string[] {
-  const tokens = canonicalCase(input).match(TOKEN) ?? [];
+  const tokens = canonicalCase(unglue(input)).match(TOKEN) ?? [];
   return tokens.map(canonicalToken);
+}
+
+/**
+ * For each token of `tokenize(input)`, whether it was typed as an upper-case acronym of two letters or more
+ * ("C/O mẫu AI": "AI" is a form's name, not the filler word "ai").
+ */
+export function acronymMask(input: string): boolean[] {
+  const raw =
+    unglue(input)
+      .replace(/\u00d0/g, 'Đ')
+      .match(TOKEN) ?? [];
+  return raw.map((t) => t.length >= 2 && /\p{Lu}/u.test(t) && t === t.toUpperCase() && !/^\d/.test(t));
 }
 
 /** The text as canonical tokens joined by single spaces. */
