@@ -1,8 +1,9 @@
 // The conversation engine: loads the session, understands the message in its context (understand.ts, then
 // context.ts for questions), routes it to a pure screen function (screens/: card, steps, documents, sections,
 // yes/no, place, clarify, dossier) and keeps the session. Each message works on one snapshot of the finder, so a
-// reindex in the middle of a message cannot mix two catalogues. Messages of one conversation are handled in order.
-import type { DossierService } from '../dossier/types.ts';
+// reindex in the middle of a message cannot mix two catalogues. Callers keep the order within a conversation
+// (src/inbound).
+import { type DossierService, dossierClient } from '../dossier/types.ts';
 import type { Province, ProvinceCatalogue, ProvinceMatch } from '../knowledge/provinces.ts';
 import type { Procedure } from '../knowledge/schema.ts';
 import { fingerprint, type Logger } from '../log/logger.ts';
@@ -104,7 +105,6 @@ type Context = {
 };
 
 export class Engine implements ConversationEngine {
-  private readonly queues = new Map<string, Promise<unknown>>();
   private readonly now: () => number;
   private answerCounter = 0;
 
@@ -112,16 +112,12 @@ export class Engine implements ConversationEngine {
     this.now = options.now ?? Date.now;
   }
 
-  handle(event: InboundEvent): Promise<Reply[]> {
-    const previous = this.queues.get(event.conversationId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.process(parseInboundEvent(event)));
-    this.queues.set(event.conversationId, next);
-    // The cleanup must not create a promise that rejects with `next`: that one would be unhandled.
-    const forget = () => {
-      if (this.queues.get(event.conversationId) === next) this.queues.delete(event.conversationId);
-    };
-    next.then(forget, forget);
-    return next;
+  /**
+   * Handles one event. Ordering within a conversation is the caller's job: every channel goes through the
+   * inbound pipeline (src/inbound/pipeline.ts), whose conversation lock runs one message at a time.
+   */
+  async handle(event: InboundEvent): Promise<Reply[]> {
+    return this.process(parseInboundEvent(event));
   }
 
   async endConversation(conversationId: string): Promise<void> {
@@ -573,7 +569,11 @@ export class Engine implements ConversationEngine {
     ctx.outcome = 'dossier';
     session.pendingCode = undefined;
     if (!code || !dossiers) return [say.noProcedureYet()];
-    const lookup = await dossiers.lookup(code, ctx.event.conversationId);
+    const lookup = await dossiers.lookup(
+      code,
+      ctx.event.conversationId,
+      dossierClient(ctx.event.channel, ctx.event.userId),
+    );
     const reply = describeLookup(lookup, new Date(ctx.event.receivedAt));
     if (lookup.kind === 'found' || lookup.kind === 'not_found')
       session.lastDossier = { code: lookup.kind === 'found' ? lookup.status.code : lookup.code, at: this.now() };
