@@ -2,6 +2,7 @@
 // Account, Zalo Bot Platform), mounts their webhook routes on the fastify app (call before app.listen), and logs which run
 // and which are off, and why. A channel that fails to start is logged and skipped: it never throws and
 // never takes down the others or the web chat. Secrets never reach the log.
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../src/config/config.ts';
 import type { Channel, ConversationEngine } from '../src/conversation/types.ts';
@@ -10,12 +11,15 @@ import { errorMessage } from './shared/error-message.ts';
 import { withTimeout } from './shared/timeout.ts';
 import { redactToken } from './telegram/errors.ts';
 import { type CredentialsLookup, findZaloCredentials } from './zalo/credentials.ts';
+import type { TokenState } from './zalo-oa/token.ts';
 
 export interface StartChannelsOptions {
   config: Config;
   engine: ConversationEngine;
   logger: Logger;
   app: FastifyInstance;
+  /** Named state kept across restarts (the core's StateStore); a 0600 file in the data directory by default. */
+  stateStore?: TokenState;
   /** A channel not started after this long is skipped (and stopped if it comes up later). Default 30 s. */
   startupTimeoutMs?: number;
 }
@@ -35,6 +39,9 @@ interface Plan {
   /** Extra advice logged when starting fails. */
   onFailure?: string;
 }
+
+/** The embedded-mode file (in the data directory, mode 0600) that keeps the OA's single-use refresh token. */
+export const OA_STATE_FILE = 'zalo-oa-state.json';
 
 function errorText(error: unknown): string {
   return redactToken(errorMessage(error));
@@ -93,25 +100,43 @@ function zaloPlan({ config, engine, logger }: StartChannelsOptions): Plan {
   };
 }
 
-function zaloOaPlan({ config, engine, logger, app }: StartChannelsOptions): Plan {
+function zaloOaPlan({ config, engine, logger, app, stateStore }: StartChannelsOptions): Plan {
   const missing = (['ZALO_OA_APP_ID', 'ZALO_OA_SECRET_KEY', 'ZALO_OA_ACCESS_TOKEN'] as const).filter(
     (key) => !config[key],
   );
   return {
     channel: 'zalo_oa',
     off: missing.length > 0 ? `${missing.join(', ')} not set` : undefined,
+    onFailure: 'check ZALO_OA_APP_ID, ZALO_OA_SECRET_KEY and ZALO_OA_ACCESS_TOKEN (or ZALO_OA_REFRESH_TOKEN)',
     async start() {
-      const { startZaloOa } = await import('./zalo-oa/webhook.ts');
+      const [{ startZaloOa }, { OaTokens }, { FileState }] = await Promise.all([
+        import('./zalo-oa/webhook.ts'),
+        import('./zalo-oa/token.ts'),
+        import('./zalo-oa/file-state.ts'),
+      ]);
+      const tokens = await OaTokens.load({
+        appId: config.ZALO_OA_APP_ID as string,
+        appSecret: config.ZALO_OA_APP_SECRET,
+        accessToken: config.ZALO_OA_ACCESS_TOKEN as string,
+        refreshToken: config.ZALO_OA_REFRESH_TOKEN,
+        oauthRoot: config.ZALO_OA_OAUTH_ROOT,
+        state: stateStore ?? new FileState(join(config.dataDir, OA_STATE_FILE)),
+        logger: logger.child({ channel: 'zalo_oa' }),
+      });
       const channel = await startZaloOa({
         app,
         appId: config.ZALO_OA_APP_ID as string,
         secretKey: config.ZALO_OA_SECRET_KEY as string,
-        accessToken: config.ZALO_OA_ACCESS_TOKEN as string,
+        accessToken: tokens,
         apiRoot: config.ZALO_OA_API_ROOT,
+        replayWindowMs: config.ZALO_OA_REPLAY_WINDOW_SECONDS * 1000,
         engine,
         logger,
       });
-      return { stop: () => channel.stop(), detail: { path: channel.path } };
+      return {
+        stop: () => channel.stop(),
+        detail: { path: channel.path, tokenRefresh: tokens.canRefresh ? 'on' : 'off' },
+      };
     },
   };
 }
