@@ -5,6 +5,8 @@ import { mkdirSync, realpathSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
+import pretty from 'pino-pretty';
 import { createAssistant } from './assistant.ts';
 import { type Config, ConfigError, loadConfig } from './config/config.ts';
 import type { ConversationEngine } from './conversation/types.ts';
@@ -33,6 +35,8 @@ export interface Started {
   url: string;
   app: FastifyInstance;
   config: Config;
+  /** Channels that started, the web chat first. */
+  channels: string[];
   /** Stops accepting requests, finishes the ones in flight, stops channels, closes the assistant. */
   close(): Promise<void>;
 }
@@ -48,7 +52,7 @@ export async function start(options: StartOptions = {}): Promise<Started> {
   if (options.host !== undefined) env.HOST = options.host;
   if (options.dataDir !== undefined) env.DATA_DIR = options.dataDir;
   const config = loadConfig(env);
-  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL, terminalDestination());
   const removeGuards = options.handleSignals ? installProcessGuards(logger) : undefined;
   mkdirSync(config.dataDir, { recursive: true });
 
@@ -79,6 +83,7 @@ export async function start(options: StartOptions = {}): Promise<Started> {
   logger.info(
     {
       url,
+      channels: ['web', ...channels.running],
       procedures: status.procedures,
       knowledgeVersion: status.knowledgeVersion,
       retrievalPath: status.retrievalPath,
@@ -89,6 +94,7 @@ export async function start(options: StartOptions = {}): Promise<Started> {
     url,
     app,
     config,
+    channels: ['web', ...channels.running],
     close: async () => {
       uninstall?.();
       await close();
@@ -121,6 +127,15 @@ async function startChannels(options: {
   }
 }
 
+/**
+ * On a terminal, log lines are printed readably (time, level, message, fields); piped to a file or a log
+ * collector they stay one JSON object per line.
+ */
+function terminalDestination(): DestinationStream | undefined {
+  if (!process.stdout.isTTY) return undefined;
+  return pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', singleLine: true });
+}
+
 /** A wildcard bind address is reachable as localhost. */
 function displayHost(host: string): string {
   if (host === '0.0.0.0' || host === '::' || host === '') return 'localhost';
@@ -146,8 +161,9 @@ function cliEnv(argv: string[]): Record<string, string | undefined> {
 
 if (isEntryPoint()) {
   start({ handleSignals: true, env: cliEnv(process.argv.slice(2)) }).then(
-    ({ url }) => {
-      process.stdout.write(`Trợ lý Dịch vụ công: ${url}\n`);
+    ({ url, channels }) => {
+      if (process.stdout.isTTY)
+        process.stdout.write(`\nTrợ lý Dịch vụ công: ${url}  (kênh: ${channels.join(', ')})\n\n`);
     },
     (error: unknown) => {
       if (error instanceof ConfigError || error instanceof KnowledgeError) {

@@ -1,7 +1,7 @@
 // The conversation engine: loads the session, understands the message, asks retrieval or the dossier
 // capability, and answers with platform-neutral replies. Messages of one conversation are handled in order.
 
-import type { DossierService } from '../dossier/types.ts';
+import { type DossierService, dossierClient } from '../dossier/types.ts';
 import type { Province, ProvinceCatalogue, ProvinceMatch } from '../knowledge/provinces.ts';
 import type { Procedure } from '../knowledge/schema.ts';
 import { fingerprint, type Logger } from '../log/logger.ts';
@@ -602,7 +602,11 @@ export class Engine implements ConversationEngine {
     ctx.outcome = 'dossier';
     session.pendingCode = undefined;
     if (!code || !dossiers) return [say.noProcedureYet()];
-    const lookup = await dossiers.lookup(code, ctx.event.conversationId);
+    const lookup = await dossiers.lookup(
+      code,
+      ctx.event.conversationId,
+      dossierClient(ctx.event.channel, ctx.event.userId),
+    );
     const reply = describeLookup(lookup, new Date(ctx.event.receivedAt));
     if (lookup.kind === 'found' || lookup.kind === 'not_found')
       session.lastDossier = { code: lookup.kind === 'found' ? lookup.status.code : lookup.code, at: this.now() };

@@ -28,20 +28,21 @@ export class DossierLookupService implements DossierService {
     return detectDossierCode(text);
   }
 
-  async lookup(code: string, conversationId: string): Promise<DossierLookup> {
+  async lookup(code: string, conversationId: string, clientId?: string): Promise<DossierLookup> {
     const conversation = fingerprint(conversationId);
     const key = dossierLookupKey(code);
     const dossier = fingerprint(key ?? code);
-    const admission = this.limiter.admit(conversationId);
+    const parties = clientId ? [conversationId, `client:${clientId}`] : [conversationId];
+    const admission = this.limiter.admit(parties);
     if (!admission.ok) {
       this.logger.info({ conversation, scope: admission.scope }, 'dossier lookup rate limited');
       return { kind: 'rate_limited', retryAfterSeconds: admission.retryAfterSeconds };
     }
     const demo = this.source.kind === 'demo';
-    if (!key) return this.notFound(code.trim(), conversationId, demo);
+    if (!key) return this.notFound(code.trim(), parties, demo);
     try {
       const status = await this.source.find(key);
-      if (!status) return this.notFound(key, conversationId, demo);
+      if (!status) return this.notFound(key, parties, demo);
       this.logger.info({ conversation, dossier, provider: this.source.kind, state: status.state }, 'dossier found');
       return { kind: 'found', status: demo ? { ...status, demo: true } : status };
     } catch (error) {
@@ -58,14 +59,14 @@ export class DossierLookupService implements DossierService {
     this.source.close();
   }
 
-  private notFound(code: string, conversationId: string, demo: boolean): DossierLookup {
-    const conversation = fingerprint(conversationId);
-    const verdict = this.limiter.recordNotFound(conversationId, code);
+  private notFound(code: string, parties: string[], demo: boolean): DossierLookup {
+    const conversation = fingerprint(parties[0] ?? '');
+    const verdict = this.limiter.recordNotFound(parties, code);
     this.logger.info({ conversation, dossier: fingerprint(code), provider: this.source.kind }, 'dossier not found');
     if (verdict.penaltySeconds !== undefined) {
       this.logger.warn(
         { conversation, distinctUnknownCodes: verdict.distinct, slowedForSeconds: verdict.penaltySeconds },
-        'possible dossier code guessing: conversation slowed down',
+        'possible dossier code guessing: conversation and client slowed down',
       );
     }
     return demo ? { kind: 'not_found', code, demo: true } : { kind: 'not_found', code };

@@ -1,9 +1,9 @@
 // Builds the HTTP server (fastify): web chat page, chat/search/procedure/dossier APIs, health and metrics,
 // admin reindex. Everything it serves comes from the injected assistant, so tests can build it with any
 // object of the ServerAssistant shape. Listening and shutdown are the caller's job (src/main.ts).
-import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { createServerMetrics } from '../metrics/server-metrics.ts';
+import { projectPath } from '../paths.ts';
 import {
   CHECK_INTERVAL_MS,
   defaultMaxConnections,
@@ -30,7 +30,7 @@ import { registerWebChatRoutes } from './routes/web-page.ts';
 export type { ServerAssistant, ServerDeps } from './deps.ts';
 
 /** adapters/web, next to src/ (the page is read from disk, not imported). */
-export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../adapters/web/', import.meta.url));
+export const DEFAULT_WEB_DIR = projectPath('adapters', 'web');
 
 /** Largest request body on any route; /api/chat allows 16 kB (Telegram webhook updates may be larger). */
 const BODY_LIMIT_BYTES = 64 * 1024;

@@ -11,6 +11,7 @@ import { cleanInboundText } from '../../text/sanitize.ts';
 import { sendError, sendValidationError } from '../errors.ts';
 import type { NewConversationLimiter } from '../new-conversations.ts';
 import type { TokenBucketLimiter } from '../rate-limit.ts';
+import { webUserId } from '../web-client.ts';
 
 export const CHAT_BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -34,11 +35,6 @@ export interface ChatRouteOptions {
   /** New conversations per client IP a minute. */
   newConversations: NewConversationLimiter;
   metrics: ServerMetrics;
-}
-
-/** The web user behind a request: the client address (web users have no account; the IP is what limits key on). */
-export function webUserId(ip: string): string {
-  return `web-ip:${ip}`;
 }
 
 export function registerChatRoute(
