@@ -14,6 +14,7 @@ import { OaTokens } from '../adapters/zalo-oa/token.ts';
 import { startZaloOa } from '../adapters/zalo-oa/webhook.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { text } from '../src/conversation/types.ts';
+import { InboundPipeline } from '../src/inbound/pipeline.ts';
 import { MemorySeenMessageStore, MemoryStateStore } from '../src/store/memory.ts';
 import { ScriptedEngine } from './helpers/engines.ts';
 import { type LocalServer, listenLocally } from './helpers/local-server.ts';
@@ -233,9 +234,8 @@ describe('Zalo OA token renewal', () => {
         secretKey: OA_SECRET,
         accessToken: 'fixed-token',
         apiRoot: zalo.api.url,
-        engine: echo(),
+        inbound: new InboundPipeline({ engine: echo(), logger: silent, stores: { seen } }),
         logger: silent,
-        seen,
       });
       await app.inject({ method: 'POST', url: '/webhooks/zalo-oa', ...event });
       await channel.stop();

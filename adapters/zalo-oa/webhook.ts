@@ -1,17 +1,21 @@
 // The Zalo Official Account channel: a webhook route on the fastify app that keeps the raw body (for the
 // signature), refuses replays (events older than the replay window) and redeliveries (by message id,
-// through the inbound chain), answers 200 at once and works afterwards: `user_send_text` goes to the
+// through the inbound pipeline), answers 200 at once and works afterwards: `user_send_text` goes to the
 // engine, `follow` gets the welcome message, a picture/sticker/voice/… the "text only" line, `unfollow`
 // ends the conversation. Replies are Zalo plain text sent through the OA API with a token kept valid by
-// OaTokens (refreshed before expiry and on -216); failed sends are retried and the other parts still go out.
+// OaTokens (refreshed before expiry and on -216) through the send queue (paced, failed sends retried, the
+// other parts still sent).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { ChannelStates } from '../../src/channels/states.ts';
 import { greeting } from '../../src/conversation/messages.ts';
 import type { ConversationEngine, InboundEvent, Reply } from '../../src/conversation/types.ts';
-import { fingerprint, type Logger } from '../../src/log/logger.ts';
+import { InboundPipeline } from '../../src/inbound/pipeline.ts';
+import { TEXT_ONLY_REPLY } from '../../src/inbound/replies.ts';
+import type { Logger } from '../../src/log/logger.ts';
+import type { Registry } from '../../src/metrics/registry.ts';
 import { errorMessage } from '../shared/error-message.ts';
-import { type ChannelInbound, LocalInbound, type SeenIds, TEXT_ONLY_REPLY } from '../shared/inbound.ts';
-import { sendParts } from '../shared/send-parts.ts';
+import { type SendErrors, SendQueue } from '../shared/send-queue.ts';
 import { renderZaloReplies } from '../zalo/render.ts';
 import { sendOaText, ZaloOaApiError } from './api.ts';
 import { verifyZaloOaSignature } from './signature.ts';
@@ -29,15 +33,15 @@ export interface ZaloOaChannelOptions {
   /** A fixed access token, or the keeper that renews it. */
   accessToken: string | OaTokens;
   apiRoot?: string;
-  engine: ConversationEngine;
+  /** The inbound pipeline (validate, dedupe, rate limit, order, engine); one over `engine` by default. */
+  inbound?: InboundPipeline;
+  engine?: ConversationEngine;
   logger: Logger;
+  states?: ChannelStates;
+  registry?: Registry;
   path?: string;
   /** Events older (or further in the future) than this are refused as replays. Default 5 minutes. */
   replayWindowMs?: number;
-  /** The inbound chain (the core pipeline when given); an in-process one otherwise. */
-  inbound?: ChannelInbound;
-  /** Remembers event ids across restarts when the in-process chain is used. */
-  seen?: SeenIds;
   sendRetry?: { attempts: number; backoffMs: number };
   now?: () => number;
 }
@@ -93,16 +97,35 @@ function planFor(eventName: string, timestamp: string, body: unknown): Plan {
   return { userId, deliveryId, answer: [TEXT_ONLY_REPLY] };
 }
 
+const oaSendErrors: SendErrors = {
+  retryAfterMs: () => undefined,
+  // Network failures and server errors are worth another try; an OA error code is not.
+  isTransient: (error) => error instanceof ZaloOaApiError && (error.code === undefined || error.code >= 500),
+  isFormatting: () => false,
+  isUnreachable: () => false,
+  describe: errorMessage,
+};
+
 export async function startZaloOa(options: ZaloOaChannelOptions): Promise<ZaloOaChannel> {
-  const { app, appId, secretKey, engine } = options;
+  const { app, appId, secretKey } = options;
   const path = options.path ?? ZALO_OA_WEBHOOK_PATH;
   const log = options.logger.child({ channel: 'zalo_oa' });
   const replayWindowMs = options.replayWindowMs ?? 5 * 60_000;
   const now = options.now ?? Date.now;
   const tokens = typeof options.accessToken === 'string' ? undefined : options.accessToken;
   const fixedToken = typeof options.accessToken === 'string' ? options.accessToken : '';
-  const local = options.inbound ? undefined : new LocalInbound(engine, log, options.seen);
-  const inbound: ChannelInbound = options.inbound ?? (local as LocalInbound);
+  const inbound = options.inbound ?? defaultPipeline(options);
+  const states = options.states ?? new ChannelStates();
+  const sends = new SendQueue({
+    channel: 'zalo_oa',
+    // The OA API documents no per-user pace; keep Zalo's usual one message a second per user.
+    pacing: { perChatIntervalMs: 1000, globalPerSecond: 20 },
+    errors: oaSendErrors,
+    logger: log,
+    ...(options.sendRetry ? { maxAttempts: options.sendRetry.attempts, backoffMs: options.sendRetry.backoffMs } : {}),
+    ...(options.registry ? { registry: options.registry } : {}),
+  });
+  const inFlight = new Set<Promise<unknown>>();
   let warnedExpired = false;
   let stopped = false;
 
@@ -130,15 +153,11 @@ export async function startZaloOa(options: ZaloOaChannelOptions): Promise<ZaloOa
     }
   }
 
-  async function send(userId: string, replies: Reply[]): Promise<void> {
-    await sendParts(renderZaloReplies(replies), (part) => sendText(userId, part.text), {
-      log,
-      attempts: options.sendRetry?.attempts,
-      backoffMs: options.sendRetry?.backoffMs,
-      // Network failures and server errors are worth another try; an OA error code is not.
-      isTransient: (error) => error instanceof ZaloOaApiError && (error.code === undefined || error.code >= 500),
-      isFatal: (error) => error instanceof ZaloOaApiError && error.code === OA_TOKEN_INVALID,
-    });
+  /** Queues the messages of the replies in order; the send queue paces and retries them. */
+  function deliver(userId: string, replies: Reply[]): void {
+    for (const part of renderZaloReplies(replies)) {
+      void sends.send(userId, { label: 'message/cs', run: () => sendText(userId, part.text) });
+    }
   }
 
   function handle(eventName: string, timestamp: string, body: unknown): void {
@@ -146,9 +165,7 @@ export async function startZaloOa(options: ZaloOaChannelOptions): Promise<ZaloOa
     const plan = planFor(eventName, timestamp, body);
     if (!plan) return;
     if ('unfollow' in plan) {
-      engine.endConversation(`zoa:${plan.unfollow}`).catch((error: unknown) => {
-        log.warn({ error: errorMessage(error) }, 'could not end the conversation');
-      });
+      void inbound.endConversation(`zoa:${plan.unfollow}`);
       return;
     }
     const conversationId = `zoa:${plan.userId}`;
@@ -159,13 +176,12 @@ export async function startZaloOa(options: ZaloOaChannelOptions): Promise<ZaloOa
       text: plan.text ?? '',
       receivedAt: Number(timestamp) || now(),
     };
-    void inbound
-      .handle({ event, deliveryId: plan.deliveryId, ...(plan.answer ? { answer: plan.answer } : {}) }, (replies) =>
-        send(plan.userId, replies),
-      )
-      .catch((error: unknown) => {
-        log.warn({ chat: fingerprint(conversationId), error: errorMessage(error) }, 'Zalo OA reply failed');
-      });
+    const work = inbound.handle(
+      { event, deliveryId: plan.deliveryId, ...(plan.answer ? { answer: plan.answer } : {}) },
+      (replies) => deliver(plan.userId, replies),
+    );
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
   }
 
   await app.register(async (scope) => {
@@ -206,12 +222,24 @@ export async function startZaloOa(options: ZaloOaChannelOptions): Promise<ZaloOa
     });
   });
 
+  states.report('zalo_oa', 'running');
   return {
     path,
     async stop() {
       stopped = true;
       tokens?.stop();
-      await local?.drain();
+      await Promise.race([
+        Promise.allSettled([...inFlight]),
+        new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
+      ]);
+      await sends.drain();
+      sends.stop();
+      states.report('zalo_oa', 'stopped', 'stopped');
     },
   };
+}
+
+function defaultPipeline(options: ZaloOaChannelOptions): InboundPipeline {
+  if (!options.engine) throw new Error('startZaloOa needs an inbound pipeline or an engine');
+  return new InboundPipeline({ engine: options.engine, logger: options.logger });
 }

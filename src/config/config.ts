@@ -39,6 +39,7 @@ const EnvSchema = z.object({
   // Conversation.
   SESSION_IDLE_MINUTES: int(60, 1),
   CHAT_RATE_PER_MINUTE: int(30, 1),
+  CHAT_RATE_BURST: int(10, 1),
   /** New web conversations one client (IP) may open a minute; each costs a stored session. */
   NEW_CONVERSATIONS_PER_MINUTE: int(10, 1),
   // Telegram.
