@@ -65,7 +65,14 @@ export async function start(options: StartOptions = {}): Promise<Started> {
   const registry = new Registry();
   const channelStates = new ChannelStates();
   channelStates.registerMetrics(registry);
-  const inbound = createInboundPipeline({ config, engine: assistant.engine, logger, registry });
+  const { seen, rateLimits: rate, conversationLock: lock } = assistant.stores;
+  const inbound = createInboundPipeline({
+    config,
+    engine: assistant.engine,
+    logger,
+    registry,
+    stores: { seen, rate, lock },
+  });
   let app: FastifyInstance | undefined;
   let channels: Channels | undefined;
   try {

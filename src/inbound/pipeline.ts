@@ -6,10 +6,11 @@
 import type { ConversationEngine, InboundEvent, Reply } from '../conversation/types.ts';
 import { InvalidInboundEvent, parseInboundEvent } from '../conversation/types.ts';
 import { fingerprint, type Logger } from '../log/logger.ts';
+import { isStoreUnavailable } from '../store/errors.ts';
 import { MemoryConversationLock, MemoryRateLimitStore, MemorySeenMessageStore } from '../store/memory.ts';
 import type { ConversationLock, RateLimitStore, SeenMessageStore } from '../store/types.ts';
 import type { InboundMetrics, InboundOutcome } from './metrics.ts';
-import { APOLOGY_REPLY, rateLimitReply } from './replies.ts';
+import { APOLOGY_REPLY, rateLimitReply, STORE_BUSY_REPLY } from './replies.ts';
 
 export interface InboundStores {
   seen: SeenMessageStore;
@@ -52,7 +53,8 @@ export interface InboundMessage {
 export type InboundResult =
   | { status: 'answered'; replies: Reply[] }
   /** The engine failed: `replies` is the apology. */
-  | { status: 'failed'; replies: Reply[] }
+  /** `storeUnavailable`: the database is down/full/damaged, and `replies` is "hệ thống đang bận". */
+  | { status: 'failed'; replies: Reply[]; storeUnavailable?: boolean }
   /** Over the user's limit: `replies` holds the notice the first time in a flood, nothing afterwards. */
   | { status: 'rate_limited'; replies: Reply[]; retryAfterSeconds: number }
   | { status: 'duplicate' | 'invalid' | 'closed'; replies: [] };
@@ -169,9 +171,14 @@ export class InboundPipeline {
         const replies = message.answer ?? (await this.engine.handle(event));
         result = { status: 'answered', replies };
       } catch (error) {
-        // The error may quote the message: log its kind and where it came from, never its text.
-        this.log.error({ chat, channel: event.channel, ...errorShape(error) }, 'conversation engine failed');
-        result = { status: 'failed', replies: [APOLOGY_REPLY] };
+        if (isStoreUnavailable(error)) {
+          this.log.warn({ chat, channel: event.channel, reason: error.reason }, 'store unavailable: busy reply');
+          result = { status: 'failed', replies: [STORE_BUSY_REPLY], storeUnavailable: true };
+        } else {
+          // The error may quote the message: log its kind and where it came from, never its text.
+          this.log.error({ chat, channel: event.channel, ...errorShape(error) }, 'conversation engine failed');
+          result = { status: 'failed', replies: [APOLOGY_REPLY] };
+        }
       }
       await this.deliver(deliver, result.replies, result, chat);
       this.metrics?.latency.observe({ channel: event.channel }, (this.now() - started) / 1000);

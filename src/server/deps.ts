@@ -9,6 +9,7 @@ import type { Procedure } from '../knowledge/schema.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Registry } from '../metrics/registry.ts';
 import type { RetrievalPath, Retriever } from '../retrieval/types.ts';
+import type { StoreHealthState } from '../store/health.ts';
 
 export interface ServerAssistant {
   engine: ConversationEngine;
@@ -20,6 +21,8 @@ export interface ServerAssistant {
   status(): { knowledgeVersion: string; procedures: number; retrievalPath: RetrievalPath };
   /** Optional: cumulative engine outcome counts for /metrics (e.g. { answered: 12, abstained: 3 }). */
   engineOutcomes?(): Record<string, number>;
+  /** Optional: the database's state (a fault makes /healthz answer 503 naming it). */
+  stores?: { health(): Promise<StoreHealthState>; pollers?: { isLeader(): boolean } };
 }
 
 export interface ServerDeps {

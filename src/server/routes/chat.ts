@@ -11,6 +11,7 @@ import type { InboundPipeline } from '../../inbound/pipeline.ts';
 import { rateLimitText } from '../../inbound/replies.ts';
 import { fingerprint } from '../../log/logger.ts';
 import type { ServerMetrics } from '../../metrics/server-metrics.ts';
+import { STORE_BUSY_TEXT } from '../../store/errors.ts';
 import { cleanInboundText } from '../../text/sanitize.ts';
 import { sendError, sendValidationError } from '../errors.ts';
 import type { NewConversationLimiter } from '../new-conversations.ts';
@@ -89,6 +90,10 @@ export function registerChatRoute(
       metrics.rejected.inc({ route: '/api/chat', reason: 'rate_limited' });
       reply.header('Retry-After', String(result.retryAfterSeconds));
       return sendError(reply, 429, 'rate_limited', rateLimitText(result.retryAfterSeconds));
+    }
+    if (result.status === 'failed' && result.storeUnavailable) {
+      reply.header('Retry-After', '30');
+      return sendError(reply, 503, 'store_unavailable', STORE_BUSY_TEXT);
     }
     if (result.status === 'failed') {
       return sendError(reply, 500, 'internal', 'Xin lỗi, hệ thống đang gặp sự cố. Bạn thử lại sau ít phút nhé.');

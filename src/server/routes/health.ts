@@ -7,15 +7,27 @@ import type { ServerAssistant } from '../deps.ts';
 
 export function registerHealthRoutes(
   app: FastifyInstance,
-  assistant: Pick<ServerAssistant, 'status'>,
+  assistant: Pick<ServerAssistant, 'status' | 'stores'>,
   registry: Registry,
   channels?: ChannelStates,
 ): void {
   const startedAt = Date.now();
   app.get('/healthz', async (_request, reply) => {
     const status = assistant.status();
+    const store = await assistant.stores?.health();
+    // A database fault: 503 naming it, so a load balancer sends chats elsewhere; search still works here.
+    if (store && !store.ok) reply.code(503);
     return reply.header('Cache-Control', 'no-store').send({
-      status: channels && !channels.allRunning() ? 'degraded' : 'ok',
+      // "degraded" (503) when the database is faulty; "degraded" (still 200) when a chat channel is not running.
+      status: (store && !store.ok) || (channels && !channels.allRunning()) ? 'degraded' : 'ok',
+      ...(store
+        ? {
+            store: store.ok
+              ? { engine: store.engine, ok: true }
+              : { engine: store.engine, ok: false, reason: store.reason, detail: store.detail },
+          }
+        : {}),
+      ...(assistant.stores?.pollers ? { pollingLeader: assistant.stores.pollers.isLeader() } : {}),
       knowledgeVersion: status.knowledgeVersion,
       procedures: status.procedures,
       retrievalPath: status.retrievalPath,
