@@ -8,11 +8,15 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import pretty from 'pino-pretty';
 import { createAssistant } from './assistant.ts';
+import { ChannelStates } from './channels/states.ts';
 import { type Config, ConfigError, loadConfig } from './config/config.ts';
 import type { ConversationEngine } from './conversation/types.ts';
+import type { InboundPipeline } from './inbound/pipeline.ts';
+import { createInboundPipeline } from './inbound/setup.ts';
 import { KnowledgeError } from './knowledge/loader.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { installProcessGuards } from './log/process-guards.ts';
+import { Registry } from './metrics/registry.ts';
 import { buildServer } from './server/app.ts';
 import { createShutdown, handleSignals } from './server/shutdown.ts';
 
@@ -57,12 +61,32 @@ export async function start(options: StartOptions = {}): Promise<Started> {
   mkdirSync(config.dataDir, { recursive: true });
 
   const assistant = await createAssistant(config, logger);
+  // One registry for /metrics, one pipeline and one channel-state table shared by the web route and every channel.
+  const registry = new Registry();
+  const channelStates = new ChannelStates();
+  channelStates.registerMetrics(registry);
+  const { seen, rateLimits: rate, conversationLock: lock } = assistant.stores;
+  const inbound = createInboundPipeline({
+    config,
+    engine: assistant.engine,
+    logger,
+    registry,
+    stores: { seen, rate, lock },
+  });
   let app: FastifyInstance | undefined;
   let channels: Channels | undefined;
   try {
-    app = await buildServer({ assistant, config, logger });
+    app = await buildServer({ assistant, config, logger, inbound, channelStates, registry });
     // Channels register their webhook routes on `app`, so they start before listen().
-    channels = await startChannels({ config, engine: assistant.engine, logger, app });
+    channels = await startChannels({
+      config,
+      inbound,
+      channelStates,
+      registry,
+      engine: assistant.engine,
+      logger,
+      app,
+    });
     await app.listen({ port: config.PORT, host: config.HOST });
   } catch (error) {
     await channels?.stop().catch(() => undefined);
@@ -74,7 +98,10 @@ export async function start(options: StartOptions = {}): Promise<Started> {
   const close = createShutdown({
     app,
     logger,
-    stopChannels: () => channels.stop(),
+    stopChannels: async () => {
+      await channels.stop();
+      await inbound.close();
+    },
     closeAssistant: () => assistant.close(),
   });
   const uninstall = options.handleSignals ? handleSignals(close, logger) : undefined;
@@ -106,6 +133,9 @@ export async function start(options: StartOptions = {}): Promise<Started> {
 /** Starts Telegram/Zalo when configured. A missing adapters module or a failing channel never stops the web chat. */
 async function startChannels(options: {
   config: Config;
+  inbound: InboundPipeline;
+  channelStates: ChannelStates;
+  registry: Registry;
   engine: ConversationEngine;
   logger: Logger;
   app: FastifyInstance;

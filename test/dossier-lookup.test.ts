@@ -40,13 +40,13 @@ function service(env: Record<string, string> = {}): DossierLookupService {
 const at = (ms: number) => new Date(ms);
 const textOf = (lookup: DossierLookup, today = at(nowMs)) => replyPlainText(describeLookup(lookup, today));
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = temp.make();
   nowMs = TODAY;
   logs = captureLogs('info');
   services = [];
   const store = DossierStore.open(dossierDbPath(dir));
-  importDossierRecords(store, parseDossierText(CSV, 'csv'));
+  await importDossierRecords(store, parseDossierText(CSV, 'csv'));
   store.close();
 });
 

@@ -19,6 +19,7 @@ import {
   say,
   waitForIdle,
 } from './helpers/browser.ts';
+import { requireTool } from './helpers/required-tool.ts';
 
 const chromiumPath = findChromium();
 /** axe-core's browser bundle, injected into the page to check accessibility where the page really runs. */
@@ -208,6 +209,4 @@ describe.skipIf(!chromiumPath)('web chat end to end (real server from src/main.t
   });
 });
 
-if (!chromiumPath) {
-  it.skip(`web chat end to end — SKIPPED: ${CHROMIUM_INSTALL_HINT}`, () => {});
-}
+requireTool(Boolean(chromiumPath), 'web chat end to end', CHROMIUM_INSTALL_HINT);

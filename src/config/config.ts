@@ -31,6 +31,19 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   KNOWLEDGE_DIR: z.string().default('./knowledge'),
   CATALOG_DIR: optionalString,
+  /** postgres://… = every store in PostgreSQL, shared by all instances; unset = embedded SQLite in DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? undefined : v))
+    .pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\/\S+$/, 'phải là postgres://user:password@host:port/database')
+        .optional(),
+    )
+    .optional(),
+  DATABASE_POOL_SIZE: int(10, 1, 100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Dense retrieval (optional; without a model the engine runs lexically).
   EMBEDDING_MODEL: z.string().default('Xenova/multilingual-e5-small'),
@@ -39,6 +52,7 @@ const EnvSchema = z.object({
   // Conversation.
   SESSION_IDLE_MINUTES: int(60, 1),
   CHAT_RATE_PER_MINUTE: int(30, 1),
+  CHAT_RATE_BURST: int(10, 1),
   /** New web conversations one client (IP) may open a minute; each costs a stored session. */
   NEW_CONVERSATIONS_PER_MINUTE: int(10, 1),
   // Telegram.

@@ -1,5 +1,5 @@
 // The conversation engine: loads the session, understands the message, asks retrieval or the dossier
-// capability, and answers with platform-neutral replies. Messages of one conversation are handled in order.
+// capability, and answers with platform-neutral replies. Callers keep the order within a conversation (src/inbound).
 
 import { type DossierService, dossierClient } from '../dossier/types.ts';
 import type { Province, ProvinceCatalogue, ProvinceMatch } from '../knowledge/provinces.ts';
@@ -94,7 +94,6 @@ const NEW_TOPIC_CONFIDENCE = 0.6;
 type Context = { event: InboundEvent; session: Session; outcome: Outcome; fresh: boolean };
 
 export class Engine implements ConversationEngine {
-  private readonly queues = new Map<string, Promise<unknown>>();
   private readonly now: () => number;
   private answerCounter = 0;
 
@@ -102,16 +101,12 @@ export class Engine implements ConversationEngine {
     this.now = options.now ?? Date.now;
   }
 
-  handle(event: InboundEvent): Promise<Reply[]> {
-    const previous = this.queues.get(event.conversationId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.process(parseInboundEvent(event)));
-    this.queues.set(event.conversationId, next);
-    // The cleanup must not create a promise that rejects with `next`: that one would be unhandled.
-    const forget = () => {
-      if (this.queues.get(event.conversationId) === next) this.queues.delete(event.conversationId);
-    };
-    next.then(forget, forget);
-    return next;
+  /**
+   * Handles one event. Ordering within a conversation is the caller's job: every channel goes through the
+   * inbound pipeline (src/inbound/pipeline.ts), whose conversation lock runs one message at a time.
+   */
+  async handle(event: InboundEvent): Promise<Reply[]> {
+    return this.process(parseInboundEvent(event));
   }
 
   async endConversation(conversationId: string): Promise<void> {

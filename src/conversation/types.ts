@@ -81,7 +81,7 @@ export interface Reply {
 }
 
 export interface ConversationEngine {
-  /** Handles one inbound event; events of one conversation are processed in arrival order. */
+  /** Handles one inbound event. Callers run one event per conversation at a time (the inbound pipeline does). */
   handle(event: InboundEvent): Promise<Reply[]>;
   /** Forgets a conversation (e.g. the user blocked the bot). */
   endConversation(conversationId: string): Promise<void>;

@@ -10,7 +10,7 @@ import { HttpDossierSource, parseAuthHeader, parseFieldMap } from './http-source
 import { LocalDossierSource } from './local-source.ts';
 import { LookupLimiter } from './rate-limit.ts';
 import { type DossierSource, SourceUnavailableError } from './source.ts';
-import { DossierStore, dossierDbPath } from './store.ts';
+import { type DossierRecords, DossierStore, dossierDbPath } from './store.ts';
 import type { DossierCodeMatch, DossierLookup, DossierService } from './types.ts';
 
 export class DossierLookupService implements DossierService {
@@ -77,6 +77,8 @@ export interface DossierServiceOptions {
   config: Config;
   logger: Logger;
   now?: () => Date;
+  /** The record store of the local provider (the store bundle's); opened from DATA_DIR when absent. */
+  records?: DossierRecords;
 }
 
 /** Backoff before the first retry of the HTTP provider (doubled each time, with jitter). */
@@ -92,12 +94,12 @@ export function createDossierService(options: DossierServiceOptions): DossierLoo
     notFoundLimit: config.DOSSIER_NOT_FOUND_LIMIT,
     now: () => now().getTime(),
   });
-  const source = createSource(config, logger, now);
+  const source = createSource(config, logger, now, options.records);
   logger.info({ provider: source.kind }, 'dossier lookups ready');
   return new DossierLookupService(source, limiter, logger);
 }
 
-function createSource(config: Config, logger: Logger, now: () => Date): DossierSource {
+function createSource(config: Config, logger: Logger, now: () => Date, records?: DossierRecords): DossierSource {
   switch (config.DOSSIER_PROVIDER) {
     case 'demo':
       logger.warn('dossier provider: DEMO data (made-up records, every reply is marked as demo)');
@@ -105,7 +107,7 @@ function createSource(config: Config, logger: Logger, now: () => Date): DossierS
     case 'http':
       return createHttpSource(config, logger, now);
     default:
-      return new LocalDossierSource(DossierStore.open(dossierDbPath(config.dataDir)));
+      return new LocalDossierSource(records ?? DossierStore.open(dossierDbPath(config.dataDir)));
   }
 }
 
