@@ -15,6 +15,7 @@ import { buildRetrievalEngine } from './retrieval/build.ts';
 import { ensureDenseIndex } from './retrieval/dense/dense-index.ts';
 import { setupDenseRetrieval } from './retrieval/dense/setup.ts';
 import type { RetrievalPath, Retriever } from './retrieval/types.ts';
+import { followReindexes } from './store/follow-reindex.ts';
 import { openStores, type StoreBundle } from './store/open.ts';
 import type { FeedbackStore } from './store/types.ts';
 
@@ -94,7 +95,7 @@ export async function createAssistant(
     },
   });
 
-  return {
+  const assistant: Assistant = {
     engine,
     retriever: { search: (query, searchOptions) => retrieval.search(query, searchOptions) },
     getProcedure: (id) => retrieval.get(id),
@@ -128,4 +129,6 @@ export async function createAssistant(
       await stores.close();
     },
   };
+  // With PostgreSQL, a reindex on one instance is announced to the others, which rebuild too.
+  return followReindexes(assistant, stores.events, logger);
 }
