@@ -138,7 +138,7 @@ function zaloOaPlan({ config, engine, logger, app }: StartChannelsOptions): Plan
   };
 }
 
-function zaloBotPlan({ config, engine, logger, app }: StartChannelsOptions): Plan {
+function zaloBotPlan({ config, inbound, channelStates, logger, app, engine }: Wired): Plan {
   return {
     channel: 'zalo_bot',
     off: config.ZALO_BOT_TOKEN ? undefined : 'ZALO_BOT_TOKEN not set',
@@ -151,7 +151,15 @@ function zaloBotPlan({ config, engine, logger, app }: StartChannelsOptions): Pla
         config.ZALO_BOT_WEBHOOK_URL && config.ZALO_BOT_WEBHOOK_SECRET
           ? { url: config.ZALO_BOT_WEBHOOK_URL, secret: config.ZALO_BOT_WEBHOOK_SECRET, app }
           : undefined;
-      const channel = await startZaloBot({ token, apiRoot: config.ZALO_BOT_API_ROOT, webhook, engine, logger });
+      const channel = await startZaloBot({
+        token,
+        apiRoot: config.ZALO_BOT_API_ROOT,
+        webhook,
+        engine,
+        inbound,
+        states: channelStates,
+        logger,
+      });
       const detail: Record<string, unknown> = { mode: channel.mode, bot: channel.name };
       if (channel.path) detail.path = channel.path;
       return { stop: () => channel.stop(), detail };
