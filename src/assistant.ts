@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config/config.ts';
 import { Engine, type Outcome } from './conversation/engine.ts';
+import { readSession } from './conversation/session.ts';
 import type { ConversationEngine } from './conversation/types.ts';
 import { createDossierService } from './dossier/service.ts';
 import type { DossierService } from './dossier/types.ts';
@@ -35,6 +36,8 @@ export interface Assistant {
   reindex(): Promise<{ version: string; procedures: number }>;
   status(): { knowledgeVersion: string; procedures: number; retrievalPath: RetrievalPath };
   engineOutcomes(): Record<string, number>;
+  /** Whether a conversation's session is still kept, and the menu the engine would accept next. */
+  conversationState(conversationId: string): Promise<{ active: boolean; menuId?: string }>;
   close(): Promise<void>;
 }
 
@@ -117,6 +120,12 @@ export async function createAssistant(
       };
     },
     engineOutcomes: () => ({ ...outcomes }),
+    async conversationState(conversationId) {
+      const stored = await sessions.load(conversationId);
+      if (stored === undefined) return { active: false };
+      const menuId = readSession(stored).menu?.id;
+      return menuId ? { active: true, menuId } : { active: true };
+    },
     async close() {
       await index.close();
       await dense?.close();
