@@ -16,6 +16,7 @@ import { createIndexHolder } from './reindex/reindexer.ts';
 import { buildRetrievalEngine } from './retrieval/build.ts';
 import { setupDenseRetrieval } from './retrieval/dense/setup.ts';
 import type { RetrievalPath, Retriever } from './retrieval/types.ts';
+import { followReindexes } from './store/follow-reindex.ts';
 import { openStores, type StoreBundle } from './store/open.ts';
 import type { FeedbackStore } from './store/types.ts';
 
@@ -102,7 +103,7 @@ export async function createAssistant(
     },
   });
 
-  return {
+  const assistant: Assistant = {
     engine,
     retriever: { search: (query, searchOptions) => index.current().search(query, searchOptions) },
     getProcedure: (id) => index.current().get(id),
@@ -132,4 +133,6 @@ export async function createAssistant(
       await stores.close();
     },
   };
+  // With PostgreSQL, a reindex on one instance is announced to the others, which rebuild too.
+  return followReindexes(assistant, stores.events, logger);
 }
