@@ -83,11 +83,14 @@ function methodsLine(p: Procedure): string {
   return `chưa có (${[...kinds].map((k) => METHOD_LABEL[k].toLowerCase()).join(' hoặc ')})`;
 }
 
-/** The answer card: name, what it is for, where it applies, key facts as of `now`, source. At most CARD_MAX. */
-export function card(p: Procedure, alsoAt: Level[], now: Date = new Date()): Paragraph[] {
+/**
+ * The answer card: name, what it is for, where it applies, key facts as of `now`, source. At most CARD_MAX
+ * characters, `note` (e.g. the place the citizen gave, shown under the name) included.
+ */
+export function card(p: Procedure, alsoAt: Level[], now: Date = new Date(), note?: Paragraph): Paragraph[] {
   const today = vietnamDate(now);
   const build = (titleMax: number, summaryMax: number, agencyMax: number): Paragraph[] => {
-    const paragraphs: Paragraph[] = [titleLine(p, titleMax)];
+    const paragraphs: Paragraph[] = [titleLine(p, titleMax), ...(note ? [note] : [])];
     if (p.summary) paragraphs.push([text(shortenAtWord(p.summary, summaryMax))]);
     const place = placeLine(p);
     if (place) paragraphs.push(place);
