@@ -1,11 +1,15 @@
 // Starts the chat channels whose settings are present (Telegram, Zalo personal account, Zalo Official
-// Account), mounts their webhook routes on the fastify app (call before app.listen), and logs which run
-// and which are off, and why. A channel that fails to start is logged and skipped: it never throws and
-// never takes down the others or the web chat. Secrets never reach the log.
+// Account, Zalo Bot Platform), mounts their webhook routes on the fastify app (call before app.listen), and
+// logs which run and which are off, and why. A channel that fails to start is logged, reported "stopped" (with
+// the reason) in /healthz and skipped: it never throws and never takes down the others or the web chat.
+// Secrets never reach the log. Every channel hands its messages to the one inbound pipeline (src/inbound).
 import type { FastifyInstance } from 'fastify';
+import { ChannelStates } from '../src/channels/states.ts';
 import type { Config } from '../src/config/config.ts';
 import type { Channel, ConversationEngine } from '../src/conversation/types.ts';
+import { InboundPipeline } from '../src/inbound/pipeline.ts';
 import type { Logger } from '../src/log/logger.ts';
+import type { Registry } from '../src/metrics/registry.ts';
 import { errorMessage } from './shared/error-message.ts';
 import { withTimeout } from './shared/timeout.ts';
 import { redactToken } from './telegram/errors.ts';
@@ -13,6 +17,13 @@ import { type CredentialsLookup, findZaloCredentials } from './zalo/credentials.
 
 export interface StartChannelsOptions {
   config: Config;
+  /** The inbound pipeline every channel hands its messages to (one over `engine` by default). */
+  inbound?: InboundPipeline;
+  /** Where channels report running / retrying / stopped (for /healthz and /metrics); a private one by default. */
+  channelStates?: ChannelStates;
+  /** The shared /metrics registry (send-queue counters). */
+  registry?: Registry;
+  /** The engine, for channels not yet moved onto the inbound pipeline. */
   engine: ConversationEngine;
   logger: Logger;
   app: FastifyInstance;
@@ -28,7 +39,7 @@ export interface Channels {
 }
 
 interface Plan {
-  channel: Extract<Channel, 'telegram' | 'zalo' | 'zalo_oa'>;
+  channel: Extract<Channel, 'telegram' | 'zalo' | 'zalo_oa' | 'zalo_bot'>;
   /** Why the channel is off, or undefined when it should start. */
   off?: string;
   start(): Promise<{ stop(): Promise<void>; detail: Record<string, unknown> }>;
@@ -40,7 +51,7 @@ function errorText(error: unknown): string {
   return redactToken(errorMessage(error));
 }
 
-function telegramPlan({ config, engine, logger, app }: StartChannelsOptions): Plan {
+function telegramPlan({ config, inbound, channelStates, registry, logger, app }: Wired): Plan {
   return {
     channel: 'telegram',
     off: config.TELEGRAM_BOT_TOKEN ? undefined : 'TELEGRAM_BOT_TOKEN not set',
@@ -55,7 +66,9 @@ function telegramPlan({ config, engine, logger, app }: StartChannelsOptions): Pl
         token: config.TELEGRAM_BOT_TOKEN as string,
         apiRoot: config.TELEGRAM_API_ROOT,
         webhook,
-        engine,
+        inbound,
+        states: channelStates,
+        ...(registry ? { registry } : {}),
         logger,
       });
       const detail: Record<string, unknown> = { mode: channel.mode, bot: `@${channel.username}` };
@@ -116,6 +129,26 @@ function zaloOaPlan({ config, engine, logger, app }: StartChannelsOptions): Plan
   };
 }
 
+function zaloBotPlan({ config, engine, logger, app }: StartChannelsOptions): Plan {
+  return {
+    channel: 'zalo_bot',
+    off: config.ZALO_BOT_TOKEN ? undefined : 'ZALO_BOT_TOKEN not set',
+    onFailure: 'check ZALO_BOT_TOKEN (and ZALO_BOT_API_ROOT / ZALO_BOT_WEBHOOK_URL)',
+    async start() {
+      const { startZaloBot } = await import('./zalo-bot/channel.ts');
+      const token = config.ZALO_BOT_TOKEN as string;
+      const webhook =
+        config.ZALO_BOT_WEBHOOK_URL && config.ZALO_BOT_WEBHOOK_SECRET
+          ? { url: config.ZALO_BOT_WEBHOOK_URL, secret: config.ZALO_BOT_WEBHOOK_SECRET, app }
+          : undefined;
+      const channel = await startZaloBot({ token, apiRoot: config.ZALO_BOT_API_ROOT, webhook, engine, logger });
+      const detail: Record<string, unknown> = { mode: channel.mode, bot: channel.name };
+      if (channel.path) detail.path = channel.path;
+      return { stop: () => channel.stop(), detail };
+    },
+  };
+}
+
 /** Starts a channel, giving up after `ms` so a hanging login never delays the web chat. */
 async function startWithin(plan: Plan, ms: number): ReturnType<Plan['start']> {
   const starting = plan.start();
@@ -128,9 +161,17 @@ async function startWithin(plan: Plan, ms: number): ReturnType<Plan['start']> {
   }
 }
 
-export async function startChannels(options: StartChannelsOptions): Promise<Channels> {
+/** The options with the pipeline and the state table filled in. */
+type Wired = StartChannelsOptions & Required<Pick<StartChannelsOptions, 'inbound' | 'channelStates'>>;
+
+export async function startChannels(given: StartChannelsOptions): Promise<Channels> {
+  const options: Wired = {
+    ...given,
+    inbound: given.inbound ?? new InboundPipeline({ engine: given.engine, logger: given.logger }),
+    channelStates: given.channelStates ?? new ChannelStates(),
+  };
   const log = options.logger.child({ component: 'channels' });
-  const plans = [telegramPlan(options), zaloPlan(options), zaloOaPlan(options)];
+  const plans = [telegramPlan(options), zaloPlan(options), zaloOaPlan(options), zaloBotPlan(options)];
   const started = await Promise.all(
     plans.map(async (plan) => {
       if (plan.off !== undefined) {
@@ -140,8 +181,10 @@ export async function startChannels(options: StartChannelsOptions): Promise<Chan
       try {
         const { stop, detail } = await startWithin(plan, options.startupTimeoutMs ?? 30_000);
         log.info({ channel: plan.channel, ...detail }, `${plan.channel}: running`);
+        if (!options.channelStates.get(plan.channel)) options.channelStates.report(plan.channel, 'running');
         return { channel: plan.channel, stop };
       } catch (error) {
+        options.channelStates.report(plan.channel, 'stopped', `failed to start: ${errorText(error)}`);
         log.error(
           { channel: plan.channel, error: errorText(error), advice: plan.onFailure },
           `${plan.channel}: failed to start; skipped`,

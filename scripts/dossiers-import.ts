@@ -1,20 +1,22 @@
 // `npm run dossiers:import -- <file.csv|file.jsonl> [--dry-run] [--strict] [--db <file>]`
-// Loads the operator's dossier records into <DATA_DIR>/dossiers.sqlite: rejected rows are listed with their
+// Loads the operator's dossier records into <DATA_DIR>/dossiers.sqlite (or PostgreSQL when DATABASE_URL is set,
+// unless --db names a file): rejected rows are listed with their
 // line and reason, valid rows are upserted by code in one transaction. Exit 0 = all rows imported,
 // 2 = imported but some rows rejected, 1 = nothing imported (bad file, --strict with rejections, or an error).
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config/config.ts';
 import { DossierImportError, importDossierRecords, readDossierFile } from '../src/dossier/import.ts';
 import { catalogueResolver, type ProcedureResolver, resolveWithoutCatalogue } from '../src/dossier/procedure-ref.ts';
-import { DossierStore, dossierDbPath } from '../src/dossier/store.ts';
 import { loadCatalogue } from '../src/knowledge/loader.ts';
+import { createLogger } from '../src/log/logger.ts';
+import { openDossierRecords } from '../src/store/open.ts';
 
 const USAGE =
   'Cách dùng: npm run dossiers:import -- <tệp.csv|tệp.jsonl> [--dry-run] [--strict] [--db <tệp.sqlite>]\n' +
   '  Cột: code, procedure, status, received, due, returned, agency, note (bắt buộc: code, status)';
 const MAX_LISTED = 100;
 
-function main(): number {
+async function main(): Promise<number> {
   let args: ReturnType<typeof parse>;
   try {
     args = parse();
@@ -55,10 +57,19 @@ function main(): number {
   for (const row of parsed.rejected.slice(0, MAX_LISTED)) console.log(`  ✗ dòng ${row.line}: ${row.reason}`);
   if (parsed.rejected.length > MAX_LISTED) console.log(`  … và ${parsed.rejected.length - MAX_LISTED} dòng khác`);
 
-  const dbFile = args.values.db ?? dossierDbPath(config.dataDir);
-  const store = DossierStore.open(dbFile);
+  let opened: Awaited<ReturnType<typeof openDossierRecords>>;
   try {
-    const report = importDossierRecords(store, parsed, { strict: args.values.strict, dryRun: args.values['dry-run'] });
+    opened = await openDossierRecords(config, createLogger('warn'), args.values.db);
+  } catch (error) {
+    console.error(`Không mở được nơi lưu hồ sơ: ${(error as Error).message}. Chưa có hồ sơ nào được ghi.`);
+    return 1;
+  }
+  const { records: store, where: dbFile } = opened;
+  try {
+    const report = await importDossierRecords(store, parsed, {
+      strict: args.values.strict,
+      dryRun: args.values['dry-run'],
+    });
     const rejected = report.rejected.length;
     if (args.values['dry-run']) {
       console.log(
@@ -72,14 +83,14 @@ function main(): number {
     }
     console.log(
       `Đã nhập ${report.inserted + report.updated} hồ sơ vào ${dbFile} (${report.inserted} mới, ${report.updated} cập nhật), ` +
-        `${rejected} dòng bị loại. Tổng số hồ sơ: ${store.count()}.`,
+        `${rejected} dòng bị loại. Tổng số hồ sơ: ${await store.count()}.`,
     );
     return rejected > 0 ? 2 : 0;
   } catch (error) {
     console.error(`Lỗi khi ghi cơ sở dữ liệu, đã hủy toàn bộ lần nhập này: ${(error as Error).message}`);
     return 1;
   } finally {
-    store.close();
+    await opened.close();
   }
 }
 
@@ -105,4 +116,4 @@ function parse() {
   });
 }
 
-process.exitCode = main();
+process.exitCode = await main();

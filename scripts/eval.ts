@@ -1,15 +1,26 @@
-// `npm run eval -- [--kb <dir>] [--knowledge <dir>] --questions <jsonl> [--json] [--misses]`; --kb may be an
-// imported catalogue, a knowledge directory or a raw portal mirror (imported in memory).
+// `npm run eval -- [--kb <dir>] [--knowledge <dir>] --questions <jsonl> [--json] [--misses]
+//   [--dense | --oracle-cosine <c>] [--dense-weight <w>] [--dense-floor <f>] [--fit-confidence] [--learned <file>]`
+// --kb may be an imported catalogue, a knowledge directory or a raw portal mirror (imported in memory).
 // Prints hit@1/3/5 (abstained = miss; per family and per exact record), MRR@10, out-of-scope abstain recall,
 // false abstains and latency for a question file (each id once).
+// --dense loads the embedding model and opens or builds the dense index exactly as the server does (DATA_DIR);
+// --oracle-cosine replaces the model by a stand-in that gives the gold procedures that cosine (others lower),
+// to test the fusion logic and see its ceiling. --fit-confidence fits the dense term of the confidence.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/config.ts';
 import { loadSearchCatalogue } from '../src/knowledge/sources.ts';
+import { createLogger } from '../src/log/logger.ts';
 import { buildRetrievalEngine } from '../src/retrieval/build.ts';
+import { confidenceOf, DEFAULT_CALIBRATION } from '../src/retrieval/confidence.ts';
+import { OracleDenseSearcher } from '../src/retrieval/dense/oracle.ts';
+import { setupDenseRetrieval } from '../src/retrieval/dense/setup.ts';
+import { fitDenseCalibration } from '../src/retrieval/dense-fit.ts';
 import { evaluate, figure, readQuestionFile } from '../src/retrieval/evaluate.ts';
+import { DEFAULT_FUSION, denseStrength, type FusionParameters } from '../src/retrieval/fusion.ts';
+import type { DenseSearcher } from '../src/retrieval/search-engine.ts';
 
 const USAGE =
-  'Cách dùng: npm run eval -- [--kb <thư mục danh mục>] [--knowledge <thư mục>] --questions <tệp.jsonl> [--json] [--misses]';
+  'Cách dùng: npm run eval -- [--kb <thư mục danh mục>] [--knowledge <thư mục>] --questions <tệp.jsonl> [--json] [--misses] [--dense | --oracle-cosine <0..1>] [--dense-weight <w>] [--dense-floor <f>] [--fit-confidence]';
 
 async function main(): Promise<number> {
   let args: ReturnType<typeof parse>;
@@ -20,7 +31,13 @@ async function main(): Promise<number> {
     return 2;
   }
   const { values } = args;
-  if (!values.questions) {
+  const oracleCosine = values['oracle-cosine'] === undefined ? undefined : Number(values['oracle-cosine']);
+  const fusion: FusionParameters = {
+    weight: values['dense-weight'] === undefined ? DEFAULT_FUSION.weight : Number(values['dense-weight']),
+    floor: values['dense-floor'] === undefined ? DEFAULT_FUSION.floor : Number(values['dense-floor']),
+  };
+  const badNumber = [oracleCosine, fusion.weight, fusion.floor].some((v) => v !== undefined && !Number.isFinite(v));
+  if (!values.questions || badNumber || (values.dense && oracleCosine !== undefined)) {
     console.error(USAGE);
     return 2;
   }
@@ -32,12 +49,25 @@ async function main(): Promise<number> {
     catalogDir: config.catalogDir,
     ...(values.kb ? { kb: values.kb } : {}),
   });
-  const engine = buildRetrievalEngine({ knowledgeDir }, { catalogue });
+  let dense: DenseSearcher | undefined;
+  let close = async () => {};
+  if (oracleCosine !== undefined) dense = new OracleDenseSearcher(catalogue.procedures, questions, oracleCosine);
+  if (values.dense) {
+    const runtime = await setupDenseRetrieval({ config, catalogue, logger: createLogger('info') });
+    if (!runtime) {
+      console.error('Không nạp được mô hình nhúng (xem dòng "retrieval path" ở trên): không đo được đường vector.');
+      return 1;
+    }
+    dense = runtime.searcher;
+    close = runtime.close;
+  }
+  const engine = buildRetrievalEngine({ knowledgeDir }, { catalogue, dense, fusion });
   const buildMs = performance.now() - started;
   const { report, outcomes } = await evaluate(engine, questions, (id) => engine.get(id)?.code, { duplicates });
+  await close();
   if (values.misses) {
     for (const o of outcomes) {
-      const missed = o.question.gold.length === 0 ? !o.abstained : o.rank !== 1;
+      const missed = o.question.gold.length === 0 ? !o.abstained : o.rank !== 1 || o.abstained;
       if (!missed) continue;
       const label =
         o.question.gold.length === 0 ? 'KHÔNG TỪ CHỐI' : `hạng ${o.rank ?? '-'}${o.abstained ? ' (từ chối)' : ''}`;
@@ -46,9 +76,11 @@ async function main(): Promise<number> {
       for (const t of o.top) console.log(`    → ${t.slice(0, 120)}`);
     }
   }
+  const path = oracleCosine !== undefined ? `hybrid (oracle cosine ${oracleCosine})` : engine.path;
   console.log(
-    `Đánh giá ${report.n} câu (${report.in_scope} trong phạm vi, ${report.out_of_scope} ngoài phạm vi${report.duplicates > 0 ? `, bỏ ${report.duplicates} dòng trùng id` : ''}) trên ${engine.size} thủ tục, đường ${engine.path}, dựng chỉ mục ${buildMs.toFixed(0)} ms`,
+    `Đánh giá ${report.n} câu (${report.in_scope} trong phạm vi, ${report.out_of_scope} ngoài phạm vi${report.duplicates > 0 ? `, bỏ ${report.duplicates} dòng trùng id` : ''}) trên ${engine.size} thủ tục, đường ${path}, dựng chỉ mục ${buildMs.toFixed(0)} ms`,
   );
+  if (dense) console.log(`  trộn vector: trọng số ${fusion.weight}, ngưỡng cosine ${fusion.floor}`);
   console.log('  (câu bị từ chối tính là trượt; theo nhóm thủ tục cùng tên, và theo đúng bản ghi)');
   console.log(
     `  hit@1 ${figure(report.hit1)}  hit@3 ${figure(report.hit3)}  hit@5 ${figure(report.hit5)}  MRR@10 ${figure(report.mrr10)}`,
@@ -60,6 +92,19 @@ async function main(): Promise<number> {
     `  từ chối đúng (ngoài phạm vi) ${figure(report.oos_recall)}  từ chối nhầm (trong phạm vi) ${figure(report.false_abstain)}`,
   );
   console.log(`  độ trễ p50 ${report.p50_ms} ms  p95 ${report.p95_ms} ms`);
+  if (values['fit-confidence']) {
+    if (!dense) {
+      console.error('--fit-confidence cần --dense hoặc --oracle-cosine.');
+      return 2;
+    }
+    const samples = outcomes.map((o) => ({
+      lexical: o.features ? confidenceOf(o.features, DEFAULT_CALIBRATION) : 0,
+      strength: denseStrength(o.features?.dense, fusion),
+      correct: o.question.gold.length > 0 && o.rank === 1,
+    }));
+    const fitted = fitDenseCalibration(samples);
+    console.log(`  hiệu chỉnh vector đề xuất (fusion.ts DEFAULT_DENSE_CALIBRATION): ${JSON.stringify(fitted)}`);
+  }
   if (values.json) console.log(JSON.stringify(report));
   return 0;
 }
@@ -72,6 +117,11 @@ function parse() {
       questions: { type: 'string' },
       json: { type: 'boolean', default: false },
       misses: { type: 'boolean', default: false },
+      dense: { type: 'boolean', default: false },
+      'oracle-cosine': { type: 'string' },
+      'dense-weight': { type: 'string' },
+      'dense-floor': { type: 'string' },
+      'fit-confidence': { type: 'boolean', default: false },
     },
     strict: true,
   });

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { IMPORT_REPORT_FILE, writeCatalogue } from '../src/knowledge/catalog-writer.ts';
 import { CATALOG_FILE } from '../src/knowledge/loader.ts';
 import { type ImportReport, PortalImport, portalDate, type ReasonGroup } from '../src/knowledge/portal-import.ts';
+import { crawlDate } from '../src/knowledge/sources.ts';
 import { parseOptions, type Streams, UsageError, usageExitCode } from './lib/cli.ts';
 import { createProgress, type ProgressStream } from './lib/progress.ts';
 
@@ -146,7 +147,7 @@ export async function main(argv: string[], streams: Streams = process): Promise<
     await readCatalogue(options.catalog, importer, streams.stderr);
     if (options.details) readDetails(options.details, importer, streams.stderr);
     const checkedAt = portalDate(Date.now()) as string;
-    const { procedures, report } = importer.finish(checkedAt);
+    const { procedures, report } = importer.finish(checkedAt, crawlDate(options.catalog));
     const outFile = join(options.out, CATALOG_FILE);
     if (procedures.length === 0) {
       streams.stdout.write(formatSummary(report, (Date.now() - started) / 1000, outFile));

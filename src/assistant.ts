@@ -15,9 +15,8 @@ import { buildRetrievalEngine } from './retrieval/build.ts';
 import { ensureDenseIndex } from './retrieval/dense/dense-index.ts';
 import { setupDenseRetrieval } from './retrieval/dense/setup.ts';
 import type { RetrievalPath, Retriever } from './retrieval/types.ts';
-import { MemoryFeedbackStore, MemorySessionStore } from './store/memory.ts';
-import { openDatabase, SqliteFeedbackStore, SqliteSessionStore } from './store/sqlite.ts';
-import type { FeedbackStore, SessionStore } from './store/types.ts';
+import { openStores, type StoreBundle } from './store/open.ts';
+import type { FeedbackStore } from './store/types.ts';
 
 export interface Assistant {
   engine: ConversationEngine;
@@ -25,6 +24,8 @@ export interface Assistant {
   getProcedure(id: string): Procedure | undefined;
   dossiers: DossierService;
   feedback: FeedbackStore;
+  /** Every store (sessions, seen ids, rate limits, order lock, state, dossier records, poller election). */
+  stores: StoreBundle;
   /** Reloads the knowledge base and rebuilds the search index, then swaps it in; conversations continue. */
   reindex(): Promise<{ version: string; procedures: number }>;
   status(): { knowledgeVersion: string; procedures: number; retrievalPath: RetrievalPath };
@@ -38,7 +39,7 @@ export interface AssistantOptions {
   now?: () => number;
 }
 
-export const DATABASE_FILE = 'assistant.sqlite';
+export { DATABASE_FILE } from './store/open.ts';
 
 export async function createAssistant(
   config: Config,
@@ -62,20 +63,20 @@ export async function createAssistant(
     'knowledge loaded',
   );
 
-  const idleMs = config.SESSION_IDLE_MINUTES * 60_000;
-  let sessions: SessionStore<unknown>;
-  let feedback: FeedbackStore;
-  let closeDb = () => {};
-  if (options.inMemory) {
-    sessions = new MemorySessionStore(idleMs, options.now);
-    feedback = new MemoryFeedbackStore();
-  } else {
-    const db = openDatabase(join(config.dataDir, DATABASE_FILE));
-    sessions = new SqliteSessionStore(db, idleMs, options.now);
-    feedback = new SqliteFeedbackStore(db);
-    closeDb = () => db.close();
-  }
-  const dossiers = createDossierService({ config, logger });
+  const stores = await openStores(config, logger, options);
+  const { sessions, feedback } = stores;
+  // The bundle owns the record store (closed with the bundle), so the service gets a view without close().
+  const records = stores.dossiers;
+  const dossiers = createDossierService({
+    config,
+    logger,
+    records: {
+      find: (code) => records.find(code),
+      count: () => records.count(),
+      upsertAll: (list, at) => records.upsertAll(list, at),
+      close: () => undefined,
+    },
+  });
   const provinces = existsSync(join(config.knowledgeDir, PROVINCES_FILE))
     ? loadProvinces(config.knowledgeDir)
     : undefined;
@@ -99,6 +100,7 @@ export async function createAssistant(
     getProcedure: (id) => retrieval.get(id),
     dossiers,
     feedback,
+    stores,
     async reindex() {
       const nextCatalogue = loadCatalogue(sources);
       const searcher = dense
@@ -123,9 +125,7 @@ export async function createAssistant(
     async close() {
       await dense?.close();
       dossiers.close();
-      sessions.close();
-      feedback.close();
-      closeDb();
+      await stores.close();
     },
   };
 }

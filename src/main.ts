@@ -5,12 +5,18 @@ import { mkdirSync, realpathSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
+import pretty from 'pino-pretty';
 import { createAssistant } from './assistant.ts';
+import { ChannelStates } from './channels/states.ts';
 import { type Config, ConfigError, loadConfig } from './config/config.ts';
 import type { ConversationEngine } from './conversation/types.ts';
+import type { InboundPipeline } from './inbound/pipeline.ts';
+import { createInboundPipeline } from './inbound/setup.ts';
 import { KnowledgeError } from './knowledge/loader.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { installProcessGuards } from './log/process-guards.ts';
+import { Registry } from './metrics/registry.ts';
 import { buildServer } from './server/app.ts';
 import { createShutdown, handleSignals } from './server/shutdown.ts';
 
@@ -33,6 +39,8 @@ export interface Started {
   url: string;
   app: FastifyInstance;
   config: Config;
+  /** Channels that started, the web chat first. */
+  channels: string[];
   /** Stops accepting requests, finishes the ones in flight, stops channels, closes the assistant. */
   close(): Promise<void>;
 }
@@ -48,17 +56,37 @@ export async function start(options: StartOptions = {}): Promise<Started> {
   if (options.host !== undefined) env.HOST = options.host;
   if (options.dataDir !== undefined) env.DATA_DIR = options.dataDir;
   const config = loadConfig(env);
-  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL, terminalDestination());
   const removeGuards = options.handleSignals ? installProcessGuards(logger) : undefined;
   mkdirSync(config.dataDir, { recursive: true });
 
   const assistant = await createAssistant(config, logger);
+  // One registry for /metrics, one pipeline and one channel-state table shared by the web route and every channel.
+  const registry = new Registry();
+  const channelStates = new ChannelStates();
+  channelStates.registerMetrics(registry);
+  const { seen, rateLimits: rate, conversationLock: lock } = assistant.stores;
+  const inbound = createInboundPipeline({
+    config,
+    engine: assistant.engine,
+    logger,
+    registry,
+    stores: { seen, rate, lock },
+  });
   let app: FastifyInstance | undefined;
   let channels: Channels | undefined;
   try {
-    app = await buildServer({ assistant, config, logger });
+    app = await buildServer({ assistant, config, logger, inbound, channelStates, registry });
     // Channels register their webhook routes on `app`, so they start before listen().
-    channels = await startChannels({ config, engine: assistant.engine, logger, app });
+    channels = await startChannels({
+      config,
+      inbound,
+      channelStates,
+      registry,
+      engine: assistant.engine,
+      logger,
+      app,
+    });
     await app.listen({ port: config.PORT, host: config.HOST });
   } catch (error) {
     await channels?.stop().catch(() => undefined);
@@ -70,7 +98,10 @@ export async function start(options: StartOptions = {}): Promise<Started> {
   const close = createShutdown({
     app,
     logger,
-    stopChannels: () => channels.stop(),
+    stopChannels: async () => {
+      await channels.stop();
+      await inbound.close();
+    },
     closeAssistant: () => assistant.close(),
   });
   const uninstall = options.handleSignals ? handleSignals(close, logger) : undefined;
@@ -79,6 +110,7 @@ export async function start(options: StartOptions = {}): Promise<Started> {
   logger.info(
     {
       url,
+      channels: ['web', ...channels.running],
       procedures: status.procedures,
       knowledgeVersion: status.knowledgeVersion,
       retrievalPath: status.retrievalPath,
@@ -89,6 +121,7 @@ export async function start(options: StartOptions = {}): Promise<Started> {
     url,
     app,
     config,
+    channels: ['web', ...channels.running],
     close: async () => {
       uninstall?.();
       await close();
@@ -100,6 +133,9 @@ export async function start(options: StartOptions = {}): Promise<Started> {
 /** Starts Telegram/Zalo when configured. A missing adapters module or a failing channel never stops the web chat. */
 async function startChannels(options: {
   config: Config;
+  inbound: InboundPipeline;
+  channelStates: ChannelStates;
+  registry: Registry;
   engine: ConversationEngine;
   logger: Logger;
   app: FastifyInstance;
@@ -119,6 +155,15 @@ async function startChannels(options: {
     logger.info({ channels: ['web'] }, 'channels running');
     return none;
   }
+}
+
+/**
+ * On a terminal, log lines are printed readably (time, level, message, fields); piped to a file or a log
+ * collector they stay one JSON object per line.
+ */
+function terminalDestination(): DestinationStream | undefined {
+  if (!process.stdout.isTTY) return undefined;
+  return pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', singleLine: true });
 }
 
 /** A wildcard bind address is reachable as localhost. */
@@ -146,8 +191,9 @@ function cliEnv(argv: string[]): Record<string, string | undefined> {
 
 if (isEntryPoint()) {
   start({ handleSignals: true, env: cliEnv(process.argv.slice(2)) }).then(
-    ({ url }) => {
-      process.stdout.write(`Trợ lý Dịch vụ công: ${url}\n`);
+    ({ url, channels }) => {
+      if (process.stdout.isTTY)
+        process.stdout.write(`\nTrợ lý Dịch vụ công: ${url}  (kênh: ${channels.join(', ')})\n\n`);
     },
     (error: unknown) => {
       if (error instanceof ConfigError || error instanceof KnowledgeError) {

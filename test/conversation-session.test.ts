@@ -1,5 +1,5 @@
 // The conversation as a session: greetings, help and reset; typed menu answers and stale menus; messages of
-// one chat answered in order; sessions that survive a restart (SQLite) and expire after the idle time;
+// one chat answered in order (the inbound pipeline's lock); sessions that survive a restart (SQLite) and expire after the idle time;
 // bad input (empty, huge, binary, emoji, control characters, HTML) answered clearly with the session intact.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Assistant, createAssistant } from '../src/assistant.ts';
 import type { Choice, Reply } from '../src/conversation/types.ts';
+import { InboundPipeline } from '../src/inbound/pipeline.ts';
 import { createLogger } from '../src/log/logger.ts';
 import type { MemoryFeedbackStore } from '../src/store/memory.ts';
 import { lastMenu, plain, press, sendTo, testConfig } from './helpers/conversation.ts';
@@ -127,18 +128,21 @@ describe('menus', () => {
 });
 
 describe('order and persistence', () => {
-  it('answers messages of one conversation in the order they were sent', async () => {
+  it('answers messages of one conversation in the order they were sent (through the inbound pipeline)', async () => {
     const assistant = await start(tempDir());
+    const inbound = new InboundPipeline({ engine: assistant.engine, logger: createLogger('silent') });
     const finished: string[] = [];
-    const track = (label: string, promise: Promise<Reply[]>) =>
-      promise.then((r) => {
-        finished.push(label);
-        return r;
+    const track = async (label: string, input: string) => {
+      const result = await inbound.handle({
+        event: { channel: 'web', conversationId: 'q', userId: 'citizen', text: input, receivedAt: Date.now() },
       });
+      finished.push(label);
+      return result.replies;
+    };
     const [card, first, second] = await Promise.all([
-      track('question', send(assistant, 'q', 'làm lại căn cước bị mất')),
-      track('tiếp 1', send(assistant, 'q', 'tiếp')),
-      track('tiếp 2', send(assistant, 'q', 'tiếp')),
+      track('question', 'làm lại căn cước bị mất'),
+      track('tiếp 1', 'tiếp'),
+      track('tiếp 2', 'tiếp'),
     ]);
     expect(finished).toEqual(['question', 'tiếp 1', 'tiếp 2']);
     expect(card[0]?.paragraphs[0]).toEqual([{ kind: 'bold', text: 'Cấp lại thẻ căn cước' }]);

@@ -123,3 +123,44 @@ describe('personal data in stored questions', () => {
     expect(scrubPersonalData('a '.repeat(2000)).length).toBeLessThanOrEqual(500);
   });
 });
+
+describe('small talk, dossier intent, off-topic and generic questions', () => {
+  it.each([
+    ['chào ad', 'greeting'],
+    ['xin chào trợ lý ạ', 'greeting'],
+    ['vậy thôi cảm ơn', 'thanks'],
+    ['cảm ơn bạn nhiều', 'thanks'],
+    ['ok', 'ack'],
+    ['vâng hiểu rồi', 'ack'],
+    ['tạm biệt nhé', 'ack'],
+    ['Tra cứu tình trạng hồ sơ', 'dossier_intent'],
+    ['hồ sơ của tôi tới đâu rồi', 'dossier_intent'],
+    ['giá vàng hôm nay', 'offtopic'],
+    ['ty gia do la', 'offtopic'],
+    ['kết quả bóng đá tối qua', 'offtopic'],
+    ['đăng ký', 'generic'],
+    ['xin giấy phép', 'generic'],
+    ['thủ tục', 'generic'],
+  ])('"%s" is %s', (text, kind) => {
+    expect(understand(text, undefined).kind).toBe(kind);
+  });
+
+  it.each([
+    'xin giấy phép kinh doanh vàng',
+    'hồ sơ gồm những gì',
+    'đăng ký kết hôn',
+    'chào bạn, làm căn cước ở đâu',
+    'cảm ơn, còn đăng ký tạm trú thì sao',
+  ])('"%s" stays a question', (text) => {
+    expect(understand(text, undefined).kind).toBe('question');
+  });
+
+  it('marks yes/no questions and drops their question words from the rest', () => {
+    expect(understand('có cần mang giấy khám sức khỏe không', undefined)).toMatchObject({
+      kind: 'question',
+      yesNo: true,
+    });
+    expect(understand('phường làm được không', undefined)).toMatchObject({ yesNo: true });
+    expect(understand('đăng ký kết hôn', undefined)).not.toHaveProperty('yesNo');
+  });
+});

@@ -3,9 +3,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/config.ts';
+import { describeLookup } from '../src/conversation/screens/dossier.ts';
 import { replyPlainText } from '../src/conversation/types.ts';
 import { CircuitBreaker } from '../src/dossier/circuit-breaker.ts';
-import { describeLookup } from '../src/dossier/describe.ts';
 import { dossierUrl, HttpDossierSource, parseFieldMap } from '../src/dossier/http-source.ts';
 import { createDossierService } from '../src/dossier/service.ts';
 import { SourceUnavailableError } from '../src/dossier/source.ts';

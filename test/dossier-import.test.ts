@@ -31,7 +31,7 @@ afterEach(() => {
 });
 
 describe('CSV reading', () => {
-  it('keeps quoted commas, doubled quotes and line breaks, and the line each row starts on', () => {
+  it('keeps quoted commas, doubled quotes and line breaks, and the line each row starts on', async () => {
     const rows = parseCsv('\uFEFFa,b\r\n"x, y","say ""hi"""\r\n"two\r\nlines",z\r\n\r\nlast,row');
     expect(rows).toEqual([
       { line: 1, cells: ['a', 'b'] },
@@ -41,7 +41,7 @@ describe('CSV reading', () => {
     ]);
   });
 
-  it('reads semicolon-separated files as Excel writes them in Vietnamese locales', () => {
+  it('reads semicolon-separated files as Excel writes them in Vietnamese locales', async () => {
     const parsed = parseDossierText('code;status;due\n000.00.14.H56-250310-0001;Đang xử lý;17/03/2025\n', 'csv');
     expect(parsed.rejected).toEqual([]);
     expect(parsed.records).toEqual([{ code: '000.00.14.H56-250310-0001', state: 'processing', dueOn: '2025-03-17' }]);
@@ -49,7 +49,7 @@ describe('CSV reading', () => {
 });
 
 describe('the CSV fixture', () => {
-  it('imports the valid rows and reports every bad row with its line and reason', () => {
+  it('imports the valid rows and reports every bad row with its line and reason', async () => {
     const parsed = readDossierFile(join(FIXTURES, 'records.csv'));
     expect(parsed.records.map((r) => r.code)).toEqual([
       '000.00.14.H56-250310-0001',
@@ -70,10 +70,10 @@ describe('the CSV fixture', () => {
     expect(parsed.ignoredColumns).toEqual(['ho_ten', 'dia_chi']);
   });
 
-  it('stores statuses, Vietnamese and English state words, both date formats and multi-line notes', () => {
-    const report = importDossierRecords(store, readDossierFile(join(FIXTURES, 'records.csv')));
+  it('stores statuses, Vietnamese and English state words, both date formats and multi-line notes', async () => {
+    const report = await importDossierRecords(store, readDossierFile(join(FIXTURES, 'records.csv')));
     expect(report).toMatchObject({ inserted: 4, updated: 0, written: true });
-    expect(store.find('000.00.14.H56-250310-0001')).toEqual({
+    expect(await store.find('000.00.14.H56-250310-0001')).toEqual({
       code: '000.00.14.H56-250310-0001',
       state: 'processing',
       procedureCode: '1.001193',
@@ -82,18 +82,21 @@ describe('the CSV fixture', () => {
       agency: 'UBND xã Quảng Phú, tỉnh Thanh Hóa',
       note: 'Chờ lãnh đạo ký, dự kiến trả "đúng hẹn"',
     });
-    expect(store.find('38.98.H29-250303-0012')).toMatchObject({
+    expect(await store.find('38.98.H29-250303-0012')).toMatchObject({
       state: 'needs_supplement',
       procedureName: 'Đăng ký kết hôn',
       receivedOn: '2025-03-03',
       note: 'Thiếu bản sao giấy xác nhận tình trạng hôn nhân.\nNộp bổ sung tại bộ phận một cửa.',
     });
-    expect(store.find('000.00.04.H40-250301-0002')).toMatchObject({ state: 'returned', returnedOn: '2025-03-10' });
-    expect(store.find('03706/2025/07906')).toMatchObject({ state: 'received', agency: 'Bảo hiểm xã hội cơ sở' });
+    expect(await store.find('000.00.04.H40-250301-0002')).toMatchObject({
+      state: 'returned',
+      returnedOn: '2025-03-10',
+    });
+    expect(await store.find('03706/2025/07906')).toMatchObject({ state: 'received', agency: 'Bảo hiểm xã hội cơ sở' });
   });
 
-  it('never stores the personal-data columns', () => {
-    importDossierRecords(store, readDossierFile(join(FIXTURES, 'records.csv')));
+  it('never stores the personal-data columns', async () => {
+    await importDossierRecords(store, readDossierFile(join(FIXTURES, 'records.csv')));
     store.close();
     const db = new Database(join(dir, 'dossiers.sqlite'), { readonly: true });
     const dump = JSON.stringify(db.prepare('SELECT * FROM dossiers').all());
@@ -105,7 +108,7 @@ describe('the CSV fixture', () => {
 });
 
 describe('the JSONL fixture', () => {
-  it('imports valid lines and reports bad JSON, non-objects and wrong types by line', () => {
+  it('imports valid lines and reports bad JSON, non-objects and wrong types by line', async () => {
     const parsed = readDossierFile(join(FIXTURES, 'records.jsonl'));
     expect(parsed.records.map((r) => [r.code, r.state])).toEqual([
       ['000.17.22.H56-250305-0001', 'processing'],
@@ -127,19 +130,22 @@ describe('the JSONL fixture', () => {
 });
 
 describe('upserting by code', () => {
-  it('updates an existing dossier instead of adding a second one', () => {
+  it('updates an existing dossier instead of adding a second one', async () => {
     const first = parseDossierText(`${HEADER}\n000.00.14.H56-250310-0001,,received,2025-03-10,2025-03-17,,,\n`, 'csv');
-    expect(importDossierRecords(store, first)).toMatchObject({ inserted: 1, updated: 0 });
+    expect(await importDossierRecords(store, first)).toMatchObject({ inserted: 1, updated: 0 });
     const second = parseDossierText(
       `${HEADER}\n000.00.14.h56-250310-0001,,đã có kết quả,2025-03-10,2025-03-17,,,Mời nhận kết quả\n`,
       'csv',
     );
-    expect(importDossierRecords(store, second)).toMatchObject({ inserted: 0, updated: 1 });
-    expect(store.count()).toBe(1);
-    expect(store.find('000.00.14.H56-250310-0001')).toMatchObject({ state: 'result_ready', note: 'Mời nhận kết quả' });
+    expect(await importDossierRecords(store, second)).toMatchObject({ inserted: 0, updated: 1 });
+    expect(await store.count()).toBe(1);
+    expect(await store.find('000.00.14.H56-250310-0001')).toMatchObject({
+      state: 'result_ready',
+      note: 'Mời nhận kết quả',
+    });
   });
 
-  it('completes a procedure code or UUID from the knowledge catalogue', () => {
+  it('completes a procedure code or UUID from the knowledge catalogue', async () => {
     const procedure: Procedure = ProcedureSchema.parse({
       id: '019d2bfd-3fe0-70ac-b9d6-5e9e20d6eef7',
       code: '1.001193',
@@ -165,7 +171,7 @@ describe('upserting by code', () => {
 });
 
 describe('nothing half-imported', () => {
-  it('refuses a file with an unclosed quote, a missing column or an unknown extension', () => {
+  it('refuses a file with an unclosed quote, a missing column or an unknown extension', async () => {
     expect(() => parseDossierText(`${HEADER}\n000.00.14.H56-250310-0001,"unclosed,processing\n`, 'csv')).toThrow(
       DossierImportError,
     );
@@ -173,8 +179,8 @@ describe('nothing half-imported', () => {
     expect(() => readDossierFile(join(dir, 'records.xlsx'))).toThrow(DossierImportError);
   });
 
-  it('rolls back every row when the database fails in the middle of an import', () => {
-    importDossierRecords(store, parseDossierText(`${HEADER}\n000.00.14.H56-250301-0001,,received,,,,,\n`, 'csv'));
+  it('rolls back every row when the database fails in the middle of an import', async () => {
+    await importDossierRecords(store, parseDossierText(`${HEADER}\n000.00.14.H56-250301-0001,,received,,,,,\n`, 'csv'));
     const db = new Database(join(dir, 'dossiers.sqlite'));
     db.exec(`CREATE TRIGGER fail_third BEFORE INSERT ON dossiers WHEN NEW.code = '000.00.14.H56-250310-0003'
              BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
@@ -183,17 +189,17 @@ describe('nothing half-imported', () => {
       `${HEADER}\n000.00.14.H56-250301-0001,,processing,,,,,\n000.00.14.H56-250310-0002,,received,,,,,\n000.00.14.H56-250310-0003,,received,,,,,\n`,
       'csv',
     );
-    expect(() => importDossierRecords(store, parsed)).toThrow(/disk full/);
-    expect(store.count()).toBe(1);
-    expect(store.find('000.00.14.H56-250301-0001')?.state).toBe('received');
-    expect(store.find('000.00.14.H56-250310-0002')).toBeUndefined();
+    await expect(importDossierRecords(store, parsed)).rejects.toThrow(/disk full/);
+    expect(await store.count()).toBe(1);
+    expect((await store.find('000.00.14.H56-250301-0001'))?.state).toBe('received');
+    expect(await store.find('000.00.14.H56-250310-0002')).toBeUndefined();
   });
 
-  it('writes nothing with --strict when a row is rejected, and nothing on a dry run', () => {
+  it('writes nothing with --strict when a row is rejected, and nothing on a dry run', async () => {
     const parsed = readDossierFile(join(FIXTURES, 'records.csv'));
-    expect(importDossierRecords(store, parsed, { strict: true }).written).toBe(false);
-    expect(importDossierRecords(store, parsed, { dryRun: true }).written).toBe(false);
-    expect(store.count()).toBe(0);
+    expect((await importDossierRecords(store, parsed, { strict: true })).written).toBe(false);
+    expect((await importDossierRecords(store, parsed, { dryRun: true })).written).toBe(false);
+    expect(await store.count()).toBe(0);
   });
 });
 
@@ -205,7 +211,7 @@ describe('npm run dossiers:import', () => {
       encoding: 'utf8',
     });
 
-  it('imports into <DATA_DIR>/dossiers.sqlite, lists rejected rows and exits 2', () => {
+  it('imports into <DATA_DIR>/dossiers.sqlite, lists rejected rows and exits 2', async () => {
     const dataDir = join(dir, 'data');
     const env = { DATA_DIR: dataDir, KNOWLEDGE_DIR: join(dir, 'no-knowledge') };
     const result = run([join(FIXTURES, 'records.csv')], env);
@@ -213,11 +219,11 @@ describe('npm run dossiers:import', () => {
     expect(result.stdout).toContain('4 mới');
     expect(result.status).toBe(2);
     const imported = DossierStore.open(join(dataDir, 'dossiers.sqlite'));
-    expect(imported.count()).toBe(4);
+    expect(await imported.count()).toBe(4);
     imported.close();
   });
 
-  it('exits 1 and writes nothing for a broken file', () => {
+  it('exits 1 and writes nothing for a broken file', async () => {
     const broken = join(dir, 'broken.csv');
     writeFileSync(broken, `${HEADER}\n000.00.14.H56-250310-0001,"oops,processing\n`);
     const dataDir = join(dir, 'data2');

@@ -2,9 +2,9 @@
 // reads: plain-Vietnamese states, DD/MM/YYYY dates, days left or overdue, demo banner, privacy, rate limits.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.ts';
+import { describeCodeMatch, describeLookup } from '../src/conversation/screens/dossier.ts';
 import { replyPlainText } from '../src/conversation/types.ts';
 import { DEMO_CODES } from '../src/dossier/demo-source.ts';
-import { describeCodeMatch, describeLookup } from '../src/dossier/describe.ts';
 import { importDossierRecords, parseDossierText } from '../src/dossier/import.ts';
 import { createDossierService, type DossierLookupService } from '../src/dossier/service.ts';
 import { DossierStore, dossierDbPath } from '../src/dossier/store.ts';
@@ -40,13 +40,13 @@ function service(env: Record<string, string> = {}): DossierLookupService {
 const at = (ms: number) => new Date(ms);
 const textOf = (lookup: DossierLookup, today = at(nowMs)) => replyPlainText(describeLookup(lookup, today));
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = temp.make();
   nowMs = TODAY;
   logs = captureLogs('info');
   services = [];
   const store = DossierStore.open(dossierDbPath(dir));
-  importDossierRecords(store, parseDossierText(CSV, 'csv'));
+  await importDossierRecords(store, parseDossierText(CSV, 'csv'));
   store.close();
 });
 

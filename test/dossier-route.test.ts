@@ -38,12 +38,12 @@ afterAll(async () => {
   await downApi.close();
 });
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = temp.make();
   apps = [];
   services = [];
   const store = DossierStore.open(dossierDbPath(dir));
-  importDossierRecords(store, parseDossierText(CSV, 'csv'));
+  await importDossierRecords(store, parseDossierText(CSV, 'csv'));
   store.close();
 });
 

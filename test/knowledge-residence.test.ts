@@ -85,11 +85,14 @@ describe('identity card (căn cước)', () => {
   it('renewal costs 50.000 đ and replacement 70.000 đ, each halved until the end of 2026', () => {
     const renew = byCode('1.014063');
     const replace = byCode('1.014064');
-    expect(amounts(renew, 'direct')).toEqual([50000]);
-    expect(amounts(replace, 'online')).toEqual([70000]);
-    const note = methods(renew, 'direct')[0]?.fees[0]?.note ?? '';
-    expect(note).toContain('50%');
-    expect(note).toContain('2026');
+    const normal = (p: Procedure, kind: string) =>
+      methods(p, kind).flatMap((m) => m.fees.filter((f) => !f.validUntil).map((f) => f.amountVnd));
+    const reduced = (p: Procedure, kind: string) =>
+      methods(p, kind).flatMap((m) => m.fees.filter((f) => f.validUntil).map((f) => [f.amountVnd, f.validUntil]));
+    expect(normal(renew, 'direct')).toEqual([50000]);
+    expect(normal(replace, 'online')).toEqual([70000]);
+    expect(reduced(renew, 'direct')).toEqual([[25000, '2026-12-31']]);
+    expect(reduced(replace, 'online')).toEqual([[35000, '2026-12-31']]);
   });
 
   it('a level-2 VNeID account is made at commune police: 3 working days with a valid card, 7 without', () => {

@@ -20,6 +20,7 @@ import {
   say,
 } from './helpers/browser.ts';
 import { ScriptedEngine } from './helpers/engines.ts';
+import { requireTool } from './helpers/required-tool.ts';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 const PORTAL_PAGE = 'https://dichvucong.gov.vn/thu-tuc-hanh-chinh/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
@@ -238,6 +239,4 @@ describe.skipIf(!chromiumPath)('web chat page in Chromium', () => {
   });
 });
 
-if (!chromiumPath) {
-  it.skip(`web chat page in Chromium — SKIPPED: ${CHROMIUM_INSTALL_HINT}`, () => {});
-}
+requireTool(Boolean(chromiumPath), 'web chat page in Chromium', CHROMIUM_INSTALL_HINT);

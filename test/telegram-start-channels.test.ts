@@ -52,6 +52,7 @@ describe('startChannels', () => {
     expect(off.telegram).toBe('TELEGRAM_BOT_TOKEN not set');
     expect(String(off.zalo)).toContain('npm run zalo:login');
     expect(off.zalo_oa).toBe('ZALO_OA_APP_ID, ZALO_OA_SECRET_KEY, ZALO_OA_ACCESS_TOKEN not set');
+    expect(off.zalo_bot).toBe('ZALO_BOT_TOKEN not set');
   });
 
   it('starts Telegram (polling) and the Zalo OA webhook side by side', async () => {

@@ -17,6 +17,7 @@ import {
   press,
   say,
 } from './helpers/browser.ts';
+import { requireTool } from './helpers/required-tool.ts';
 
 const chromiumPath = findChromium();
 
@@ -107,6 +108,4 @@ describe.skipIf(!chromiumPath)('web chat end to end (real server from src/main.t
   });
 });
 
-if (!chromiumPath) {
-  it.skip(`web chat end to end — SKIPPED: ${CHROMIUM_INSTALL_HINT}`, () => {});
-}
+requireTool(Boolean(chromiumPath), 'web chat end to end', CHROMIUM_INSTALL_HINT);

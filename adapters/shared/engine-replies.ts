@@ -1,6 +1,7 @@
 // What every chat channel does around the conversation engine: ask it for the replies to an event and, when
 // it fails, log that (the chat only as a fingerprint) and answer with a short apology instead of silence.
 import type { ConversationEngine, InboundEvent, Reply } from '../../src/conversation/types.ts';
+import { failureReply, STORE_BUSY_REPLY } from '../../src/inbound/replies.ts';
 import { fingerprint, type Logger } from '../../src/log/logger.ts';
 import { errorMessage } from './error-message.ts';
 
@@ -18,6 +19,10 @@ export async function repliesFor(
   try {
     return await engine.handle(event);
   } catch (error) {
+    if (failureReply(error) === STORE_BUSY_REPLY) {
+      log.warn({ chat: fingerprint(event.conversationId) }, 'store unavailable: busy reply');
+      return [STORE_BUSY_REPLY];
+    }
     log.error({ chat: fingerprint(event.conversationId), ...details(error) }, 'Conversation engine failed');
     return [FALLBACK_REPLY];
   }

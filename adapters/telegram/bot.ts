@@ -1,18 +1,27 @@
-// The Telegram channel: receives updates (long polling, or a webhook route on the fastify app), turns them
-// into InboundEvents for the conversation engine, and sends the rendered replies back through telegraf.
-// Per-chat queue for ordering, 429 retried after retry_after, 403 ends the conversation quietly.
-import type { IncomingMessage } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
+// The Telegram channel: receives updates (long polling that retries through conflicts and network failures, or
+// a webhook route on the fastify app that answers at once), reads each message (groups: only when addressed),
+// hands it to the inbound pipeline (duplicates, per-user limits, order, engine, apology) and sends the rendered
+// replies through the send queue (pacing, retry-after per chat, plain-text fallback). Reports its state.
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Telegraf } from 'telegraf';
 import { callbackQuery, message } from 'telegraf/filters';
-import type { ConversationEngine, InboundEvent } from '../../src/conversation/types.ts';
-import { fingerprint, type Logger } from '../../src/log/logger.ts';
-import { repliesFor } from '../shared/engine-replies.ts';
-import { KeyedQueue } from '../shared/keyed-queue.ts';
+import type { Update } from 'telegraf/types';
+import { z } from 'zod';
+import { type ChannelRunState, ChannelStates } from '../../src/channels/states.ts';
+import type { ConversationEngine, InboundEvent, Reply } from '../../src/conversation/types.ts';
+import { InboundPipeline } from '../../src/inbound/pipeline.ts';
+import { TEXT_ONLY_REPLY } from '../../src/inbound/replies.ts';
+import type { Logger } from '../../src/log/logger.ts';
+import type { Registry } from '../../src/metrics/registry.ts';
+import { type SendPacing, SendQueue } from '../shared/send-queue.ts';
 import { withTimeout } from '../shared/timeout.ts';
-import { describeError, isChatUnreachable, isMessageNotModified, isQueryTooOld, retryAfterSeconds } from './errors.ts';
-import { parseCallbackData, renderTelegramReplies, type TelegramMessage } from './render.ts';
+import { describeError, isMessageNotModified, telegramSendErrors } from './errors.ts';
+import { startPolling } from './polling.ts';
+import { htmlToPlain, parseCallbackData, renderTelegramReplies, type TelegramMessage } from './render.ts';
+import { type BotIdentity, isGroupChat, readMessage } from './updates.ts';
+
+export { normalizeCommand } from './updates.ts';
 
 export interface TelegramChannelOptions {
   token: string;
@@ -20,12 +29,21 @@ export interface TelegramChannelOptions {
   apiRoot?: string;
   /** Webhook mode: Telegram posts to `url`; the route (its path) is mounted on `app` and checks `secret`. */
   webhook?: { url: string; secret: string; app: FastifyInstance };
-  engine: ConversationEngine;
+  /** The inbound pipeline shared by every channel; one over `engine` when absent (tests). */
+  inbound?: InboundPipeline;
+  engine?: ConversationEngine;
+  /** Where the channel reports running / retrying / stopped. */
+  states?: ChannelStates;
+  registry?: Registry;
   logger: Logger;
   /** Startup calls (getMe, setWebhook) give up after this long. */
   startupTimeoutMs?: number;
-  /** A 429 asking to wait longer than this is not retried. */
+  /** A 429 asking to wait longer than this gives the message up. */
   maxRetryAfterSeconds?: number;
+  /** Outgoing pacing; defaults to Telegram's limits (1/s per chat, 20/min per group, 30/s in all). */
+  pacing?: Partial<SendPacing>;
+  /** Polling retry waits after a failure. */
+  pollingBackoff?: { initialMs: number; maxMs: number };
 }
 
 export interface TelegramChannel {
@@ -40,19 +58,15 @@ export const TELEGRAM_COMMANDS = [
   { command: 'reset', description: 'Bắt đầu lại cuộc trò chuyện' },
 ] as const;
 
-const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
-const MAX_SEND_ATTEMPTS = 4;
+export const TELEGRAM_PACING: SendPacing = { perChatIntervalMs: 1000, perGroupPerMinute: 20, globalPerSecond: 30 };
 
-/**
- * "/start@MyBot hi" -> "/start hi" when addressed to this bot; undefined when addressed to another bot
- * (in a group). Other text is returned unchanged; the engine understands the commands.
- */
-export function normalizeCommand(text: string, botUsername: string): string | undefined {
-  const match = /^(\/[a-z0-9_]+)@([a-z0-9_]+)(.*)$/is.exec(text);
-  if (!match) return text;
-  if ((match[2] as string).toLowerCase() !== botUsername.toLowerCase()) return undefined;
-  return `${match[1]}${match[3]}`;
-}
+const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+/** Shown (as a small toast) to a group member who presses a button meant for someone else. */
+const NOT_YOUR_BUTTON = 'Nút này dành cho người đã hỏi. Bạn hãy nhắn câu hỏi của mình cho trợ lý nhé.';
+/** How many group messages with buttons we remember the asker of. */
+const OWNERS_KEPT = 5000;
+
+const UpdateSchema = z.looseObject({ update_id: z.number().int().nonnegative() });
 
 /** An apiRoot with a path prefix needs a trailing slash (telegraf resolves `./bot<token>/<method>`). */
 function normalizeApiRoot(apiRoot: string | undefined): string | undefined {
@@ -62,131 +76,185 @@ function normalizeApiRoot(apiRoot: string | undefined): string | undefined {
   return url.toString();
 }
 
-/** A Bot API call (or the polling loop) bounded by `ms`, failing with "<what> timed out after <ms> ms". */
+/** A Bot API call bounded by `ms`, failing with "<what> timed out after <ms> ms". */
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return withTimeout(promise, ms, `${what} timed out after ${ms} ms`);
 }
 
+function sameSecret(given: string | string[] | undefined, expected: string): boolean {
+  const value = Array.isArray(given) ? given[0] : given;
+  if (typeof value !== 'string') return false;
+  const a = Buffer.from(value);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Where a reply goes and how: the chat, the message to quote in a group, the pressed message to edit. */
+interface Target {
+  chatId: number;
+  group: boolean;
+  /** The asker's user id (groups: buttons answer only them). */
+  userId: number;
+  quoteMessageId?: number;
+  pressedMessageId?: number;
+}
+
 export async function startTelegram(options: TelegramChannelOptions): Promise<TelegramChannel> {
-  const { engine, webhook } = options;
+  const { webhook } = options;
   const log = options.logger.child({ channel: 'telegram' });
   const startupTimeoutMs = options.startupTimeoutMs ?? 15_000;
-  const maxRetryAfter = options.maxRetryAfterSeconds ?? 60;
+  const states = options.states ?? new ChannelStates();
+  const report = (state: ChannelRunState, reason?: string) => states.report('telegram', state, reason);
+  const inbound = options.inbound ?? defaultPipeline(options);
   const bot = new Telegraf(options.token, {
     handlerTimeout: 30_000,
     // Every call goes to the API (never into a webhook response), so failures are seen and retried.
     telegram: { apiRoot: normalizeApiRoot(options.apiRoot), webhookReply: false },
   });
   const telegram = bot.telegram;
-  const queue = new KeyedQueue();
+  const sends = new SendQueue({
+    channel: 'telegram',
+    pacing: { ...TELEGRAM_PACING, ...options.pacing },
+    errors: telegramSendErrors,
+    logger: log,
+    maxRetryAfterMs: (options.maxRetryAfterSeconds ?? 60) * 1000,
+    onUnreachable: (chatKey) => {
+      if (!chatKey.startsWith('cb:')) void inbound.endConversation(`tg:${chatKey}`);
+    },
+    ...(options.registry ? { registry: options.registry } : {}),
+  });
+  /** "<chat>:<message>" of group messages with buttons -> the user they were shown to. */
+  const owners = new Map<string, number>();
+  const inFlight = new Set<Promise<unknown>>();
+  let identity: BotIdentity = { id: 0, username: '' };
   let stopped = false;
 
-  /** Runs one Bot API call, waiting out flood control (429 retry_after) a few times. */
-  async function call<T>(run: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await run();
-      } catch (error) {
-        const wait = retryAfterSeconds(error);
-        if (wait === undefined || attempt >= MAX_SEND_ATTEMPTS || wait > maxRetryAfter) throw error;
-        log.warn({ retryAfter: wait, attempt }, 'Telegram flood control: waiting before retrying');
-        await sleep(wait * 1000);
-      }
-    }
-  }
-
-  async function send(chatId: number, part: TelegramMessage, editMessageId: number | undefined): Promise<void> {
-    const extra = {
-      parse_mode: 'HTML' as const,
-      link_preview_options: { is_disabled: true },
-      ...(part.keyboard ? { reply_markup: part.keyboard } : {}),
-    };
-    if (editMessageId !== undefined) {
-      try {
-        await call(() => telegram.editMessageText(chatId, editMessageId, undefined, part.html, extra));
-        return;
-      } catch (error) {
-        if (isMessageNotModified(error)) return;
-        if (isChatUnreachable(error)) throw error;
-        // Too old to edit, deleted, …: send it as a new message instead.
-        log.debug(describeError(error), 'Telegram edit failed; sending a new message');
-      }
-    }
-    await call(() => telegram.sendMessage(chatId, part.html, extra));
-  }
-
-  async function respond(chatId: number, event: InboundEvent, pressedMessageId: number | undefined): Promise<void> {
-    const replies = await repliesFor(engine, event, log, describeError);
-    const parts = renderTelegramReplies(replies);
-    for (const [index, part] of parts.entries()) {
-      const edit = index === 0 && part.replacesPrevious ? pressedMessageId : undefined;
-      await send(chatId, part, edit);
-    }
-  }
-
-  function enqueue(chatId: number, event: InboundEvent, pressedMessageId?: number): void {
-    const chat = fingerprint(event.conversationId);
-    void queue.push(event.conversationId, async () => {
-      try {
-        await respond(chatId, event, pressedMessageId);
-      } catch (error) {
-        if (isChatUnreachable(error)) {
-          log.info({ chat }, 'Telegram chat unreachable (bot blocked or removed); ending the conversation');
-          await engine.endConversation(event.conversationId).catch((endError: unknown) => {
-            log.warn({ chat, ...describeError(endError) }, 'Could not end the conversation');
-          });
-          return;
+  function sendPart(target: Target, part: TelegramMessage, edit: boolean): Promise<unknown> {
+    const { chatId } = target;
+    const quote =
+      target.group && target.quoteMessageId !== undefined
+        ? { reply_parameters: { message_id: target.quoteMessageId, allow_sending_without_reply: true } }
+        : {};
+    const markup = part.keyboard ? { reply_markup: part.keyboard } : {};
+    const html = { parse_mode: 'HTML' as const, link_preview_options: { is_disabled: true }, ...markup };
+    const plainText = htmlToPlain(part.html);
+    const editable = edit && target.pressedMessageId !== undefined;
+    const messageId = target.pressedMessageId as number;
+    const job = {
+      label: editable ? 'editMessageText' : 'sendMessage',
+      run: async () => {
+        if (editable) {
+          try {
+            return await telegram.editMessageText(chatId, messageId, undefined, part.html, html);
+          } catch (error) {
+            if (isMessageNotModified(error)) return undefined;
+            if (telegramSendErrors.retryAfterMs(error) !== undefined || telegramSendErrors.isUnreachable(error)) {
+              throw error;
+            }
+            // Too old to edit, deleted, …: send it as a new message instead.
+            log.debug(describeError(error), 'Telegram edit failed; sending a new message');
+          }
         }
-        log.warn({ chat, ...describeError(error) }, 'Telegram reply failed');
-      }
+        return telegram.sendMessage(chatId, part.html, { ...html, ...quote });
+      },
+      plain: () =>
+        telegram.sendMessage(chatId, plainText, { link_preview_options: { is_disabled: true }, ...markup, ...quote }),
+    };
+    return sends.send(String(chatId), job, { group: target.group }).then((outcome) => {
+      if (outcome.status === 'sent' && target.group && part.keyboard) rememberOwner(chatId, outcome.result, target);
     });
+  }
+
+  function rememberOwner(chatId: number, sent: unknown, target: Target): void {
+    const messageId = (sent as { message_id?: unknown } | undefined)?.message_id;
+    if (typeof messageId !== 'number') return;
+    owners.set(`${chatId}:${messageId}`, target.userId);
+    if (owners.size > OWNERS_KEPT) owners.delete(owners.keys().next().value as string);
+  }
+
+  /** Queues the replies' messages in order; resolves when they are queued (the send queue paces them). */
+  function deliver(target: Target, replies: Reply[]): void {
+    const parts = renderTelegramReplies(replies);
+    parts.forEach((part, index) => {
+      void sendPart(target, part, index === 0 && part.replacesPrevious);
+    });
+  }
+
+  function submit(event: InboundEvent, deliveryId: string, target: Target, answer?: Reply[]): void {
+    const work = inbound.handle({ event, deliveryId, ...(answer ? { answer } : {}) }, (replies) =>
+      deliver(target, replies),
+    );
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
   }
 
   bot.catch((error, ctx) => {
     log.error({ updateId: ctx.update.update_id, ...describeError(error) }, 'Telegram update handler failed');
   });
 
-  bot.on(message('text'), (ctx) => {
+  bot.on(message(), (ctx) => {
     if (stopped) return;
-    // Validated at the edge: an update whose text is not a string never reaches the engine.
-    if (typeof ctx.message.text !== 'string') {
-      log.warn({ updateId: ctx.update.update_id }, 'Telegram update with a malformed text ignored');
-      return;
-    }
-    const text = normalizeCommand(ctx.message.text, ctx.botInfo.username);
-    if (text === undefined) return;
+    const incoming = readMessage(ctx.message, identity);
+    if (incoming.kind === 'ignore') return;
     const chatId = ctx.chat.id;
-    enqueue(chatId, {
+    const group = isGroupChat(ctx.chat.type);
+    const userId = ctx.from.id;
+    const event: InboundEvent = {
       channel: 'telegram',
-      conversationId: `tg:${chatId}`,
-      userId: String(ctx.from.id),
-      text,
+      conversationId: group ? `tg:${chatId}:${userId}` : `tg:${chatId}`,
+      userId: String(userId),
       receivedAt: Date.now(),
-    });
+    };
+    const target: Target = { chatId, group, userId, quoteMessageId: ctx.message.message_id };
+    const deliveryId = `telegram:${identity.id}:${ctx.update.update_id}`;
+    switch (incoming.kind) {
+      case 'media':
+        return submit(event, deliveryId, target, [TEXT_ONLY_REPLY]);
+      case 'text':
+        return submit({ ...event, text: incoming.text }, deliveryId, target);
+      case 'start':
+        submit({ ...event, text: '/start' }, deliveryId, target);
+        // t.me/<bot>?start=1_000123: after the greeting, the procedure the link was about.
+        if (incoming.code) submit({ ...event, text: incoming.code }, `${deliveryId}:code`, target);
+        return;
+    }
   });
 
-  bot.on(callbackQuery('data'), async (ctx) => {
+  bot.on(callbackQuery('data'), (ctx) => {
     const query = ctx.callbackQuery;
-    // Answer at once so the button stops spinning; then work.
-    try {
-      await call(() => telegram.answerCbQuery(query.id));
-    } catch (error) {
-      if (!isQueryTooOld(error)) log.debug(describeError(error), 'answerCallbackQuery failed');
-    }
-    if (stopped) return;
+    const pressed = query.message;
+    const chatId = pressed?.chat.id ?? query.from.id;
+    const group = isGroupChat(pressed?.chat.type);
+    const askerMessage = (pressed as { reply_to_message?: { message_id: number; from?: { id: number } } } | undefined)
+      ?.reply_to_message;
+    const owner = pressed ? (owners.get(`${chatId}:${pressed.message_id}`) ?? askerMessage?.from?.id) : undefined;
+    const forSomeoneElse = group && owner !== undefined && owner !== query.from.id;
+    // Answer at once (in its own lane, so a 429 here holds nothing else) so the button stops spinning.
+    void sends.send(`cb:${chatId}`, {
+      label: 'answerCallbackQuery',
+      paced: false,
+      run: () => telegram.answerCbQuery(query.id, forSomeoneElse ? NOT_YOUR_BUTTON : undefined),
+    });
+    if (stopped || forSomeoneElse) return;
     const choice = parseCallbackData(query.data);
     if (!choice) return;
-    const chatId = query.message?.chat.id ?? query.from.id;
-    enqueue(
-      chatId,
+    const userId = query.from.id;
+    submit(
       {
         channel: 'telegram',
-        conversationId: `tg:${chatId}`,
-        userId: String(query.from.id),
+        conversationId: group ? `tg:${chatId}:${userId}` : `tg:${chatId}`,
+        userId: String(userId),
         choice,
         receivedAt: Date.now(),
       },
-      query.message?.message_id,
+      `telegram:${identity.id}:${ctx.update.update_id}`,
+      {
+        chatId,
+        group,
+        userId,
+        ...(askerMessage ? { quoteMessageId: askerMessage.message_id } : {}),
+        ...(pressed ? { pressedMessageId: pressed.message_id } : {}),
+      },
     );
   });
 
@@ -194,11 +262,20 @@ export async function startTelegram(options: TelegramChannelOptions): Promise<Te
   if (webhook?.app.hasRoute({ method: 'POST', url: path })) throw new Error(`route POST ${path} already exists`);
 
   bot.botInfo = await within(telegram.getMe(), startupTimeoutMs, 'getMe');
-  const username = bot.botInfo.username;
+  identity = { id: bot.botInfo.id, username: bot.botInfo.username };
   try {
     await within(telegram.setMyCommands([...TELEGRAM_COMMANDS]), startupTimeoutMs, 'setMyCommands');
   } catch (error) {
     log.warn(describeError(error), 'Could not register the bot commands (the bot still works)');
+  }
+
+  async function finish(): Promise<void> {
+    await Promise.race([
+      Promise.allSettled([...inFlight]),
+      new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
+    ]);
+    await sends.drain();
+    sends.stop();
   }
 
   if (webhook) {
@@ -207,51 +284,59 @@ export async function startTelegram(options: TelegramChannelOptions): Promise<Te
       startupTimeoutMs,
       'setWebhook',
     );
-    const handle = bot.webhookCallback(path, { secretToken: webhook.secret });
-    webhook.app.post(path, (request, reply) => {
-      // telegraf answers on the raw response itself: checks the path and the secret-token header (403 if wrong).
-      reply.hijack();
-      const raw = request.raw as IncomingMessage & { body?: unknown };
-      raw.body = request.body;
-      return handle(raw as Parameters<typeof handle>[0], reply.raw);
+    // Fastify matches the path whatever the query string (telegraf's own callback compares the whole URL,
+    // so a webhook URL with "?…" made every update 403). Answer 200 at once; the work is queued.
+    webhook.app.post(path, async (request, reply) => {
+      if (!sameSecret(request.headers['x-telegram-bot-api-secret-token'], webhook.secret)) {
+        log.warn('Telegram webhook call rejected: wrong or missing secret token');
+        return reply.code(403).send({ ok: false });
+      }
+      const parsed = UpdateSchema.safeParse(request.body);
+      if (!parsed.success) return reply.code(400).send({ ok: false });
+      if (!stopped) {
+        bot.handleUpdate(parsed.data as unknown as Update).catch((error: unknown) => {
+          log.error({ updateId: parsed.data.update_id, ...describeError(error) }, 'Telegram update handler failed');
+        });
+      }
+      return reply.code(200).send({ ok: true });
     });
+    report('running');
     return {
       mode: 'webhook',
-      username,
+      username: identity.username,
       async stop() {
+        if (stopped) return;
         stopped = true;
-        await queue.drain();
+        await finish();
+        report('stopped', 'the assistant is shutting down');
       },
     };
   }
 
-  let pollingEnded = false;
-  const polling = bot
-    .launch({ allowedUpdates: [...ALLOWED_UPDATES] })
-    .catch((error: unknown) => {
-      if (!stopped)
-        log.error(describeError(error), 'Telegram polling stopped (is another instance polling this token?)');
-    })
-    .finally(() => {
-      pollingEnded = true;
-    });
+  await within(telegram.deleteWebhook(), startupTimeoutMs, 'deleteWebhook');
+  report('running');
+  const polling = startPolling({
+    telegram,
+    allowedUpdates: ALLOWED_UPDATES,
+    handle: (update) => bot.handleUpdate(update),
+    report,
+    log,
+    ...(options.pollingBackoff ? { backoff: options.pollingBackoff } : {}),
+  });
   return {
     mode: 'polling',
-    username,
+    username: identity.username,
     async stop() {
       if (stopped) return;
       stopped = true;
-      // launch() starts polling only after deleteWebhook answers; until then bot.stop() throws "not running".
-      for (let tries = 0; !pollingEnded && tries < 100; tries++) {
-        try {
-          bot.stop('shutdown');
-          break;
-        } catch {
-          await sleep(50);
-        }
-      }
-      await within(polling, 10_000, 'polling stop').catch(() => undefined);
-      await queue.drain();
+      await polling.stop();
+      await finish();
+      report('stopped', 'the assistant is shutting down');
     },
   };
+}
+
+function defaultPipeline(options: TelegramChannelOptions): InboundPipeline {
+  if (!options.engine) throw new Error('startTelegram needs an inbound pipeline or an engine');
+  return new InboundPipeline({ engine: options.engine, logger: options.logger });
 }

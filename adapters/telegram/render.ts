@@ -1,6 +1,8 @@
 // Renders platform-neutral replies as Telegram messages: HTML parse mode with escaping, inline keyboards
 // for menus (callback data `m:<menuId>:<optionId>`) and URL buttons for quick links, split under the
-// 4096-character limit with the keyboard on the last part. Pure: no network, no telegraf runtime.
+// 4096-character limit with the keyboard on the last part. Long option names (procedure choices) are listed
+// numbered in the text and the buttons carry short numbered labels; "Hữu ích" / "Chưa đúng" share one row.
+// Pure: no network, no telegraf runtime.
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
 import type { Choice, Menu, QuickLink, Reply, Span } from '../../src/conversation/types.ts';
 import { packBlocks, splitSpans } from '../shared/text-split.ts';
@@ -11,6 +13,10 @@ export const TELEGRAM_MESSAGE_LIMIT = 4000;
 export const CALLBACK_DATA_MAX_BYTES = 64;
 /** Two buttons share a row only when both labels are at most this many characters. */
 const SHORT_LABEL = 14;
+/** A menu with a label longer than this lists its options numbered in the text, with short button labels. */
+export const MAX_BUTTON_LABEL = 32;
+/** The feedback pair, always on one row of its own. */
+const FEEDBACK_IDS = new Set(['up', 'down']);
 
 export interface TelegramMessage {
   html: string;
@@ -65,8 +71,8 @@ function fitsCallbackData(menu: Menu): boolean {
   );
 }
 
-/** One button per row, or two side by side when both labels are short. */
-function layoutRows(buttons: InlineKeyboardButton[]): InlineKeyboardButton[][] {
+/** One button per row, or two side by side when both labels are short; the feedback pair on its own row. */
+function layoutRows(buttons: InlineKeyboardButton[], feedback: InlineKeyboardButton[]): InlineKeyboardButton[][] {
   const rows: InlineKeyboardButton[][] = [];
   const isShort = (button: InlineKeyboardButton) => Array.from(button.text).length <= SHORT_LABEL;
   for (let i = 0; i < buttons.length; i++) {
@@ -79,17 +85,42 @@ function layoutRows(buttons: InlineKeyboardButton[]): InlineKeyboardButton[][] {
       rows.push([button]);
     }
   }
+  if (feedback.length > 0) rows.push(feedback);
   return rows;
+}
+
+/** Whether the menu's options are listed numbered in the text (some name is too long for a button). */
+export function listsOptions(menu: Menu): boolean {
+  return menu.options.some((option) => Array.from(option.label).length > MAX_BUTTON_LABEL);
+}
+
+/** "Cấp lại thẻ căn cước khi bị mất, hư hỏng…" cut at a word boundary to `max` characters. */
+export function shortLabel(label: string, max = MAX_BUTTON_LABEL - 4): string {
+  const chars = Array.from(label);
+  if (chars.length <= max) return label;
+  const head = chars.slice(0, max - 1).join('');
+  const space = head.lastIndexOf(' ');
+  return `${(space > max / 2 ? head.slice(0, space) : head).replace(/[\s,;:.-]+$/, '')}…`;
+}
+
+function menuButtons(menu: Menu): { buttons: InlineKeyboardButton[]; feedback: InlineKeyboardButton[] } {
+  const numbered = listsOptions(menu);
+  const buttons: InlineKeyboardButton[] = [];
+  const feedback: InlineKeyboardButton[] = [];
+  menu.options.forEach((option, index) => {
+    const text = numbered ? `${index + 1}. ${shortLabel(option.label)}` : option.label;
+    const button = { text, callback_data: callbackData(menu.id, option.id) };
+    if (FEEDBACK_IDS.has(option.id)) feedback.push(button);
+    else buttons.push(button);
+  });
+  return { buttons, feedback };
 }
 
 function keyboardFor(menu: Menu | undefined, links: QuickLink[]): InlineKeyboardMarkup | undefined {
   const rows: InlineKeyboardButton[][] = [];
   if (menu && fitsCallbackData(menu)) {
-    rows.push(
-      ...layoutRows(
-        menu.options.map((option) => ({ text: option.label, callback_data: callbackData(menu.id, option.id) })),
-      ),
-    );
+    const { buttons, feedback } = menuButtons(menu);
+    rows.push(...layoutRows(buttons, feedback));
   }
   for (const quickLink of links) rows.push([{ text: quickLink.label, url: quickLink.url }]);
   return rows.length > 0 ? { inline_keyboard: rows } : undefined;
@@ -107,9 +138,10 @@ function replyBlocks(reply: Reply, limit: number): string[] {
   for (const paragraph of reply.paragraphs) addParagraph(paragraph);
   if (reply.menu) {
     const menu = reply.menu;
-    if (fitsCallbackData(menu)) addParagraph([{ kind: 'text', text: menu.prompt }]);
+    if (fitsCallbackData(menu) && !listsOptions(menu)) addParagraph([{ kind: 'text', text: menu.prompt }]);
     else {
-      // Ids too long for a button: fall back to a numbered list; the engine understands typed numbers.
+      // Names too long for a button, or ids too long for callback data: a numbered list (the buttons, if any,
+      // carry the numbers); the engine understands typed numbers too.
       addParagraph([{ kind: 'text', text: menu.prompt }]);
       addParagraph([
         { kind: 'text', text: menu.options.map((option, index) => `${index + 1}. ${option.label}`).join('\n') },
@@ -147,4 +179,17 @@ export function renderTelegramReply(reply: Reply, limit = TELEGRAM_MESSAGE_LIMIT
 
 export function renderTelegramReplies(replies: Reply[], limit = TELEGRAM_MESSAGE_LIMIT): TelegramMessage[] {
   return replies.flatMap((reply) => renderTelegramReply(reply, limit));
+}
+
+/** The text of a rendered message without its markup (the fallback when Telegram rejects the HTML). */
+export function htmlToPlain(html: string): string {
+  return html
+    .replace(/<a href="([^"]*)">([\s\S]*?)<\/a>/g, (_all, url: string, label: string) =>
+      label === url ? label : `${label} (${url})`,
+    )
+    .replace(/<[^>]+>/g, '')
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }

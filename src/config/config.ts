@@ -31,6 +31,19 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   KNOWLEDGE_DIR: z.string().default('./knowledge'),
   CATALOG_DIR: optionalString,
+  /** postgres://… = every store in PostgreSQL, shared by all instances; unset = embedded SQLite in DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? undefined : v))
+    .pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\/\S+$/, 'phải là postgres://user:password@host:port/database')
+        .optional(),
+    )
+    .optional(),
+  DATABASE_POOL_SIZE: int(10, 1, 100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Dense retrieval (optional; without a model the engine runs lexically).
   EMBEDDING_MODEL: z.string().default('Xenova/multilingual-e5-small'),
@@ -39,6 +52,7 @@ const EnvSchema = z.object({
   // Conversation.
   SESSION_IDLE_MINUTES: int(60, 1),
   CHAT_RATE_PER_MINUTE: int(30, 1),
+  CHAT_RATE_BURST: int(10, 1),
   /** New web conversations one client (IP) may open a minute; each costs a stored session. */
   NEW_CONVERSATIONS_PER_MINUTE: int(10, 1),
   // Telegram.
@@ -56,6 +70,15 @@ const EnvSchema = z.object({
   ZALO_OA_SECRET_KEY: optionalString,
   ZALO_OA_ACCESS_TOKEN: optionalString,
   ZALO_OA_API_ROOT: optionalUrl,
+  ZALO_OA_REFRESH_TOKEN: optionalString,
+  ZALO_OA_APP_SECRET: optionalString,
+  ZALO_OA_OAUTH_ROOT: optionalUrl,
+  ZALO_OA_REPLAY_WINDOW_SECONDS: int(300, 1),
+  // Zalo Bot Platform (official bot API).
+  ZALO_BOT_TOKEN: optionalString,
+  ZALO_BOT_API_ROOT: optionalUrl,
+  ZALO_BOT_WEBHOOK_URL: optionalUrl,
+  ZALO_BOT_WEBHOOK_SECRET: optionalString,
   // Dossier status.
   DOSSIER_PROVIDER: z.enum(['local', 'http', 'demo']).default('local'),
   DOSSIER_HTTP_BASE_URL: optionalUrl,
@@ -109,6 +132,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (values.TELEGRAM_WEBHOOK_URL && !values.TELEGRAM_WEBHOOK_SECRET) {
     problems.push('TELEGRAM_WEBHOOK_SECRET: bắt buộc khi dùng webhook (Telegram gửi nó trong header để xác thực)');
+  }
+  if (values.ZALO_BOT_WEBHOOK_URL && !values.ZALO_BOT_TOKEN) {
+    problems.push('ZALO_BOT_WEBHOOK_URL: cần có ZALO_BOT_TOKEN');
+  }
+  if (values.ZALO_BOT_WEBHOOK_URL && !values.ZALO_BOT_WEBHOOK_SECRET) {
+    problems.push(
+      'ZALO_BOT_WEBHOOK_SECRET: bắt buộc khi dùng webhook (Zalo gửi nó trong header X-Bot-Api-Secret-Token)',
+    );
+  }
+  const botSecret = values.ZALO_BOT_WEBHOOK_SECRET;
+  if (botSecret && (botSecret.length < 8 || botSecret.length > 256)) {
+    problems.push('ZALO_BOT_WEBHOOK_SECRET: cần từ 8 đến 256 ký tự');
+  }
+  if (values.ZALO_OA_REFRESH_TOKEN && !values.ZALO_OA_APP_SECRET) {
+    problems.push('ZALO_OA_APP_SECRET: bắt buộc khi có ZALO_OA_REFRESH_TOKEN (để làm mới access token)');
   }
   if (values.DOSSIER_PROVIDER === 'http' && !values.DOSSIER_HTTP_BASE_URL) {
     problems.push('DOSSIER_HTTP_BASE_URL: bắt buộc khi DOSSIER_PROVIDER=http');

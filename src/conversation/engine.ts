@@ -1,7 +1,7 @@
 // The conversation engine: loads the session, understands the message, asks retrieval or the dossier
-// capability, and answers with platform-neutral replies. Messages of one conversation are handled in order.
-import { describeCodeMatch, describeLookup, MAYBE_CODE_YES } from '../dossier/describe.ts';
-import type { DossierService } from '../dossier/types.ts';
+// capability, and answers with platform-neutral replies. Callers keep the order within a conversation (src/inbound).
+
+import { type DossierService, dossierClient } from '../dossier/types.ts';
 import type { Province, ProvinceCatalogue, ProvinceMatch } from '../knowledge/provinces.ts';
 import type { Procedure } from '../knowledge/schema.ts';
 import { fingerprint, type Logger } from '../log/logger.ts';
@@ -12,6 +12,7 @@ import { cleanInboundText } from '../text/sanitize.ts';
 import * as guide from './guidance.ts';
 import * as say from './messages.ts';
 import { scrubPersonalData } from './privacy.ts';
+import { describeCodeMatch, describeLookup, MAYBE_CODE_YES } from './screens/dossier.ts';
 import { newSession, readSession, type Session } from './session.ts';
 import {
   bold,
@@ -71,7 +72,18 @@ export interface EngineOptions {
   logger: Logger;
   now?: () => number;
   onOutcome?: (outcome: Outcome) => void;
+  /** Called after each handled message with its outcome and the procedure it showed (evaluation, tests). */
+  onTurn?: (report: TurnReport) => void;
 }
+
+/** What one handled message did: its outcome and the procedure shown, if any. */
+export interface TurnReport {
+  outcome: Outcome;
+  procedureId?: string;
+}
+
+/** Outcomes whose reply is about the session's current procedure. */
+const SHOWS_PROCEDURE: ReadonlySet<Outcome> = new Set(['answer', 'aspect', 'navigation']);
 
 /** Longest message the engine reads; the rest is ignored (the server says so to the user). */
 export const MAX_MESSAGE_CHARS = 1000;
@@ -79,10 +91,9 @@ const CLARIFY_OPTIONS = 3;
 /** How sure retrieval must be that the rest of an aspect question names another procedure. */
 const NEW_TOPIC_CONFIDENCE = 0.6;
 
-type Context = { event: InboundEvent; session: Session; outcome: Outcome };
+type Context = { event: InboundEvent; session: Session; outcome: Outcome; fresh: boolean };
 
 export class Engine implements ConversationEngine {
-  private readonly queues = new Map<string, Promise<unknown>>();
   private readonly now: () => number;
   private answerCounter = 0;
 
@@ -90,16 +101,12 @@ export class Engine implements ConversationEngine {
     this.now = options.now ?? Date.now;
   }
 
-  handle(event: InboundEvent): Promise<Reply[]> {
-    const previous = this.queues.get(event.conversationId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.process(parseInboundEvent(event)));
-    this.queues.set(event.conversationId, next);
-    // The cleanup must not create a promise that rejects with `next`: that one would be unhandled.
-    const forget = () => {
-      if (this.queues.get(event.conversationId) === next) this.queues.delete(event.conversationId);
-    };
-    next.then(forget, forget);
-    return next;
+  /**
+   * Handles one event. Ordering within a conversation is the caller's job: every channel goes through the
+   * inbound pipeline (src/inbound/pipeline.ts), whose conversation lock runs one message at a time.
+   */
+  async handle(event: InboundEvent): Promise<Reply[]> {
+    return this.process(parseInboundEvent(event));
   }
 
   async endConversation(conversationId: string): Promise<void> {
@@ -108,7 +115,8 @@ export class Engine implements ConversationEngine {
 
   private async process(event: InboundEvent): Promise<Reply[]> {
     const stored = await this.options.sessions.load(event.conversationId);
-    const ctx: Context = { event, session: stored ? readSession(stored) : newSession(), outcome: 'smalltalk' };
+    const session = stored ? readSession(stored) : newSession();
+    const ctx: Context = { event, session, outcome: 'smalltalk', fresh: session.menuSeq === 0 && !session.procedureId };
     const message = cleanInboundText(event.text ?? '', MAX_MESSAGE_CHARS);
     const replies = event.choice
       ? await this.onChoice(ctx, event.choice.menuId, event.choice.optionId)
@@ -116,6 +124,8 @@ export class Engine implements ConversationEngine {
     if (!event.choice && message.shortened) replies.unshift(say.tooLong(MAX_MESSAGE_CHARS));
     await this.options.sessions.save(event.conversationId, ctx.session);
     this.options.onOutcome?.(ctx.outcome);
+    const shown = SHOWS_PROCEDURE.has(ctx.outcome) ? ctx.session.procedureId : undefined;
+    this.options.onTurn?.({ outcome: ctx.outcome, ...(shown ? { procedureId: shown } : {}) });
     this.options.logger.debug(
       { conversation: fingerprint(event.conversationId), channel: event.channel, outcome: ctx.outcome },
       'message handled',
@@ -132,14 +142,27 @@ export class Engine implements ConversationEngine {
       case 'empty':
         return [message === '' ? say.emptyMessage() : say.notText()];
       case 'reset':
+        // A first /start greets; "Đã bắt đầu lại" only when there was a conversation to reset.
         ctx.session = newSession();
-        return [say.resetDone(), say.greeting()];
+        return ctx.fresh ? [say.greeting()] : [say.resetDone(), say.greeting()];
       case 'help':
         return [say.help()];
       case 'greeting':
-        return [say.greeting()];
+        return [ctx.fresh ? say.greeting() : say.greetingAgain()];
       case 'thanks':
         return [say.thanks()];
+      case 'ack':
+        return [intent.bye ? say.goodbye() : say.ack()];
+      case 'dossier_intent':
+        if (this.options.dossiers?.detect(message)) break;
+        ctx.outcome = 'dossier';
+        session.view = 'dossier';
+        session.menu = undefined;
+        return [say.askDossierCode()];
+      case 'offtopic':
+        return this.abstain(ctx, message, 'abstain');
+      case 'generic':
+        return this.clarifyGeneric(ctx, message);
       case 'choice':
         return this.act(ctx, intent.optionId);
       case 'number':
@@ -157,6 +180,7 @@ export class Engine implements ConversationEngine {
     }
     const dossier = this.options.dossiers?.detect(message);
     if (dossier) return this.onDossierCode(ctx, dossier);
+    if (intent.kind !== 'question') return [say.noProcedureYet()];
     const current = session.procedureId ? this.finder().get(session.procedureId) : undefined;
     if (intent.aspect && current) {
       const switched = await this.searchIfNewTopic(intent.rest, current);
@@ -184,19 +208,47 @@ export class Engine implements ConversationEngine {
       .some((p) => p.id === b);
   }
 
+  /** The abstain reply; the question is logged (personal data removed) for maintainers as unanswered. */
+  private async abstain(ctx: Context, message: string, reason: 'abstain' | 'no_match'): Promise<Reply[]> {
+    ctx.outcome = 'abstain';
+    await this.options.feedback.recordUnanswered({
+      question: scrubPersonalData(message),
+      reason,
+      channel: ctx.event.channel,
+      at: this.now(),
+    });
+    return [say.abstain()];
+  }
+
+  /** "đăng ký", "xin giấy phép": a short menu of the likeliest procedures instead of a confident guess. */
+  private async clarifyGeneric(ctx: Context, message: string): Promise<Reply[]> {
+    const result = await this.finder().search(message, { limit: 10 });
+    const seen = new Set<string>();
+    const ids = result.hits
+      .filter((h) => {
+        const key = h.family;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return this.finder().get(h.id)?.type !== 'provincial';
+      })
+      .slice(0, 4)
+      .map((h) => h.id);
+    ctx.outcome = 'clarify';
+    ctx.session.question = scrubPersonalData(message);
+    return [
+      this.clarify(
+        ctx.session,
+        ids,
+        `"${message.trim()}" có nhiều thủ tục khác nhau. Bạn chọn một thủ tục dưới đây, hoặc gõ rõ hơn việc bạn cần (ví dụ "đăng ký khai sinh cho con").`,
+      ),
+    ];
+  }
+
   private async answerQuestion(ctx: Context, message: string, aspect?: Aspect): Promise<Reply[]> {
     const result = await this.finder().search(message, { limit: 5 });
     const question = scrubPersonalData(message);
-    if (result.abstain || result.hits.length === 0) {
-      ctx.outcome = 'abstain';
-      await this.options.feedback.recordUnanswered({
-        question,
-        reason: result.hits.length === 0 ? 'no_match' : 'abstain',
-        channel: ctx.event.channel,
-        at: this.now(),
-      });
-      return [say.abstain()];
-    }
+    if (result.abstain || result.hits.length === 0)
+      return this.abstain(ctx, message, result.hits.length === 0 ? 'no_match' : 'abstain');
     ctx.session.question = question;
     if (result.ambiguous) {
       ctx.outcome = 'clarify';
@@ -225,9 +277,8 @@ export class Engine implements ConversationEngine {
     }
     if (!menu || menu.id !== menuId || !menu.options.some((o) => o.id === optionId)) {
       ctx.outcome = 'stale';
-      return menu
-        ? [say.staleMenu(), { paragraphs: [[text(menu.prompt)]], menu }]
-        : [say.staleMenu(), say.noProcedureYet()];
+      // One message: the notice, then the current buttons under the same text (the prompt is not repeated).
+      return menu ? [{ ...say.staleMenu(), menu }] : [say.staleMenu(), say.noProcedureYet()];
     }
     return this.act(ctx, optionId);
   }
@@ -546,7 +597,11 @@ export class Engine implements ConversationEngine {
     ctx.outcome = 'dossier';
     session.pendingCode = undefined;
     if (!code || !dossiers) return [say.noProcedureYet()];
-    const lookup = await dossiers.lookup(code, ctx.event.conversationId);
+    const lookup = await dossiers.lookup(
+      code,
+      ctx.event.conversationId,
+      dossierClient(ctx.event.channel, ctx.event.userId),
+    );
     const reply = describeLookup(lookup, new Date(ctx.event.receivedAt));
     if (lookup.kind === 'found' || lookup.kind === 'not_found')
       session.lastDossier = { code: lookup.kind === 'found' ? lookup.status.code : lookup.code, at: this.now() };

@@ -1,5 +1,6 @@
 // Fixed wordings of the assistant: greeting, help, thanks, abstain, stale menus. Short, polite, "mình/bạn".
-import { PORTAL_HOME_URL, PORTAL_HOTLINE } from '../knowledge/schema.ts';
+import { DOSSIER_CODE_EXAMPLE } from '../dossier/code.ts';
+import { PORTAL_DOSSIER_LOOKUP_URL, PORTAL_HOME_URL, PORTAL_HOTLINE } from '../knowledge/schema.ts';
 import { bold, link, type Reply, text } from './types.ts';
 
 const EXAMPLES = ['làm lại căn cước bị mất', 'đăng ký khai sinh cho con', 'sang tên xe máy', 'làm sổ đỏ lần đầu'];
@@ -42,6 +43,35 @@ export function help(): Reply {
 
 export function thanks(): Reply {
   return { paragraphs: [[text('Không có gì ạ! Nếu cần thêm thủ tục nào, bạn cứ hỏi mình nhé.')]] };
+}
+
+export function greetingAgain(): Reply {
+  return { paragraphs: [[text('Chào bạn! Bạn cần hỏi thủ tục gì, hoặc muốn tra cứu hồ sơ nào, cứ nhắn mình nhé.')]] };
+}
+
+export function ack(): Reply {
+  return { paragraphs: [[text('Vâng ạ. Bạn cần hỏi thêm gì cứ nhắn mình nhé.')]] };
+}
+
+export function goodbye(): Reply {
+  return { paragraphs: [[text('Cảm ơn bạn đã hỏi. Chúc bạn làm thủ tục thuận lợi! Khi cần, bạn cứ nhắn mình.')]] };
+}
+
+/** A dossier question without a code: where the code is printed, and what to send. */
+export function askDossierCode(): Reply {
+  return {
+    paragraphs: [
+      [text('Bạn gửi giúp mình '), bold('mã hồ sơ'), text(' để mình tra cứu tình trạng nhé.')],
+      [
+        text(
+          'Mã hồ sơ in trên giấy tiếp nhận hồ sơ / phiếu hẹn trả kết quả, và có trong tin nhắn SMS hoặc email của Cổng Dịch vụ công khi bạn nộp trực tuyến. Ví dụ: ',
+        ),
+        bold(DOSSIER_CODE_EXAMPLE),
+        text('.'),
+      ],
+    ],
+    links: [{ label: 'Tra cứu trên Cổng Dịch vụ công', url: PORTAL_DOSSIER_LOOKUP_URL }],
+  };
 }
 
 export function emptyMessage(): Reply {

@@ -2,7 +2,7 @@
 // No HTML, no platform ids: each channel renders replies its own way.
 import { z } from 'zod';
 
-export type Channel = 'web' | 'telegram' | 'zalo' | 'zalo_oa' | 'terminal';
+export type Channel = 'web' | 'telegram' | 'zalo' | 'zalo_oa' | 'zalo_bot' | 'terminal';
 
 export interface Choice {
   menuId: string;
@@ -23,7 +23,7 @@ export interface InboundEvent {
 
 /** The inbound event as checked at every edge: anything else is refused before it reaches the engine. */
 export const inboundEventSchema = z.object({
-  channel: z.enum(['web', 'telegram', 'zalo', 'zalo_oa', 'terminal']),
+  channel: z.enum(['web', 'telegram', 'zalo', 'zalo_oa', 'zalo_bot', 'terminal']),
   conversationId: z.string().min(1).max(200),
   userId: z.string().max(200),
   text: z.string().optional(),
@@ -81,7 +81,7 @@ export interface Reply {
 }
 
 export interface ConversationEngine {
-  /** Handles one inbound event; events of one conversation are processed in arrival order. */
+  /** Handles one inbound event. Callers run one event per conversation at a time (the inbound pipeline does). */
   handle(event: InboundEvent): Promise<Reply[]>;
   /** Forgets a conversation (e.g. the user blocked the bot). */
   endConversation(conversationId: string): Promise<void>;

@@ -1,6 +1,9 @@
-// Understanding a citizen's message, with or without diacritics: commands (reset, help), greetings and
-// thanks, typed menu choices ("2", "số 2", a label), step navigation ("tiếp", "quay lại", "bước 3"),
-// feedback, and questions about an aspect of the current procedure (lệ phí, thời gian, giấy tờ, ...).
+// Understanding a citizen's message, with or without diacritics: commands (reset, help), small talk
+// (greetings, thanks, "ok", "vậy thôi"), typed menu choices ("2", "số 2", a label), step navigation ("tiếp",
+// "quay lại", "bước 3"), feedback, dossier questions without a code, off-topic questions (gold prices,
+// football, weather), too-generic questions ("đăng ký"), yes/no questions and questions about an aspect of
+// the current procedure (lệ phí, thời gian, giấy tờ, ...). This is the lexical half; understandInContext
+// (context.ts) adds the session's current procedure.
 import { analyze, foldAccents, normalizeText } from '../text/normalize.ts';
 import type { Menu } from './types.ts';
 
@@ -12,14 +15,22 @@ export type Intent =
   | { kind: 'help' }
   | { kind: 'greeting' }
   | { kind: 'thanks' }
+  /** "ok", "vâng", "hiểu rồi"; bye = "vậy thôi", "tạm biệt". */
+  | { kind: 'ack'; bye: boolean }
   | { kind: 'recall_dossier' }
+  /** "tra cứu hồ sơ", "hồ sơ của tôi tới đâu rồi": a dossier question without a code. */
+  | { kind: 'dossier_intent' }
+  /** Prices, exchange rates, football, weather…: nothing an administrative procedure answers. */
+  | { kind: 'offtopic' }
+  /** "đăng ký", "xin giấy phép", "thủ tục": too generic to pick a procedure. */
+  | { kind: 'generic'; text: string }
   | { kind: 'choice'; optionId: string }
   /** A typed number ("5", "số 5") that is not an option of the current menu, or there is no menu. */
   | { kind: 'number' }
   | { kind: 'nav'; to: 'next' | 'prev' | 'more' }
   | { kind: 'step'; number: number }
   | { kind: 'feedback'; helpful: boolean }
-  | { kind: 'question'; text: string; aspect?: Aspect; rest: string };
+  | { kind: 'question'; text: string; aspect?: Aspect; rest: string; yesNo?: boolean };
 
 const phrases = (list: string[]): string[][] => list.map((p) => foldAccents(normalizeText(p)).split(' '));
 
@@ -71,6 +82,281 @@ const RECALL_DOSSIER = phrases([
   'mã vừa tra',
 ]);
 const POLITE_TAIL = new Set(['a', 'nhe', 'nha', 'nhe', 'di', 'voi', 'ban', 'oi', 'minh', 'toi', 'em', 'ok']);
+/** Words that may surround a greeting or thanks without making it a question ("chào ad", "cảm ơn bạn nhiều"). */
+const SMALL_TALK_FILLER = new Set([
+  ...POLITE_TAIL,
+  'ad',
+  'admin',
+  'shop',
+  'bot',
+  'tro',
+  'ly',
+  'anh',
+  'chi',
+  'co',
+  'chu',
+  'bac',
+  'ca',
+  'nha',
+  'nhieu',
+  'lam',
+  'rat',
+  'qua',
+  'oke',
+  'okay',
+  'vang',
+  'da',
+  'u',
+  'vay',
+  'thoi',
+  'the',
+  'nhe',
+  'nhá',
+  'roi',
+  'duoc',
+  'hieu',
+  'biet',
+  'tot',
+  'hay',
+  'tuyet',
+  'voi',
+  'cac',
+  'moi',
+  'nguoi',
+  'alo',
+  'xin',
+  'ah',
+  'uh',
+  'um',
+  'hi',
+  'hihi',
+  'haha',
+  'nhe',
+  'nhiu',
+  'nhju',
+  'tam',
+  'biet',
+  'bye',
+  'va',
+  'nhung',
+  'thong',
+  'tin',
+  'huu',
+  'ich',
+  'so',
+  'much',
+  'you',
+]);
+/** Acknowledgements and goodbyes: every word of the message must come from here. */
+const ACK_WORDS = new Set([
+  'ok',
+  'oke',
+  'okay',
+  'okie',
+  'vang',
+  'da',
+  'u',
+  'um',
+  'uh',
+  'duoc',
+  'roi',
+  'hieu',
+  'biet',
+  'vay',
+  'thoi',
+  'the',
+  'nhe',
+  'nha',
+  'a',
+  'tot',
+  'hay',
+  'tuyet',
+  'qua',
+  'toi',
+  'minh',
+  'em',
+  'ban',
+  'tam',
+  'biet',
+  'bye',
+  'good',
+  'chao',
+  'nhe',
+  'nhiu',
+  'lam',
+]);
+const BYE = phrases(['vậy thôi', 'thế thôi', 'tạm biệt', 'bye', 'hết rồi', 'không còn gì']);
+
+/**
+ * Dossier status questions without a code: "tra cứu hồ sơ", "tình trạng hồ sơ", "hồ sơ của tôi tới đâu rồi",
+ * "kiểm tra hồ sơ đã nộp". The word hồ sơ (or mã hồ sơ) and a word about its progress must both be there.
+ */
+const DOSSIER_WORDS = phrases(['hồ sơ', 'mã hồ sơ', 'ho so', 'hs']);
+const DOSSIER_PROGRESS = phrases([
+  'tra cứu',
+  'tra',
+  'tình trạng',
+  'tiến độ',
+  'trạng thái',
+  'tới đâu',
+  'đến đâu',
+  'đi đâu',
+  'xong chưa',
+  'có kết quả chưa',
+  'được duyệt chưa',
+  'đã nộp',
+  'đã gửi',
+  'theo dõi',
+  'kiểm tra',
+  'xử lý chưa',
+  'giải quyết chưa',
+  'sao rồi',
+  'thế nào rồi',
+  'ra sao rồi',
+  'bao giờ xong',
+  'khi nào xong',
+  'của tôi',
+  'của mình',
+]);
+
+/**
+ * Off-topic: everyday questions no administrative procedure answers. A message with one of these and no
+ * administrative word ("giấy phép kinh doanh vàng" stays a question) is off-topic, whatever the session holds.
+ */
+const OFF_TOPIC = phrases([
+  'giá vàng',
+  'vàng hôm nay',
+  'tỷ giá',
+  'đô la',
+  'đô mỹ',
+  'usd',
+  'giá xăng',
+  'xăng bao nhiêu',
+  'giá dầu',
+  'giá điện thoại',
+  'giá iphone',
+  'giá nhà',
+  'giá đất hôm nay',
+  'giá cổ phiếu',
+  'chứng khoán',
+  'bitcoin',
+  'tiền ảo',
+  'bóng đá',
+  'đá bóng',
+  'tỷ số',
+  'trận đấu',
+  'xổ số',
+  'xo so',
+  'kết quả xổ số',
+  'lô đề',
+  'thời tiết',
+  'mưa không',
+  'nắng không',
+  'dự báo',
+  'lãi suất ngân hàng',
+  'lãi suất tiết kiệm',
+  'lãi suất hôm nay',
+  'gửi tiết kiệm',
+  'mua hàng',
+  'mua sắm',
+  'shopee',
+  'lazada',
+  'tiki',
+  'giảm giá',
+  'khuyến mãi',
+  'nấu ăn',
+  'món ăn',
+  'công thức nấu',
+  'nhà hàng',
+  'quán ăn',
+  'phim',
+  'bài hát',
+  'ca sĩ',
+  'game',
+  'kể chuyện cười',
+  'bạn bao nhiêu tuổi',
+  'bạn là ai',
+  'người yêu',
+  'giá cà phê',
+  'giá heo',
+  'giá lúa',
+  'giá gạo',
+  'giá cao su',
+  'giá tiêu',
+]);
+/** Words that make a message administrative even when it mentions an off-topic thing. */
+const ADMINISTRATIVE = phrases([
+  'thủ tục',
+  'giấy phép',
+  'cấp phép',
+  'đăng ký',
+  'giấy chứng nhận',
+  'chứng chỉ',
+  'hồ sơ',
+  'lệ phí',
+  'kinh doanh',
+  'xin phép',
+  'cấp lại',
+  'cấp đổi',
+  'khai báo',
+  'nộp thuế',
+  'thuế',
+  'hải quan',
+  'xuất khẩu',
+  'nhập khẩu',
+  'hộ kinh doanh',
+  'doanh nghiệp',
+]);
+
+/** Words of a too-generic question: when nothing else is said, the citizen is asked what they mean. */
+const GENERIC_WORDS = new Set([
+  'dang',
+  'ky',
+  'xin',
+  'cap',
+  'giay',
+  'phep',
+  'thu',
+  'tuc',
+  'lam',
+  'ho',
+  'so',
+  'to',
+  'hanh',
+  'chinh',
+  'dich',
+  'vu',
+  'cong',
+  'muon',
+  'can',
+  'chung',
+  'nhan',
+  'moi',
+  'lai',
+  'doi',
+  'nop',
+  'o',
+  'dau',
+  'the',
+  'nao',
+  'gi',
+  'a',
+  'nhe',
+  'oi',
+  'ban',
+  'toi',
+  'minh',
+  'em',
+  'cho',
+]);
+/** At least one of these must be there for a message to be a generic administrative request. */
+const GENERIC_CORE = phrases(['đăng ký', 'giấy phép', 'thủ tục', 'xin cấp', 'giấy tờ', 'hồ sơ', 'chứng nhận']);
+
+/** Yes/no question shapes: "có cần … không", "có phải … không", "… được không", "có được … không". */
+const YES_NO_END =
+  /(?:^|\s)(?:khong|ko|k|hong|hok|khum|chua|duoc khong|dc khong|dc k|duoc ko|duoc k|phai khong|ha|hả)$/;
+const YES_NO_START =
+  /^(?:co (?:can|phai|duoc|bat buoc|nhat thiet|the|mat|ton|lam)|(?:can|phai|bat buoc) .+ (?:khong|ko|k)$)/;
 
 /** Aspect words, most specific first. Single syllables only count in short messages. */
 const ASPECTS: [Aspect, string[][]][] = [
@@ -107,6 +393,12 @@ const ASPECTS: [Aspect, string[][]][] = [
     'documents',
     phrases([
       'giấy tờ',
+      'cần nộp gì',
+      'nộp gì',
+      'nộp những gì',
+      'cần nộp những gì',
+      'mang những gì',
+      'cần mang',
       'cần gì',
       'cần những gì',
       'mang theo',
@@ -124,7 +416,21 @@ const ASPECTS: [Aspect, string[][]][] = [
       'hồ sơ những gì',
     ]),
   ],
-  ['online', phrases(['online', 'trực tuyến', 'qua mạng', 'nộp mạng', 'trên mạng', 'qua điện thoại', 'vneid'])],
+  [
+    'online',
+    phrases([
+      'online',
+      'trực tuyến',
+      'qua mạng',
+      'nộp mạng',
+      'trên mạng',
+      'qua điện thoại',
+      'vneid',
+      'dịch vụ công',
+      'qua app',
+      'ứng dụng',
+    ]),
+  ],
   ['where', phrases(['ở đâu', 'nơi nộp', 'nộp ở đâu', 'cơ quan nào', 'làm ở đâu', 'đến đâu', 'chỗ nào', 'nộp tại'])],
   ['result', phrases(['kết quả', 'nhận được gì', 'được cấp gì', 'nhận gì'])],
   ['legal', phrases(['căn cứ', 'pháp lý', 'luật nào', 'nghị định', 'thông tư', 'văn bản pháp luật', 'căn cứ pháp lý'])],
@@ -192,13 +498,79 @@ export function understand(text: string, menu: Menu | undefined): Intent {
   if (isExactly(folded, MORE)) return { kind: 'nav', to: 'more' };
   const step = /^(?:xem )?buoc (?:so )?(\d{1,2})$/.exec(folded.join(' '));
   if (step) return { kind: 'step', number: Number(step[1]) };
-  if (isExactly(folded, GREETING)) return { kind: 'greeting' };
-  if (isExactly(folded, THANKS)) return { kind: 'thanks' };
+  if (/^(?:buoc )?tiep (?:theo )?(?:la gi|lam gi|the nao|ra sao)$/.test(folded.join(' ')))
+    return { kind: 'nav', to: 'next' };
   if (isExactly(folded, HELPFUL)) return { kind: 'feedback', helpful: true };
   if (isExactly(folded, NOT_HELPFUL)) return { kind: 'feedback', helpful: false };
+  const small = smallTalk(folded);
+  if (small) return small;
   if (RECALL_DOSSIER.some((p) => indexOfPhrase(folded, p) >= 0)) return { kind: 'recall_dossier' };
+  if (isDossierIntent(folded)) return { kind: 'dossier_intent' };
+  if (isOffTopic(folded)) return { kind: 'offtopic' };
+  if (isGeneric(folded)) return { kind: 'generic', text };
   const { aspect, rest } = findAspect(folded);
-  return aspect ? { kind: 'question', text, aspect, rest } : { kind: 'question', text, rest };
+  const yesNo = isYesNo(folded);
+  return {
+    kind: 'question',
+    text,
+    ...(aspect ? { aspect } : {}),
+    rest: yesNo ? stripYesNo(rest.split(' ')).join(' ') : rest,
+    ...(yesNo ? { yesNo } : {}),
+  };
+}
+
+const has = (words: string[], list: string[][]) => list.some((p) => indexOfPhrase(words, p) >= 0);
+
+/** Greetings, thanks, acknowledgements and goodbyes, alone or with polite words around them. */
+function smallTalk(folded: string[]): Intent | undefined {
+  if (isExactly(folded, GREETING)) return { kind: 'greeting' };
+  if (isExactly(folded, THANKS)) return { kind: 'thanks' };
+  const greetingAt = GREETING.find((p) => indexOfPhrase(folded, p) === 0);
+  const thanksAt = THANKS.find((p) => indexOfPhrase(folded, p) >= 0);
+  const othersAreFiller = (phrase: string[]) => {
+    const at = indexOfPhrase(folded, phrase);
+    return [...folded.slice(0, at), ...folded.slice(at + phrase.length)].every((w) => SMALL_TALK_FILLER.has(w));
+  };
+  if (thanksAt && othersAreFiller(thanksAt)) return { kind: 'thanks' };
+  if (greetingAt && othersAreFiller(greetingAt)) return { kind: 'greeting' };
+  if (folded.length <= 6 && folded.every((w) => ACK_WORDS.has(w))) return { kind: 'ack', bye: has(folded, BYE) };
+  if (
+    has(folded, BYE) &&
+    folded.every((w) => SMALL_TALK_FILLER.has(w) || ACK_WORDS.has(w) || w === 'khong' || w === 'gi')
+  )
+    return { kind: 'ack', bye: true };
+  return undefined;
+}
+
+function isDossierIntent(folded: string[]): boolean {
+  if (!has(folded, DOSSIER_WORDS) || !has(folded, DOSSIER_PROGRESS)) return false;
+  // "hồ sơ gồm những gì", "hồ sơ cần giấy tờ gì" are about documents, not a dossier's progress.
+  return !has(folded, phrases(['gồm', 'giấy tờ', 'cần những gì', 'chuẩn bị', 'thành phần', 'mẫu']));
+}
+
+function isOffTopic(folded: string[]): boolean {
+  return has(folded, OFF_TOPIC) && !has(folded, ADMINISTRATIVE);
+}
+
+function isGeneric(folded: string[]): boolean {
+  return (
+    folded.length <= 5 &&
+    has(folded, GENERIC_CORE) &&
+    folded.every((w) => GENERIC_WORDS.has(w)) &&
+    findAspect(folded).aspect === undefined
+  );
+}
+
+function isYesNo(folded: string[]): boolean {
+  const joined = folded.join(' ');
+  return folded.length >= 3 && (YES_NO_END.test(joined) || YES_NO_START.test(joined));
+}
+
+const YES_NO_WORDS = new Set(['co', 'khong', 'ko', 'k', 'hong', 'hok', 'phai', 'can', 'duoc', 'dc', 'chua', 'ha']);
+
+/** The message without the words that only make it a yes/no question. */
+function stripYesNo(words: string[]): string[] {
+  return words.filter((w) => !YES_NO_WORDS.has(w));
 }
 
 /** Finds the first aspect the message asks about and what remains once its words are removed. */

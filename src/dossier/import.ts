@@ -5,7 +5,7 @@ import { extname } from 'node:path';
 import { CsvError, parseCsv } from './csv.ts';
 import type { ProcedureResolver } from './procedure-ref.ts';
 import { RECORD_COLUMNS, REQUIRED_COLUMNS, validateRecord } from './record.ts';
-import type { DossierStore, UpsertCounts } from './store.ts';
+import type { DossierRecords, UpsertCounts } from './store.ts';
 import type { DossierStatus } from './types.ts';
 
 export type DossierFileFormat = 'csv' | 'jsonl';
@@ -87,16 +87,16 @@ export function parseDossierText(
 }
 
 /** Writes the valid records (unless dry run, or strict with rejected rows) in one transaction. */
-export function importDossierRecords(
-  store: DossierStore,
+export async function importDossierRecords(
+  store: DossierRecords,
   parsed: ParsedDossierFile,
   options: { strict?: boolean; dryRun?: boolean; now?: Date } = {},
-): ImportReport {
+): Promise<ImportReport> {
   const base = { rejected: parsed.rejected, ignoredColumns: parsed.ignoredColumns };
   if (options.dryRun || (options.strict && parsed.rejected.length > 0)) {
     return { ...base, inserted: 0, updated: 0, written: false };
   }
-  const counts = store.upsertAll(parsed.records, options.now ?? new Date());
+  const counts = await store.upsertAll(parsed.records, options.now ?? new Date());
   return { ...base, ...counts, written: true };
 }
 

@@ -10,7 +10,7 @@ import { HttpDossierSource, parseAuthHeader, parseFieldMap } from './http-source
 import { LocalDossierSource } from './local-source.ts';
 import { LookupLimiter } from './rate-limit.ts';
 import { type DossierSource, SourceUnavailableError } from './source.ts';
-import { DossierStore, dossierDbPath } from './store.ts';
+import { type DossierRecords, DossierStore, dossierDbPath } from './store.ts';
 import type { DossierCodeMatch, DossierLookup, DossierService } from './types.ts';
 
 export class DossierLookupService implements DossierService {
@@ -28,20 +28,21 @@ export class DossierLookupService implements DossierService {
     return detectDossierCode(text);
   }
 
-  async lookup(code: string, conversationId: string): Promise<DossierLookup> {
+  async lookup(code: string, conversationId: string, clientId?: string): Promise<DossierLookup> {
     const conversation = fingerprint(conversationId);
     const key = dossierLookupKey(code);
     const dossier = fingerprint(key ?? code);
-    const admission = this.limiter.admit(conversationId);
+    const parties = clientId ? [conversationId, `client:${clientId}`] : [conversationId];
+    const admission = this.limiter.admit(parties);
     if (!admission.ok) {
       this.logger.info({ conversation, scope: admission.scope }, 'dossier lookup rate limited');
       return { kind: 'rate_limited', retryAfterSeconds: admission.retryAfterSeconds };
     }
     const demo = this.source.kind === 'demo';
-    if (!key) return this.notFound(code.trim(), conversationId, demo);
+    if (!key) return this.notFound(code.trim(), parties, demo);
     try {
       const status = await this.source.find(key);
-      if (!status) return this.notFound(key, conversationId, demo);
+      if (!status) return this.notFound(key, parties, demo);
       this.logger.info({ conversation, dossier, provider: this.source.kind, state: status.state }, 'dossier found');
       return { kind: 'found', status: demo ? { ...status, demo: true } : status };
     } catch (error) {
@@ -58,14 +59,14 @@ export class DossierLookupService implements DossierService {
     this.source.close();
   }
 
-  private notFound(code: string, conversationId: string, demo: boolean): DossierLookup {
-    const conversation = fingerprint(conversationId);
-    const verdict = this.limiter.recordNotFound(conversationId, code);
+  private notFound(code: string, parties: string[], demo: boolean): DossierLookup {
+    const conversation = fingerprint(parties[0] ?? '');
+    const verdict = this.limiter.recordNotFound(parties, code);
     this.logger.info({ conversation, dossier: fingerprint(code), provider: this.source.kind }, 'dossier not found');
     if (verdict.penaltySeconds !== undefined) {
       this.logger.warn(
         { conversation, distinctUnknownCodes: verdict.distinct, slowedForSeconds: verdict.penaltySeconds },
-        'possible dossier code guessing: conversation slowed down',
+        'possible dossier code guessing: conversation and client slowed down',
       );
     }
     return demo ? { kind: 'not_found', code, demo: true } : { kind: 'not_found', code };
@@ -76,6 +77,8 @@ export interface DossierServiceOptions {
   config: Config;
   logger: Logger;
   now?: () => Date;
+  /** The record store of the local provider (the store bundle's); opened from DATA_DIR when absent. */
+  records?: DossierRecords;
 }
 
 /** Backoff before the first retry of the HTTP provider (doubled each time, with jitter). */
@@ -91,12 +94,12 @@ export function createDossierService(options: DossierServiceOptions): DossierLoo
     notFoundLimit: config.DOSSIER_NOT_FOUND_LIMIT,
     now: () => now().getTime(),
   });
-  const source = createSource(config, logger, now);
+  const source = createSource(config, logger, now, options.records);
   logger.info({ provider: source.kind }, 'dossier lookups ready');
   return new DossierLookupService(source, limiter, logger);
 }
 
-function createSource(config: Config, logger: Logger, now: () => Date): DossierSource {
+function createSource(config: Config, logger: Logger, now: () => Date, records?: DossierRecords): DossierSource {
   switch (config.DOSSIER_PROVIDER) {
     case 'demo':
       logger.warn('dossier provider: DEMO data (made-up records, every reply is marked as demo)');
@@ -104,7 +107,7 @@ function createSource(config: Config, logger: Logger, now: () => Date): DossierS
     case 'http':
       return createHttpSource(config, logger, now);
     default:
-      return new LocalDossierSource(DossierStore.open(dossierDbPath(config.dataDir)));
+      return new LocalDossierSource(records ?? DossierStore.open(dossierDbPath(config.dataDir)));
   }
 }
 

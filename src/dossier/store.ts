@@ -13,7 +13,7 @@ export function dossierDbPath(dataDir: string): string {
 
 const SCHEMA_VERSION = 1;
 
-interface Row {
+export interface DossierRow {
   code: string;
   state: DossierState;
   procedure_name: string | null;
@@ -31,7 +31,16 @@ export interface UpsertCounts {
   updated: number;
 }
 
-export class DossierStore {
+/** The operator's dossier records: SQLite (DossierStore, below) or PostgreSQL (src/store/postgres/dossiers.ts). */
+export interface DossierRecords {
+  find(code: string): Promise<DossierStatus | undefined>;
+  count(): Promise<number>;
+  /** Inserts or replaces every record in one transaction: all of them are written, or none. */
+  upsertAll(records: DossierStatus[], importedAt: Date): Promise<UpsertCounts>;
+  close(): void | Promise<void>;
+}
+
+export class DossierStore implements DossierRecords {
   private constructor(private readonly db: Database.Database) {}
 
   /** Opens (and creates when missing) the store; the parent directory is created too. */
@@ -44,17 +53,16 @@ export class DossierStore {
     return new DossierStore(db);
   }
 
-  find(code: string): DossierStatus | undefined {
-    const row = this.db.prepare<[string], Row>('SELECT * FROM dossiers WHERE code = ?').get(code);
+  async find(code: string): Promise<DossierStatus | undefined> {
+    const row = this.db.prepare<[string], DossierRow>('SELECT * FROM dossiers WHERE code = ?').get(code);
     return row ? fromRow(row) : undefined;
   }
 
-  count(): number {
+  async count(): Promise<number> {
     return this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM dossiers').get()?.n ?? 0;
   }
 
-  /** Inserts or replaces every record in one transaction: all of them are written, or none. */
-  upsertAll(records: DossierStatus[], importedAt: Date): UpsertCounts {
+  async upsertAll(records: DossierStatus[], importedAt: Date): Promise<UpsertCounts> {
     const exists = this.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM dossiers WHERE code = ?');
     const upsert = this.db.prepare(
       `INSERT INTO dossiers (code, state, procedure_name, procedure_id, procedure_code, received_on, due_on,
@@ -104,7 +112,7 @@ function migrate(db: Database.Database): void {
   `);
 }
 
-function toRow(s: DossierStatus): Row {
+export function toRow(s: DossierStatus): DossierRow {
   return {
     code: s.code,
     state: s.state,
@@ -119,7 +127,7 @@ function toRow(s: DossierStatus): Row {
   };
 }
 
-function fromRow(row: Row): DossierStatus {
+export function fromRow(row: DossierRow): DossierStatus {
   const status: DossierStatus = { code: row.code, state: row.state };
   if (row.procedure_name !== null) status.procedureName = row.procedure_name;
   if (row.procedure_id !== null) status.procedureId = row.procedure_id;

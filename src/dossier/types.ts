@@ -44,6 +44,15 @@ export type DossierCodeMatch =
 export interface DossierService {
   /** Finds a dossier code anywhere in a text, or undefined when there is none. */
   detect(text: string): DossierCodeMatch | undefined;
-  /** Looks up a valid code on behalf of one conversation (rate limits apply per conversation and globally). */
-  lookup(code: string, conversationId: string): Promise<DossierLookup>;
+  /**
+   * Looks up a valid code on behalf of one conversation and, when known, one client (`dossierClient()`: the
+   * channel's user, or the IP on the web). Rate limits and the guessing slow-down apply to each of them and
+   * globally, so a client inventing fresh conversation ids stays within its own numbers.
+   */
+  lookup(code: string, conversationId: string, clientId?: string): Promise<DossierLookup>;
+}
+
+/** The client a lookup is charged to: the channel's user (`telegram:123`, `web:web-ip:1.2.3.4`). */
+export function dossierClient(channel: string, userId: string): string | undefined {
+  return userId === '' ? undefined : `${channel}:${userId}`;
 }

@@ -2,9 +2,9 @@
 // source and alias checks on curated entries, and a cross-check of every curated entry against the portal's own
 // records (list catalogue and detail envelopes) when a crawl or a kb:sync output is at hand.
 import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { PROJECT_ROOT } from '../paths.ts';
 import { normalizeText } from '../text/normalize.ts';
 import { displayPath, readCheckedJson, readJsonLinesLeniently, readJsonOrUndefined } from './json-files.ts';
 import { CATALOG_FILE, KnowledgeError, type KnowledgeProblem, loadCatalogue, readCuratedRecords } from './loader.ts';
@@ -72,7 +72,6 @@ interface CuratedEntry {
   procedure: Procedure;
 }
 
-const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The shared public crawls, read by path and never copied into the project. */
 export const DEFAULT_DATASETS_DIR = resolve(PROJECT_ROOT, '../shared/datasets');
 

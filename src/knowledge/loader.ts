@@ -91,12 +91,15 @@ export function readCuratedRecords(knowledgeDir: string): { records: RawRecord[]
   return { records, problems };
 }
 
-/** Curated entries win over imported ones with the same UUID. */
+/**
+ * Curated entries win over imported ones with the same UUID. An imported record is marked as copied by the
+ * importer (catalogues imported before that mark existed too), so no card claims a person checked it.
+ */
 export function mergeSources(curated: Procedure[], imported: Procedure[]): Catalogue {
   const byId = new Map<string, Procedure>();
   const origin = new Map<string, Origin>();
   for (const p of imported) {
-    byId.set(p.id, p);
+    byId.set(p.id, p.source.checkedBy ? p : { ...p, source: { ...p.source, checkedBy: 'importer' } });
     origin.set(p.id, 'imported');
   }
   for (const p of curated) {

@@ -2,6 +2,8 @@
 // `mapPortalRecord` maps one procedure; `PortalImport` collects catalogue lines and detail files, matches
 // them by UUID, de-duplicates, validates every result and keeps the counts for the import report.
 // No file access here: scripts/kb-import.ts reads the inputs and writes the outputs.
+
+import { feeWindowFromNote } from './fee-dates.ts';
 import {
   type PortalDetail,
   PortalDetailEnvelope,
@@ -19,6 +21,7 @@ import {
   type SubmissionMethod,
   UUID_PATTERN,
 } from './schema.ts';
+import { realSteps } from './steps.ts';
 
 /** NFC, every run of whitespace (newlines included) collapsed to one space, trimmed; empty → undefined. */
 export function cleanLabel(value: string | null | undefined): string | undefined {
@@ -90,7 +93,8 @@ export function mapFee(fee: PortalFee): Fee | undefined {
   // ("Phí thẩm định: … 150.000 đồng/hồ sơ"), so 0 only means "free" when there is no description.
   const amountVnd = amount === 0 && note ? undefined : amount;
   if (amountVnd === undefined && !note) return undefined;
-  return { kind: fee.type === 'PRICE_LEVEL' ? 'price' : 'fee', amountVnd, note };
+  // A rate the portal dates itself ("Từ ngày 01/7/2025 đến hết ngày 31/12/2026 …") is a time-bound rate.
+  return { kind: fee.type === 'PRICE_LEVEL' ? 'price' : 'fee', amountVnd, note, ...feeWindowFromNote(note) };
 }
 
 /** A number, or a numeric string ("1", "7,5"); anything else is the portal's wording, kept as a note. */
@@ -124,7 +128,7 @@ function mapSteps(detail: PortalDetail | undefined): Step[] {
     if (description) steps.push({ title, description });
     else if (title) steps.push({ description: title });
   }
-  return steps;
+  return realSteps(steps);
 }
 
 function mapDocuments(detail: PortalDetail | undefined): NonNullable<ProcedureInput['documents']> {
@@ -171,6 +175,7 @@ export function mapPortalRecord(
   list: PortalListRecord | undefined,
   detail: PortalDetail | undefined,
   checkedAt: string,
+  crawledAt?: string,
 ): ProcedureInput {
   const id = (list?.id ?? detail?.id ?? '').trim();
   const portalType = list?.type ?? detail?.type ?? undefined;
@@ -206,7 +211,10 @@ export function mapPortalRecord(
     source: {
       url: portalLinks(id, false).procedure,
       updatedAt: portalDate(detail?.updatedAt),
+      crawledAt,
       checkedAt,
+      // Copied by the importer on checkedAt: nobody compared the facts, so cards do not say "kiểm tra".
+      checkedBy: 'importer',
     },
   };
 }
@@ -383,8 +391,11 @@ export class PortalImport {
     if (this.duplicates.length < MAX_LISTED) this.duplicates.push({ id, kept, dropped });
   }
 
-  /** Maps and validates everything collected; list order first, then detail-only records. Call once. */
-  finish(checkedAt: string): ImportResult {
+  /**
+   * Maps and validates everything collected; list order first, then detail-only records. Call once.
+   * `crawledAt` is the day the portal data was read, said on cards of records without their own date.
+   */
+  finish(checkedAt: string, crawledAt?: string): ImportResult {
     if (this.finished) throw new Error('PortalImport.finish() was already called');
     this.finished = true;
     for (const { data, location } of this.pendingByCode) {
@@ -410,11 +421,11 @@ export class PortalImport {
       return result.success;
     };
     for (const entry of this.list.values()) {
-      const accepted = accept(mapPortalRecord(entry.record, entry.detail?.data, checkedAt), entry.location);
+      const accepted = accept(mapPortalRecord(entry.record, entry.detail?.data, checkedAt, crawledAt), entry.location);
       if (accepted && entry.detail) merged++;
     }
     for (const { data, location } of this.detailOnly.values()) {
-      if (accept(mapPortalRecord(undefined, data, checkedAt), location)) detailsOnly++;
+      if (accept(mapPortalRecord(undefined, data, checkedAt, crawledAt), location)) detailsOnly++;
     }
     return {
       procedures,

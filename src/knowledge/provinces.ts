@@ -2,9 +2,9 @@
 // mention in a citizen's message, by its current name, a pre-merger province name ("Bình Dương"), a former district
 // ("quận 1") or a common alias ("Sài Gòn"), typed with or without diacritics. Matches whole syllables only.
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { projectPath } from '../paths.ts';
 import { foldAccents, tokenize } from '../text/normalize.ts';
 import { displayPath, readCheckedJson } from './json-files.ts';
 import { KnowledgeError } from './loader.ts';
@@ -232,7 +232,7 @@ export function loadProvinces(knowledgeDir: string): ProvinceCatalogue {
 }
 
 /** The built-in knowledge folder of this project (used when no catalogue is passed). */
-export const DEFAULT_KNOWLEDGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../knowledge');
+export const DEFAULT_KNOWLEDGE_DIR = projectPath('knowledge');
 
 let builtIn: ProvinceCatalogue | undefined;
 

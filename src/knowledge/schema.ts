@@ -31,6 +31,12 @@ export const Fee = z.strictObject({
   amountVnd: z.number().int().nonnegative().optional(),
   /** Exemptions, conditions, or the portal's wording when there is no single amount. */
   note: z.string().trim().optional(),
+  /**
+   * A time-bound rate (a temporary reduction or exemption, or a new rate from a date): first and last day it
+   * applies, Vietnam dates. A fee without these dates is the normal rate. Only from the record's own text.
+   */
+  validFrom: IsoDate.optional(),
+  validUntil: IsoDate.optional(),
 });
 export type Fee = z.infer<typeof Fee>;
 
@@ -70,8 +76,17 @@ export const Source = z.strictObject({
   url: z.url(),
   /** Date of the portal record (its `updatedAt`), when known. */
   updatedAt: IsoDate.optional(),
-  /** Date a person or the importer last checked the entry against the portal. */
+  /** Date the portal's catalogue was read (the crawl), for imported records; used when there is no updatedAt. */
+  crawledAt: IsoDate.optional(),
+  /** Date a person (curated entries) or the importer last checked the entry against the portal. */
   checkedAt: IsoDate,
+  /**
+   * Who set checkedAt: `person` = a curator compared the facts with the portal that day (the default for
+   * curated entries); `importer` = kb:import copied the record that day, nobody checked it.
+   */
+  checkedBy: z.enum(['person', 'importer']).optional(),
+  /** Where corrected facts come from, e.g. "Thời hạn 7 ngày: chi tiết thủ tục trên Cổng, cập nhật 17/07/2026". */
+  note: z.string().trim().optional(),
 });
 
 export const Links = z.strictObject({

@@ -1,11 +1,11 @@
 // What a maintainer's `--kb <dir>` points at: an imported catalogue (procedures.jsonl, from kb:import), a
 // knowledge directory (procedures/*.json), or a raw mirror of the portal (catalog.jsonl + details/, from
 // kb:sync or the shared crawl), which is imported in memory. Used by eval and bench.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { CATALOG_FILE, type Catalogue, CURATED_SUBDIR, loadCatalogue, mergeSources } from './loader.ts';
 import { MIRROR_CATALOG_FILE, MIRROR_DETAILS_SUBDIR } from './portal-format.ts';
-import { PortalImport } from './portal-import.ts';
+import { PortalImport, portalDate } from './portal-import.ts';
 
 export type KbKind = 'catalog' | 'knowledge' | 'portal-mirror';
 
@@ -14,6 +14,24 @@ export function kbKind(dir: string): KbKind | undefined {
   if (existsSync(join(dir, CURATED_SUBDIR))) return 'knowledge';
   if (existsSync(join(dir, MIRROR_CATALOG_FILE))) return 'portal-mirror';
   return undefined;
+}
+
+/**
+ * The day the portal catalogue at `catalogFile` was read: the crawl's `manifest.json` (startedAt) beside it when
+ * there is one, else the file's modification time (kb:sync writes the file when it reads the portal).
+ */
+export function crawlDate(catalogFile: string): string | undefined {
+  try {
+    const manifest = join(dirname(catalogFile), 'manifest.json');
+    if (existsSync(manifest)) {
+      const startedAt = (JSON.parse(readFileSync(manifest, 'utf8')) as { startedAt?: unknown }).startedAt;
+      const ms = typeof startedAt === 'string' ? Date.parse(startedAt) : Number.NaN;
+      if (Number.isFinite(ms)) return portalDate(ms);
+    }
+    return portalDate(statSync(catalogFile).mtimeMs);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Imports a portal mirror in memory, as `npm run kb:import` would, without writing anything. */
@@ -32,7 +50,7 @@ export function importPortalMirror(dir: string, checkedAt: string) {
       portal.addDetail(file, readFileSync(join(details, file), 'utf8'));
     }
   }
-  return portal.finish(checkedAt).procedures;
+  return portal.finish(checkedAt, crawlDate(join(dir, MIRROR_CATALOG_FILE))).procedures;
 }
 
 /**

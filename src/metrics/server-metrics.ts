@@ -4,6 +4,8 @@
 import { Registry } from './registry.ts';
 
 export interface ServerMetricsOptions {
+  /** Registry to add to (shared with the inbound pipeline and the channels); a new one by default. */
+  registry?: Registry;
   /** Cumulative engine outcome counts (answered, abstained, …) when the assistant keeps them. */
   engineOutcomes?: () => Record<string, number>;
 }
@@ -14,7 +16,7 @@ export type ServerMetrics = ReturnType<typeof createServerMetrics>;
 const CHAT_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export function createServerMetrics(options: ServerMetricsOptions = {}) {
-  const registry = new Registry();
+  const registry = options.registry ?? new Registry();
   const httpRequests = registry.counter('http_requests_total', 'HTTP requests by route pattern, method and status', [
     'route',
     'method',

@@ -109,6 +109,7 @@ const EVERYDAY: Record<string, ActionClass[]> = {
   'mới mua': ['issue'],
   'cấp mới': ['issue'],
   'xin cấp': ['issue'],
+  xin: ['issue'],
   'làm mới': ['exchange'],
 };
 
@@ -217,7 +218,7 @@ const ACTION_MATCH = 1.4;
 const ACTION_MISMATCH = 0.4;
 /** …and when another candidate does what the question asks ("giải thể" asked, "thành lập" offered). */
 const ACTION_MISMATCH_WITH_ALTERNATIVE = 0.25;
-/** A question that names no particular action means the ordinary one (cấp, đăng ký); a name with only another action is less likely. */
+/** A question asking for the ordinary action (cấp, đăng ký, làm, lần đầu) makes a name with only another action less likely. */
 const IMPLIED_MISMATCH = 0.85;
 
 /**
@@ -232,5 +233,7 @@ export function actionFactor(asked: Set<ActionClass>, offered: Set<ActionClass>,
     for (const c of marked) if (offered.has(c)) return ACTION_MATCH;
     return alternative ? ACTION_MISMATCH_WITH_ALTERNATIVE : ACTION_MISMATCH;
   }
+  // A bare topic ("bằng lái") names no action: every sibling fits, the conversation may ask which.
+  if (!asked.has('issue')) return 1;
   return offered.has('issue') ? 1 : IMPLIED_MISMATCH;
 }

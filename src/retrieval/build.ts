@@ -1,7 +1,7 @@
 // Builds a retrieval engine from the knowledge directories (curated + optional imported catalogue).
 import { type Catalogue, loadCatalogue } from '../knowledge/loader.ts';
 import { loadLexicon } from './lexicon.ts';
-import { type DenseSearcher, RetrievalEngine } from './search-engine.ts';
+import { RetrievalEngine, type RetrievalEngineOptions } from './search-engine.ts';
 
 export interface RetrievalSources {
   knowledgeDir: string;
@@ -10,9 +10,10 @@ export interface RetrievalSources {
 
 export function buildRetrievalEngine(
   sources: RetrievalSources,
-  options: { catalogue?: Catalogue; dense?: DenseSearcher | undefined } = {},
+  options: { catalogue?: Catalogue } & RetrievalEngineOptions = {},
 ): RetrievalEngine {
-  const catalogue = options.catalogue ?? loadCatalogue(sources);
+  const { catalogue: given, ...engineOptions } = options;
+  const catalogue = given ?? loadCatalogue(sources);
   const lexicon = loadLexicon(sources.knowledgeDir);
-  return new RetrievalEngine(catalogue, lexicon, options.dense ? { dense: options.dense } : {});
+  return new RetrievalEngine(catalogue, lexicon, engineOptions);
 }

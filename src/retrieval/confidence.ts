@@ -15,6 +15,8 @@ export interface MatchFeatures {
   strength: number;
   /** Relative gap between the first and second family. */
   margin: number;
+  /** Best cosine similarity of the top family's members (hybrid path only; see fusion.ts). */
+  dense?: number;
 }
 
 export interface Calibration {

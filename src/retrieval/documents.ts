@@ -68,8 +68,3 @@ export function procedureTerms(p: Procedure, expand: SegmentExpander = NO_EXPANS
     },
   };
 }
-
-/** Text embedded for the dense path: name, aliases, summary and field, short enough for a small model. */
-export function procedurePassage(p: Procedure): string {
-  return [p.name, p.aliases.join('; '), p.summary, p.fields.join(', ')].filter(Boolean).join('. ');
-}

@@ -4,6 +4,7 @@
 // out-of-scope questions, false abstains and latency. A figure a set cannot measure is null (printed n/a).
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { MatchFeatures } from './confidence.ts';
 import type { Retriever, SearchResult } from './types.ts';
 
 export const EvalQuestion = z.object({
@@ -52,6 +53,8 @@ export interface QuestionOutcome {
   /** 1-based rank of the first shown record (family representative) that is a gold code. */
   recordRank: number | undefined;
   abstained: boolean;
+  confidence: number;
+  features?: MatchFeatures | undefined;
   top: string[];
 }
 
@@ -132,6 +135,8 @@ export async function evaluate(
       question,
       ...ranksOf(result, new Set(question.gold), codeOf),
       abstained: result.abstain,
+      confidence: result.confidence,
+      features: result.features,
       top: result.hits.slice(0, 3).map((h) => `${h.code} ${h.name}`),
     });
   }

@@ -1,5 +1,5 @@
-// The retrieval engine: lexical BM25F over the catalogue (plus dense similarities when a model is loaded),
-// priors, grouping of name families, a calibrated confidence and the abstain decision.
+// The retrieval engine: lexical BM25F over the catalogue, priors and re-ranking, then dense similarities fused in
+// when a model is loaded (fusion.ts), grouping of name families, a calibrated confidence and the abstain decision.
 import type { Catalogue } from '../knowledge/loader.ts';
 import type { Procedure } from '../knowledge/schema.ts';
 import { foldToken, tokenize } from '../text/normalize.ts';
@@ -7,6 +7,15 @@ import { type ActionClass, actionFactor, nameActions } from './actions.ts';
 import { type Calibration, confidenceOf, DEFAULT_CALIBRATION, type MatchFeatures } from './confidence.ts';
 import { FIELD_SPECS, procedureTerms, searchableName } from './documents.ts';
 import { familyKey, memberPreference } from './families.ts';
+import {
+  DEFAULT_DENSE_CALIBRATION,
+  DEFAULT_FUSION,
+  type DenseCalibration,
+  denseStrength,
+  type FusionParameters,
+  fuseDense,
+  withDenseEvidence,
+} from './fusion.ts';
 import { LexicalIndex } from './lexical-index.ts';
 import type { Lexicon } from './lexicon.ts';
 import { type PreparedQuery, prepareQuery, type QueryUnit } from './query.ts';
@@ -48,13 +57,16 @@ const MISSING_RARE = 0.7;
 const RARE_POOL = 40;
 /** How many lexical candidates are grouped and considered. */
 const CANDIDATES = 200;
-/** How much a dense similarity above its floor adds, relative to the best lexical score. */
-const DENSE_WEIGHT = 0.6;
-const DENSE_FLOOR = 0.75;
+/** How many dense neighbours are fused. */
+const DENSE_CANDIDATES = 50;
 
 export interface RetrievalEngineOptions {
-  dense?: DenseSearcher;
+  dense?: DenseSearcher | undefined;
   calibration?: Calibration;
+  /** Dense fusion weight and floor (hybrid path). */
+  fusion?: FusionParameters;
+  /** The dense term of the confidence (hybrid path); the lexical calibration is used as is beneath it. */
+  denseCalibration?: DenseCalibration;
 }
 
 export class RetrievalEngine implements Retriever {
@@ -78,6 +90,8 @@ export class RetrievalEngine implements Retriever {
   private readonly familyMembers = new Map<string, number[]>();
   private readonly dense: DenseSearcher | undefined;
   private readonly calibration: Calibration;
+  private readonly fusion: FusionParameters;
+  private readonly denseCalibration: DenseCalibration;
 
   constructor(
     catalogue: Catalogue,
@@ -88,6 +102,8 @@ export class RetrievalEngine implements Retriever {
     this.procedures = catalogue.procedures;
     this.dense = options.dense;
     this.calibration = options.calibration ?? DEFAULT_CALIBRATION;
+    this.fusion = options.fusion ?? DEFAULT_FUSION;
+    this.denseCalibration = options.denseCalibration ?? DEFAULT_DENSE_CALIBRATION;
     this.index = new LexicalIndex(
       lazyMap(this.procedures, (p) => procedureTerms(p, (tokens) => lexicon.indexExpansions(tokens))),
       FIELD_SPECS,
@@ -129,14 +145,23 @@ export class RetrievalEngine implements Retriever {
     const limit = Math.max(1, Math.min(options.limit ?? 10, 50));
     const prepared = prepareQuery(query, this.lexicon);
     if (prepared.length === 0) return this.empty();
+    // The dense search runs beside the lexical one, whether or not any word matches.
+    const denseSearch = this.dense ? this.denseSimilarities(query) : undefined;
     const scores = new Float32Array(this.procedures.length);
     this.index.accumulate(prepared.terms, scores);
     for (let i = 0; i < scores.length; i++) scores[i] = (scores[i] as number) * (this.priors[i] as number);
-    const best = maxOf(scores);
-    if (this.dense && best > 0) await this.addDense(query, scores, best);
     const ranked = topIndices(scores, CANDIDATES);
     const pool = this.withRareMatches(prepared, ranked, scores);
     this.rerank(prepared, scores, pool);
+    const maxScore = maxAchievable(prepared, this.index);
+    const similarities = denseSearch ? await denseSearch : undefined;
+    // Lexical scores before dense evidence: the lexical confidence features are read from them.
+    let lexical = scores;
+    if (similarities && similarities.size > 0) {
+      lexical = Float32Array.from(scores);
+      const gained = fuseDense(scores, similarities, this.priors, maxScore > 0 ? maxScore : 1, this.fusion);
+      for (const position of gained) if (!ranked.includes(position)) ranked.push(position);
+    }
     // A procedure code typed in the question ("1.001193") puts that procedure first, whatever else matched.
     const codeHits = this.codeMatches(prepared);
     if (codeHits.length > 0) {
@@ -154,8 +179,13 @@ export class RetrievalEngine implements Retriever {
     const runnerUp = groups[1];
     const second = runnerUp?.score ?? 0;
     const words = queryWords(prepared);
-    const features = this.features(prepared, words, top.best, top.score, second);
-    const confidence = codeHits.length > 0 ? 1 : confidenceOf(features, this.calibration);
+    const features = this.features(prepared, words, top.best, lexical[top.best] as number, maxScore, top.score, second);
+    let confidence = codeHits.length > 0 ? 1 : confidenceOf(features, this.calibration);
+    if (similarities) {
+      features.dense = Math.max(0, ...top.members.map((m) => similarities.get(m) ?? 0));
+      if (codeHits.length === 0)
+        confidence = withDenseEvidence(confidence, denseStrength(features.dense, this.fusion), this.denseCalibration);
+    }
     // A short topic ("khai sinh", "tạm trú") matches several procedures completely and equally: that is a
     // question to ask back, not an out-of-scope one.
     const tiedTopic =
@@ -227,13 +257,21 @@ export class RetrievalEngine implements Retriever {
     return prepared.codes.flatMap((code) => this.byCode.get(code) ?? []);
   }
 
-  private async addDense(query: string, scores: Float32Array, best: number): Promise<void> {
-    const similar = await this.dense?.similar(query, 50);
-    for (const { id, similarity } of similar ?? []) {
-      const position = this.positionById.get(id);
-      if (position === undefined || similarity <= DENSE_FLOOR) continue;
-      const boost = ((similarity - DENSE_FLOOR) / (1 - DENSE_FLOOR)) * DENSE_WEIGHT * best;
-      scores[position] = (scores[position] as number) + boost * (this.priors[position] as number);
+  /**
+   * Cosine similarity by catalogue position of the question's nearest procedures. A failing model is no
+   * reason to fail the question: the answer is then lexical.
+   */
+  private async denseSimilarities(query: string): Promise<Map<number, number> | undefined> {
+    try {
+      const similar = (await this.dense?.similar(query, DENSE_CANDIDATES)) ?? [];
+      const byPosition = new Map<number, number>();
+      for (const { id, similarity } of similar) {
+        const position = this.positionById.get(id);
+        if (position !== undefined) byPosition.set(position, Math.max(similarity, byPosition.get(position) ?? -1));
+      }
+      return byPosition;
+    } catch {
+      return undefined;
     }
   }
 
@@ -276,19 +314,20 @@ export class RetrievalEngine implements Retriever {
     prepared: PreparedQuery,
     words: Set<string>,
     position: number,
+    lexicalScore: number,
+    maxScore: number,
     score: number,
     second: number,
   ): MatchFeatures {
     const { total, covered } = this.coverage(prepared, position);
     let bigrams = 0;
     for (const key of prepared.contentBigrams) if (this.index.contains(key, position)) bigrams++;
-    const maxScore = maxAchievable(prepared, this.index);
     return {
       coverage: total > 0 ? covered / total : 0,
       matched: covered,
       nameCoverage: this.nameCoverage(words, position),
       bigrams,
-      strength: maxScore > 0 ? score / maxScore : 0,
+      strength: maxScore > 0 ? lexicalScore / maxScore : 0,
       margin: score > 0 ? (score - second) / score : 0,
     };
   }

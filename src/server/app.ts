@@ -1,9 +1,12 @@
 // Builds the HTTP server (fastify): web chat page, chat/search/procedure/dossier APIs, health and metrics,
 // admin reindex. Everything it serves comes from the injected assistant, so tests can build it with any
 // object of the ServerAssistant shape. Listening and shutdown are the caller's job (src/main.ts).
-import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { ChannelStates } from '../channels/states.ts';
+import { createInboundPipeline } from '../inbound/setup.ts';
+import { Registry } from '../metrics/registry.ts';
 import { createServerMetrics } from '../metrics/server-metrics.ts';
+import { projectPath } from '../paths.ts';
 import {
   CHECK_INTERVAL_MS,
   defaultMaxConnections,
@@ -30,7 +33,7 @@ import { registerWebChatRoutes } from './routes/web-page.ts';
 export type { ServerAssistant, ServerDeps } from './deps.ts';
 
 /** adapters/web, next to src/ (the page is read from disk, not imported). */
-export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../adapters/web/', import.meta.url));
+export const DEFAULT_WEB_DIR = projectPath('adapters', 'web');
 
 /** Largest request body on any route; /api/chat allows 16 kB (Telegram webhook updates may be larger). */
 const BODY_LIMIT_BYTES = 64 * 1024;
@@ -56,13 +59,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     maxRequestsPerSocket: MAX_REQUESTS_PER_SOCKET,
     http: { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: CHECK_INTERVAL_MS },
   });
-  const metrics = createServerMetrics({ engineOutcomes: assistant.engineOutcomes?.bind(assistant) });
+  const registry = deps.registry ?? new Registry();
+  const metrics = createServerMetrics({ registry, engineOutcomes: assistant.engineOutcomes?.bind(assistant) });
+  const inbound = deps.inbound ?? createInboundPipeline({ config, engine: assistant.engine, logger, registry });
+  const channelStates = deps.channelStates ?? new ChannelStates();
+  if (!deps.channelStates) channelStates.registerMetrics(registry);
   const connections = guardConnections(app.server, {
     maxConnections: config.HTTP_MAX_CONNECTIONS ?? defaultMaxConnections(),
     onEvict: (reason) => metrics.connectionsClosed.inc({ reason }),
   });
   app.addHook('onClose', async () => connections.stop());
-  const chatLimiter = new TokenBucketLimiter({ perMinute: config.CHAT_RATE_PER_MINUTE });
   const ipRate = deps.ipRatePerMinute ?? Math.max(120, 4 * config.CHAT_RATE_PER_MINUTE);
   const ipLimiter = new TokenBucketLimiter({ perMinute: ipRate });
   const adminLimiter = new TokenBucketLimiter({ perMinute: ADMIN_RATE_PER_MINUTE });
@@ -71,15 +77,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   installHooks(app, { ipLimiter, adminLimiter, metrics });
   registerWebChatRoutes(app, deps.webDir ?? DEFAULT_WEB_DIR);
   registerChatRoute(app, {
-    engine: assistant.engine,
-    limiter: chatLimiter,
+    inbound,
     newConversations: new NewConversationLimiter({ perMinute: config.NEW_CONVERSATIONS_PER_MINUTE }),
     metrics,
   });
   registerSearchRoute(app, assistant.retriever);
   registerProcedureRoute(app, (id) => assistant.getProcedure(id));
   registerDossierRoutes(app, assistant.dossiers);
-  registerHealthRoutes(app, assistant, metrics.registry);
+  registerHealthRoutes(app, assistant, metrics.registry, channelStates);
   registerAdminRoutes(app, assistant, config.ADMIN_TOKEN);
   return app;
 }

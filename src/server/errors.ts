@@ -2,6 +2,7 @@
 // fastify's own errors (bad JSON, body too large, unknown route) into them without echoing the input.
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
+import { isStoreUnavailable, STORE_BUSY_TEXT } from '../store/errors.ts';
 
 export interface ErrorBody {
   error: { code: string; message: string };
@@ -58,6 +59,12 @@ const KNOWN: Record<string, { status: number; code: string; message: string }> =
 
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // The database is down, full or damaged: a documented 503, the service keeps running (issue 10 item 2).
+    if (isStoreUnavailable(error)) {
+      request.log.warn({ reason: error.reason }, 'store unavailable');
+      reply.header('Retry-After', '30');
+      return sendError(reply, 503, 'store_unavailable', STORE_BUSY_TEXT);
+    }
     const known = error.code ? KNOWN[error.code] : undefined;
     if (known) return sendError(reply, known.status, known.code, known.message);
     const status = error.statusCode ?? 500;

@@ -6,11 +6,14 @@ import type {
   FeedbackEntry,
   FeedbackStore,
   FeedbackSummary,
+  PollerElection,
+  PollerRole,
   RateDecision,
   RateLimitStore,
   SeenMessageStore,
   SessionStore,
   StateStore,
+  StoreEvents,
   UnansweredEntry,
 } from './types.ts';
 
@@ -154,4 +157,31 @@ export class MemoryStateStore implements StateStore {
   async set(name: string, value: string): Promise<void> {
     this.values.set(name, value);
   }
+}
+
+/** One instance: it is always the leader, so polling channels start at once. */
+export class LocalPollerElection implements PollerElection {
+  private readonly roles: PollerRole[] = [];
+  private closed = false;
+
+  run(start: () => Promise<void>, stop: () => Promise<void>): void {
+    if (this.closed) return;
+    this.roles.push({ start, stop });
+    start().catch(() => undefined);
+  }
+
+  isLeader(): boolean {
+    return !this.closed;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled(this.roles.splice(0).map((role) => role.stop()));
+  }
+}
+
+/** One instance: nobody else to tell. */
+export class LocalEvents implements StoreEvents {
+  async publishReindex(): Promise<void> {}
+  onReindex(): void {}
 }

@@ -1,18 +1,48 @@
 // SQLite (better-sqlite3) stores: sessions with idle expiry, answer feedback and the unanswered-question
-// log, in one database file under DATA_DIR. Sessions survive a restart.
+// log, seen message ids and small named state, in one database file under DATA_DIR. All survive a restart.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { summarize } from './summary.ts';
-import type { FeedbackEntry, FeedbackStore, FeedbackSummary, SessionStore, UnansweredEntry } from './types.ts';
+import type {
+  FeedbackEntry,
+  FeedbackStore,
+  FeedbackSummary,
+  SeenMessageStore,
+  SessionStore,
+  StateStore,
+  UnansweredEntry,
+} from './types.ts';
 
 export type SqliteDatabase = Database.Database;
 
-export function openDatabase(path: string): SqliteDatabase {
+/**
+ * Opens (creating when missing) the database and its tables. With `check`, a damaged file is detected now
+ * (PRAGMA quick_check) rather than at the first chat: the error then carries code SQLITE_CORRUPT.
+ */
+export function openDatabase(path: string, options: { check?: boolean } = {}): SqliteDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
+  try {
+    prepare(db, options.check ?? false);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+function prepare(db: SqliteDatabase, check: boolean): void {
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
+  if (check) {
+    const result = db.pragma('quick_check(1)', { simple: true });
+    if (result !== 'ok') {
+      throw Object.assign(new Error(`database disk image is malformed (${String(result).slice(0, 120)})`), {
+        code: 'SQLITE_CORRUPT',
+      });
+    }
+  }
   db.exec(`
     CREATE TABLE IF NOT EXISTS sessions (
       conversation_id TEXT PRIMARY KEY,
@@ -36,8 +66,17 @@ export function openDatabase(path: string): SqliteDatabase {
       channel TEXT NOT NULL,
       at INTEGER NOT NULL
     );
+    CREATE TABLE IF NOT EXISTS seen_messages (
+      key TEXT PRIMARY KEY,
+      expires_at INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS seen_messages_expires ON seen_messages(expires_at);
+    CREATE TABLE IF NOT EXISTS state (
+      name TEXT PRIMARY KEY,
+      value TEXT NOT NULL,
+      updated_at INTEGER NOT NULL
+    );
   `);
-  return db;
 }
 
 export class SqliteSessionStore<S> implements SessionStore<S> {
@@ -136,4 +175,57 @@ export class SqliteFeedbackStore implements FeedbackStore {
   }
 
   close(): void {}
+}
+
+/** Seen ids in SQLite, so a redelivery after a restart is still recognised; expired ids are swept now and then. */
+export class SqliteSeenMessageStore implements SeenMessageStore {
+  private readonly claimStmt;
+  private readonly sweepStmt;
+  private lastSweep = 0;
+
+  constructor(
+    db: SqliteDatabase,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.claimStmt = db.prepare<[string, number, number], { key: string }>(
+      `INSERT INTO seen_messages (key, expires_at) VALUES (?, ?)
+       ON CONFLICT(key) DO UPDATE SET expires_at = excluded.expires_at WHERE seen_messages.expires_at <= ?
+       RETURNING key`,
+    );
+    this.sweepStmt = db.prepare('DELETE FROM seen_messages WHERE expires_at <= ?');
+  }
+
+  async firstSighting(key: string, ttlMs: number): Promise<boolean> {
+    const now = this.now();
+    if (now - this.lastSweep > 60_000) {
+      this.lastSweep = now;
+      this.sweepStmt.run(now);
+    }
+    return this.claimStmt.get(key, now + ttlMs, now) !== undefined;
+  }
+}
+
+/** Named state (the Zalo OA refresh token, …) in SQLite. */
+export class SqliteStateStore implements StateStore {
+  private readonly getStmt;
+  private readonly setStmt;
+
+  constructor(
+    db: SqliteDatabase,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.getStmt = db.prepare<[string], { value: string }>('SELECT value FROM state WHERE name = ?');
+    this.setStmt = db.prepare(
+      `INSERT INTO state (name, value, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT(name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    );
+  }
+
+  async get(name: string): Promise<string | undefined> {
+    return this.getStmt.get(name)?.value;
+  }
+
+  async set(name: string, value: string): Promise<void> {
+    this.setStmt.run(name, value, this.now());
+  }
 }

@@ -73,3 +73,26 @@ export interface StateStore {
   get(name: string): Promise<string | undefined>;
   set(name: string, value: string): Promise<void>;
 }
+
+/** News between instances on one database (PostgreSQL LISTEN/NOTIFY); nothing to do with one instance. */
+export interface StoreEvents {
+  /** Tells every other instance that the knowledge was reindexed to `version`. */
+  publishReindex(version: string): Promise<void>;
+  onReindex(handler: (version: string) => void): void;
+}
+
+export interface PollerRole {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Chooses the one instance that runs the polling channels (Telegram polling, Zalo personal, Zalo Bot).
+ * `run` registers a channel: `start` is called when this instance becomes the leader (at once with one
+ * instance), `stop` when it stops being the leader. Webhook channels do not need it: they run everywhere.
+ */
+export interface PollerElection {
+  run(start: () => Promise<void>, stop: () => Promise<void>): void;
+  isLeader(): boolean;
+  close(): Promise<void>;
+}

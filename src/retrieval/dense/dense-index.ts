@@ -4,7 +4,6 @@ import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Catalogue } from '../../knowledge/loader.ts';
 import type { Logger } from '../../log/logger.ts';
-import { procedurePassage } from '../documents.ts';
 import type { DenseSearcher } from '../search-engine.ts';
 import type { Embedder } from '../types.ts';
 import { contentHash, embeddingCacheFile, readEmbeddingCache, writeEmbeddingCache } from './embedding-cache.ts';
@@ -19,6 +18,7 @@ import {
   withIndexLock,
 } from './index-folder.ts';
 import { type DenseManifest, fileChecksum, MANIFEST_FORMAT, readManifest, writeManifest } from './manifest.ts';
+import { procedurePassage } from './passage.ts';
 import { IndexDenseSearcher } from './searcher.ts';
 
 /** Passages handed to the embedder between two progress reports. */

@@ -1,16 +1,21 @@
-// POST /api/chat: the web chat's entry to the conversation engine. Validates the body, rate-limits per
-// conversation and caps the new conversations one client (IP) opens a minute, cleans and caps the text, namespaces the conversation id (`web:<id>`) and answers
-// `{ replies: Reply[] }` exactly as the engine produced them (the engine itself says when it read only part of a long text).
+// POST /api/chat: the web chat's entry to the inbound pipeline (src/inbound), like every other channel.
+// Validates the body, caps the new conversations one client (IP) opens a minute, cleans the text, namespaces
+// the conversation id (`web:<id>`); the pipeline rate-limits the conversation, keeps its order and asks the
+// engine. Answers `{ replies: Reply[] }` exactly as the engine produced them (the engine itself says when it
+// read only part of a long text).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { MAX_MESSAGE_CHARS } from '../../conversation/engine.ts';
-import type { ConversationEngine, InboundEvent, Reply } from '../../conversation/types.ts';
+import type { InboundEvent } from '../../conversation/types.ts';
+import type { InboundPipeline } from '../../inbound/pipeline.ts';
+import { rateLimitText } from '../../inbound/replies.ts';
 import { fingerprint } from '../../log/logger.ts';
 import type { ServerMetrics } from '../../metrics/server-metrics.ts';
+import { STORE_BUSY_TEXT } from '../../store/errors.ts';
 import { cleanInboundText } from '../../text/sanitize.ts';
 import { sendError, sendValidationError } from '../errors.ts';
 import type { NewConversationLimiter } from '../new-conversations.ts';
-import type { TokenBucketLimiter } from '../rate-limit.ts';
+import { webUserId } from '../web-client.ts';
 
 export const CHAT_BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -29,21 +34,15 @@ export const ChatRequest = z
   });
 
 export interface ChatRouteOptions {
-  engine: ConversationEngine;
-  limiter: TokenBucketLimiter;
+  inbound: InboundPipeline;
   /** New conversations per client IP a minute. */
   newConversations: NewConversationLimiter;
   metrics: ServerMetrics;
 }
 
-/** The web user behind a request: the client address (web users have no account; the IP is what limits key on). */
-export function webUserId(ip: string): string {
-  return `web-ip:${ip}`;
-}
-
 export function registerChatRoute(
   app: FastifyInstance,
-  { engine, limiter, newConversations, metrics }: ChatRouteOptions,
+  { inbound, newConversations, metrics }: ChatRouteOptions,
 ): void {
   app.post('/api/chat', { bodyLimit: CHAT_BODY_LIMIT_BYTES }, async (request, reply) => {
     const started = performance.now();
@@ -53,18 +52,6 @@ export function registerChatRoute(
       return sendValidationError(reply, parsed.error);
     }
     const { conversationId, choice } = parsed.data;
-    const decision = limiter.take(conversationId);
-    if (!decision.allowed) {
-      metrics.rejected.inc({ route: '/api/chat', reason: 'rate_limited' });
-      reply.header('Retry-After', String(decision.retryAfterSeconds));
-      return sendError(
-        reply,
-        429,
-        'rate_limited',
-        `Bạn gửi tin nhắn hơi nhanh. Bạn đợi khoảng ${decision.retryAfterSeconds} giây rồi gửi tiếp nhé.`,
-      );
-    }
-
     const fresh = newConversations.admit(request.ip, conversationId);
     if (!fresh.allowed) {
       metrics.rejected.inc({ route: '/api/chat', reason: 'too_many_conversations' });
@@ -95,14 +82,26 @@ export function registerChatRoute(
       if (Array.from(clean.text).length > MAX_MESSAGE_CHARS) metrics.chatShortened.inc();
     }
 
-    let replies: Reply[];
-    try {
-      replies = await engine.handle(event);
-    } catch (error) {
-      metrics.chatLatency.observe({ outcome: 'error' }, (performance.now() - started) / 1000);
-      throw error;
+    // Per conversation (a browser tab): many citizens may share one address; the per-IP caps are separate.
+    const result = await inbound.handle({ event, rateKey: event.conversationId });
+    const outcome = result.status === 'answered' ? 'ok' : result.status === 'failed' ? 'error' : result.status;
+    metrics.chatLatency.observe({ outcome }, (performance.now() - started) / 1000);
+    if (result.status === 'rate_limited') {
+      metrics.rejected.inc({ route: '/api/chat', reason: 'rate_limited' });
+      reply.header('Retry-After', String(result.retryAfterSeconds));
+      return sendError(reply, 429, 'rate_limited', rateLimitText(result.retryAfterSeconds));
     }
-    metrics.chatLatency.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
+    if (result.status === 'failed' && result.storeUnavailable) {
+      reply.header('Retry-After', '30');
+      return sendError(reply, 503, 'store_unavailable', STORE_BUSY_TEXT);
+    }
+    if (result.status === 'failed') {
+      return sendError(reply, 500, 'internal', 'Xin lỗi, hệ thống đang gặp sự cố. Bạn thử lại sau ít phút nhé.');
+    }
+    if (result.status !== 'answered') {
+      return sendError(reply, 503, 'unavailable', 'Hệ thống đang khởi động lại. Bạn thử lại sau ít phút nhé.');
+    }
+    const { replies } = result;
     request.log.debug({ conv: fingerprint(event.conversationId), replies: replies.length }, 'chat handled');
     return reply.header('Cache-Control', 'no-store').send({ replies });
   });

@@ -1,6 +1,6 @@
 // GET /api/dossiers/:code: the status of one dossier as JSON (status fields only, never personal data).
 // 400 for a malformed code (with the reason), 404 unknown, 503 source down (with the portal lookup link),
-// 429 rate limited. Lookups are rate limited per client IP as if each IP were a conversation.
+// 429 rate limited. Lookups are charged to the client IP — the same budget as the web chat from that address.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { classifyDossierCode, DOSSIER_CODE_EXAMPLE } from '../../dossier/code.ts';
@@ -8,6 +8,7 @@ import type { DossierService, DossierStatus } from '../../dossier/types.ts';
 import { dossierView } from '../../dossier/view.ts';
 import { PORTAL_DOSSIER_LOOKUP_URL } from '../../knowledge/schema.ts';
 import { errorBody, sendError } from '../errors.ts';
+import { webDossierClient } from '../web-client.ts';
 
 const Params = z.object({ code: z.string().max(100) });
 
@@ -35,7 +36,7 @@ export function registerDossierRoutes(
         .send({ ...errorBody('malformed_code', `Mã hồ sơ chưa đúng: ${match.problem}.`), reason: match.problem });
     }
     const code = match.kind === 'valid' ? match.code : match.candidate;
-    const lookup = await service.lookup(code, `ip:${request.ip}`);
+    const lookup = await service.lookup(code, `api:${request.ip}`, webDossierClient(request.ip));
     switch (lookup.kind) {
       case 'found':
         return reply.send(statusJson(lookup.status, now()));

@@ -1,12 +1,13 @@
-// Chat replies about dossiers, in short polite Vietnamese: the status of a found dossier, and what to do when
-// it is unknown, the source is down, lookups are rate limited, or a code looks wrong or only maybe a code.
-import { bold, link, type Paragraph, type Reply, text } from '../conversation/types.ts';
-import { PORTAL_DOSSIER_LOOKUP_URL, PORTAL_HOTLINE, portalLinks } from '../knowledge/schema.ts';
-import { DOSSIER_CODE_EXAMPLE } from './code.ts';
-import { formatDate } from './dates.ts';
-import { DEMO_CODES } from './demo-source.ts';
-import type { DossierCodeMatch, DossierLookup, DossierStatus } from './types.ts';
-import { dossierView } from './view.ts';
+// The dossier screen: chat replies about dossiers, in short polite Vietnamese: the status of a found dossier, and
+// what to do when it is unknown, the source is down, lookups are rate limited, or a code looks wrong or only maybe
+// a code. The dossier capability (src/dossier) finds the status; this layer words it.
+import { DOSSIER_CODE_EXAMPLE } from '../../dossier/code.ts';
+import { formatDate } from '../../dossier/dates.ts';
+import { DEMO_CODES } from '../../dossier/demo-source.ts';
+import type { DossierCodeMatch, DossierLookup, DossierStatus } from '../../dossier/types.ts';
+import { dossierView } from '../../dossier/view.ts';
+import { PORTAL_DOSSIER_LOOKUP_URL, PORTAL_HOTLINE, portalLinks } from '../../knowledge/schema.ts';
+import { bold, link, type Paragraph, type Reply, text } from '../types.ts';
 
 export const DEMO_BANNER = 'DỮ LIỆU MINH HỌA';
 export const PRIVACY_NOTE = 'Vì lý do bảo mật, mình chỉ hiển thị tình trạng hồ sơ, không hiển thị thông tin cá nhân.';

@@ -1,0 +1,236 @@
+// The Zalo Bot Platform channel (Zalo's official, Telegram-shaped bot API): long polling (getUpdates) or a
+// webhook route checked with X-Bot-Api-Secret-Token. Replies are Zalo plain text with numbered menus (no
+// buttons), paced per chat, retried on transient failures. Polling recovers from failures with backoff
+// (state "retrying"); a refused token (401) stops the channel and says why. In groups the bot answers only
+// when its name is mentioned. Redeliveries are dropped by message id through the inbound chain.
+import { timingSafeEqual } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { FastifyInstance } from 'fastify';
+import type { ConversationEngine, InboundEvent, Reply } from '../../src/conversation/types.ts';
+import { fingerprint, type Logger } from '../../src/log/logger.ts';
+import { errorMessage } from '../shared/error-message.ts';
+import {
+  type ChannelInbound,
+  type ChannelRunState,
+  type ChannelStateSink,
+  LocalInbound,
+  type SeenIds,
+  TEXT_ONLY_REPLY,
+} from '../shared/inbound.ts';
+import { sendParts } from '../shared/send-parts.ts';
+import { RateLimiter } from '../zalo/rate-limit.ts';
+import { renderZaloReplies } from '../zalo/render.ts';
+import { ZaloBotApi, ZaloBotApiError } from './api.ts';
+import { actionFor, type BotIdentity, isGroup, updatesOf, type ZaloBotUpdate, ZaloBotUpdateSchema } from './updates.ts';
+
+export const CHANNEL = 'zalo_bot';
+
+export interface ZaloBotChannelOptions {
+  token: string;
+  apiRoot?: string;
+  /** Webhook mode when given; long polling otherwise. */
+  webhook?: { url: string; secret: string; app: FastifyInstance };
+  engine: ConversationEngine;
+  logger: Logger;
+  /** The inbound chain (the core pipeline when given); an in-process one otherwise. */
+  inbound?: ChannelInbound;
+  /** Remembers message ids across restarts when the in-process chain is used. */
+  seen?: SeenIds;
+  states?: ChannelStateSink;
+  /** Outgoing pacing; defaults to 1 message/s per chat and at most 10/s for the bot. */
+  limiter?: RateLimiter;
+  /** Polling retry delays: initialMs, doubled each failure, capped at maxMs. */
+  backoff?: { initialMs: number; maxMs: number };
+  /** Long-poll wait in seconds. Default 30. */
+  pollTimeoutSeconds?: number;
+  /** Send retries per message part. */
+  sendRetry?: { attempts: number; backoffMs: number };
+}
+
+export interface ZaloBotChannel {
+  mode: 'polling' | 'webhook';
+  /** The bot's account name (from getMe). */
+  name: string;
+  /** The webhook route's path, in webhook mode. */
+  path?: string;
+  readonly state: ChannelRunState;
+  stop(): Promise<void>;
+}
+
+const BotInfo = (value: unknown): { id: string; names: string[] } => {
+  const info = (value ?? {}) as Record<string, unknown>;
+  const names = ['display_name', 'account_name', 'name', 'username']
+    .map((key) => info[key])
+    .filter((name): name is string => typeof name === 'string' && name.trim() !== '');
+  return { id: String(info.id ?? ''), names: [...new Set(names)] };
+};
+
+function sameSecret(given: string | undefined, expected: string): boolean {
+  const a = Buffer.from(given ?? '', 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Epoch milliseconds of a message date (the API sends milliseconds; seconds are accepted too). */
+function receivedAt(date: number | undefined): number {
+  if (!date || !Number.isFinite(date)) return Date.now();
+  return date < 1e12 ? date * 1000 : date;
+}
+
+export async function startZaloBot(options: ZaloBotChannelOptions): Promise<ZaloBotChannel> {
+  const log = options.logger.child({ channel: CHANNEL });
+  const api = new ZaloBotApi({ token: options.token, apiRoot: options.apiRoot });
+  const limiter = options.limiter ?? new RateLimiter({ perThreadIntervalMs: 1000, globalIntervalMs: 100 });
+  const backoff = options.backoff ?? { initialMs: 1000, maxMs: 60_000 };
+  const pollTimeoutSeconds = options.pollTimeoutSeconds ?? 30;
+  const local = options.inbound ? undefined : new LocalInbound(options.engine, log, options.seen);
+  const inbound: ChannelInbound = options.inbound ?? (local as LocalInbound);
+  const abort = new AbortController();
+  let state: ChannelRunState = 'running';
+  let polling: Promise<void> | undefined;
+
+  function report(next: ChannelRunState, reason?: string): void {
+    state = next;
+    options.states?.report(CHANNEL, next, reason);
+  }
+
+  let me: BotIdentity;
+  try {
+    me = BotInfo(await api.call('getMe'));
+  } catch (error) {
+    if (error instanceof ZaloBotApiError && error.unauthorized) {
+      throw new Error(`the Zalo Bot Platform refused the token (${error.code}): check ZALO_BOT_TOKEN`);
+    }
+    throw error;
+  }
+
+  async function send(chatId: string, replies: Reply[]): Promise<void> {
+    const parts = renderZaloReplies(replies);
+    await sendParts(
+      parts,
+      async (part) => {
+        await limiter.wait(chatId);
+        await api.call('sendMessage', { chat_id: chatId, text: part.text });
+      },
+      {
+        log,
+        attempts: options.sendRetry?.attempts,
+        backoffMs: options.sendRetry?.backoffMs,
+        isTransient: (error) => !(error instanceof ZaloBotApiError) || error.transient,
+        isFatal: (error) => error instanceof ZaloBotApiError && error.unauthorized,
+      },
+    );
+  }
+
+  function handleUpdate(update: ZaloBotUpdate): void {
+    if (abort.signal.aborted || state === 'stopped' || !update.message) return;
+    const message = update.message;
+    const action = actionFor(update, me);
+    if (action.kind === 'ignore') {
+      log.debug({ why: action.why }, 'update ignored');
+      return;
+    }
+    const chatId = message.chat.id;
+    // A session per user within a group; the chat itself in a private conversation.
+    const conversationId = isGroup(message) ? `${CHANNEL}:${chatId}:${message.from.id}` : `${CHANNEL}:${chatId}`;
+    const event: InboundEvent = {
+      channel: CHANNEL,
+      conversationId,
+      userId: message.from.id,
+      text: action.kind === 'text' ? action.text : '',
+      receivedAt: receivedAt(message.date),
+    };
+    if (action.kind === 'text') {
+      api.call('sendChatAction', { chat_id: chatId, action: 'typing' }).catch(() => undefined);
+    }
+    void inbound
+      .handle(
+        {
+          event,
+          deliveryId: `${CHANNEL}:msg:${message.message_id}`,
+          ...(action.kind === 'text_only' ? { answer: [TEXT_ONLY_REPLY] } : {}),
+        },
+        (replies) => send(chatId, replies),
+      )
+      .catch((error: unknown) => {
+        log.warn({ chat: fingerprint(conversationId), error: errorMessage(error) }, 'Zalo Bot update failed');
+      });
+  }
+
+  async function pollLoop(): Promise<void> {
+    let failures = 0;
+    while (!abort.signal.aborted) {
+      try {
+        const result = await api.call(
+          'getUpdates',
+          { timeout: String(pollTimeoutSeconds) },
+          { timeoutMs: (pollTimeoutSeconds + 10) * 1000, signal: abort.signal },
+        );
+        if (failures > 0) log.info({ after: failures }, 'Zalo Bot polling recovered');
+        failures = 0;
+        if (state !== 'running') report('running');
+        for (const update of updatesOf(result)) handleUpdate(update);
+      } catch (error) {
+        if (abort.signal.aborted) return;
+        // The long poll ended without news.
+        if (error instanceof ZaloBotApiError && error.code === 408) continue;
+        if (error instanceof ZaloBotApiError && error.unauthorized) {
+          const reason = `token refused (${error.code}): check ZALO_BOT_TOKEN`;
+          log.error({ reason }, 'Zalo Bot channel stopped');
+          report('stopped', reason);
+          return;
+        }
+        failures++;
+        const waitMs = Math.min(backoff.initialMs * 2 ** (failures - 1), backoff.maxMs);
+        const reason = errorMessage(error);
+        log.warn({ attempt: failures, waitMs, error: reason }, 'Zalo Bot polling failed; retrying');
+        report('retrying', reason);
+        await delay(waitMs, undefined, { signal: abort.signal }).catch(() => undefined);
+      }
+    }
+  }
+
+  let path: string | undefined;
+  if (options.webhook) {
+    const { url, secret, app } = options.webhook;
+    path = new URL(url).pathname;
+    if (app.hasRoute({ method: 'POST', url: path })) throw new Error(`route POST ${path} already exists`);
+    app.post(path, async (request, reply) => {
+      const header = request.headers['x-bot-api-secret-token'];
+      if (!sameSecret(Array.isArray(header) ? header[0] : header, secret)) {
+        log.warn('Zalo Bot webhook call rejected: bad or missing secret token');
+        return reply.code(403).send({ ok: false });
+      }
+      const body = request.body as Record<string, unknown> | undefined;
+      // Some deliveries wrap the update as {ok, result}; accept both.
+      const raw = body && typeof body.result === 'object' && body.result !== null ? body.result : body;
+      const parsed = ZaloBotUpdateSchema.safeParse(raw);
+      reply.code(200).send({ ok: true });
+      if (parsed.success) handleUpdate(parsed.data);
+      return reply;
+    });
+    await api.call('setWebhook', { url, secret_token: secret });
+  } else {
+    await api.call('deleteWebhook').catch((error: unknown) => {
+      log.warn({ error: errorMessage(error) }, 'deleteWebhook failed; polling anyway');
+    });
+    polling = pollLoop();
+  }
+  report('running');
+
+  return {
+    mode: options.webhook ? 'webhook' : 'polling',
+    name: me.names[0] ?? me.id,
+    path,
+    get state() {
+      return state;
+    },
+    async stop() {
+      if (abort.signal.aborted) return;
+      abort.abort();
+      await polling;
+      await local?.drain();
+      report('stopped', 'stopped');
+    },
+  };
+}
