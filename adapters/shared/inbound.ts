@@ -44,17 +44,8 @@ export interface ChannelStateSink {
   report(channel: string, state: ChannelRunState, reason?: string): void;
 }
 
-/** For a photo, sticker or other non-text message: the assistant reads text only. */
-export const TEXT_ONLY_REPLY: Reply = {
-  paragraphs: [
-    [
-      {
-        kind: 'text',
-        text: 'Mình chỉ đọc được tin nhắn chữ. Bạn gõ câu hỏi về thủ tục hành chính (ví dụ: "làm lại căn cước bị mất") nhé.',
-      },
-    ],
-  ],
-};
+/** For a photo, sticker or other non-text message: the same line on every channel. */
+export { TEXT_ONLY_REPLY } from '../../src/inbound/replies.ts';
 
 const DAY_MS = 24 * 60 * 60_000;
 
