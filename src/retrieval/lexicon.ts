@@ -1,8 +1,8 @@
 // The alias/synonym table (knowledge/aliases.json): citizens' words mapped to official ones, plus filler
 // phrases that carry no topic. Data lives in knowledge/; this module validates it and finds phrases in a query.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { readKnowledgeJson } from '../knowledge/loader.ts';
 import { foldAccents, hasDiacritics, tokenize } from '../text/normalize.ts';
 import { type AbbreviationEntry, compileAbbreviations, loadAbbreviations } from './abbreviations.ts';
 
@@ -122,27 +122,10 @@ export const LEXICON_FILE = 'aliases.json';
 
 /**
  * Loads knowledge/aliases.json and knowledge/abbreviations.json; a missing file gives an empty table, a malformed
- * one throws with the reason.
+ * one throws KnowledgeError naming the file and the field.
  */
 export function loadLexicon(knowledgeDir: string): Lexicon {
-  const path = join(knowledgeDir, LEXICON_FILE);
   const abbreviations = loadAbbreviations(knowledgeDir);
-  let raw: string;
-  try {
-    raw = readFileSync(path, 'utf8');
-  } catch {
-    return compileLexicon({ version: 1, synonyms: [], filler: [] }, abbreviations);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (error) {
-    throw new Error(`${path}: JSON không hợp lệ (${(error as Error).message})`);
-  }
-  const parsed = LexiconFile.safeParse(json);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new Error(`${path} ${first?.path.join('.') ?? ''}: ${first?.message ?? 'không hợp lệ'}`);
-  }
-  return compileLexicon(parsed.data, abbreviations);
+  const data = readKnowledgeJson(join(knowledgeDir, LEXICON_FILE), LexiconFile);
+  return compileLexicon(data ?? { version: 1, synonyms: [], filler: [] }, abbreviations);
 }
