@@ -3,6 +3,7 @@
 // logs which run and which are off, and why. A channel that fails to start is logged, reported "stopped" (with
 // the reason) in /healthz and skipped: it never throws and never takes down the others or the web chat.
 // Secrets never reach the log. Every channel hands its messages to the one inbound pipeline (src/inbound).
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ChannelStates } from '../src/channels/states.ts';
 import type { Config } from '../src/config/config.ts';
@@ -14,6 +15,7 @@ import { errorMessage } from './shared/error-message.ts';
 import { withTimeout } from './shared/timeout.ts';
 import { redactToken } from './telegram/errors.ts';
 import { type CredentialsLookup, findZaloCredentials } from './zalo/credentials.ts';
+import type { TokenState } from './zalo-oa/token.ts';
 
 export interface StartChannelsOptions {
   config: Config;
@@ -27,6 +29,8 @@ export interface StartChannelsOptions {
   engine: ConversationEngine;
   logger: Logger;
   app: FastifyInstance;
+  /** Named state kept across restarts (the core's StateStore); a 0600 file in the data directory by default. */
+  stateStore?: TokenState;
   /** A channel not started after this long is skipped (and stopped if it comes up later). Default 30 s. */
   startupTimeoutMs?: number;
 }
@@ -46,6 +50,9 @@ interface Plan {
   /** Extra advice logged when starting fails. */
   onFailure?: string;
 }
+
+/** The embedded-mode file (in the data directory, mode 0600) that keeps the OA's single-use refresh token. */
+export const OA_STATE_FILE = 'zalo-oa-state.json';
 
 function errorText(error: unknown): string {
   return redactToken(errorMessage(error));
@@ -106,30 +113,50 @@ function zaloPlan({ config, engine, logger }: StartChannelsOptions): Plan {
   };
 }
 
-function zaloOaPlan({ config, engine, logger, app }: StartChannelsOptions): Plan {
+function zaloOaPlan({ config, inbound, channelStates, registry, logger, app, stateStore }: Wired): Plan {
   const missing = (['ZALO_OA_APP_ID', 'ZALO_OA_SECRET_KEY', 'ZALO_OA_ACCESS_TOKEN'] as const).filter(
     (key) => !config[key],
   );
   return {
     channel: 'zalo_oa',
     off: missing.length > 0 ? `${missing.join(', ')} not set` : undefined,
+    onFailure: 'check ZALO_OA_APP_ID, ZALO_OA_SECRET_KEY and ZALO_OA_ACCESS_TOKEN (or ZALO_OA_REFRESH_TOKEN)',
     async start() {
-      const { startZaloOa } = await import('./zalo-oa/webhook.ts');
+      const [{ startZaloOa }, { OaTokens }, { FileState }] = await Promise.all([
+        import('./zalo-oa/webhook.ts'),
+        import('./zalo-oa/token.ts'),
+        import('./zalo-oa/file-state.ts'),
+      ]);
+      const tokens = await OaTokens.load({
+        appId: config.ZALO_OA_APP_ID as string,
+        appSecret: config.ZALO_OA_APP_SECRET,
+        accessToken: config.ZALO_OA_ACCESS_TOKEN as string,
+        refreshToken: config.ZALO_OA_REFRESH_TOKEN,
+        oauthRoot: config.ZALO_OA_OAUTH_ROOT,
+        state: stateStore ?? new FileState(join(config.dataDir, OA_STATE_FILE)),
+        logger: logger.child({ channel: 'zalo_oa' }),
+      });
       const channel = await startZaloOa({
         app,
         appId: config.ZALO_OA_APP_ID as string,
         secretKey: config.ZALO_OA_SECRET_KEY as string,
-        accessToken: config.ZALO_OA_ACCESS_TOKEN as string,
+        accessToken: tokens,
         apiRoot: config.ZALO_OA_API_ROOT,
-        engine,
+        replayWindowMs: config.ZALO_OA_REPLAY_WINDOW_SECONDS * 1000,
+        inbound,
+        states: channelStates,
+        ...(registry ? { registry } : {}),
         logger,
       });
-      return { stop: () => channel.stop(), detail: { path: channel.path } };
+      return {
+        stop: () => channel.stop(),
+        detail: { path: channel.path, tokenRefresh: tokens.canRefresh ? 'on' : 'off' },
+      };
     },
   };
 }
 
-function zaloBotPlan({ config, inbound, channelStates, logger, app, engine }: Wired): Plan {
+function zaloBotPlan({ config, inbound, channelStates, registry, logger, app }: Wired): Plan {
   return {
     channel: 'zalo_bot',
     off: config.ZALO_BOT_TOKEN ? undefined : 'ZALO_BOT_TOKEN not set',
@@ -145,9 +172,9 @@ function zaloBotPlan({ config, inbound, channelStates, logger, app, engine }: Wi
         token,
         apiRoot: config.ZALO_BOT_API_ROOT,
         webhook,
-        engine,
         inbound,
         states: channelStates,
+        ...(registry ? { registry } : {}),
         logger,
       });
       const detail: Record<string, unknown> = { mode: channel.mode, bot: channel.name };
