@@ -33,6 +33,11 @@ export interface StartChannelsOptions {
   stateStore?: TokenState;
   /** A channel not started after this long is skipped (and stopped if it comes up later). Default 30 s. */
   startupTimeoutMs?: number;
+  /**
+   * Chooses the one instance that runs the polling channels (the store bundle's `pollers`): `start` runs when
+   * this instance leads, `stop` when it no longer does. Without it polling channels start at once.
+   */
+  pollers?: { run(start: () => Promise<void>, stop: () => Promise<void>): void };
 }
 
 export interface Channels {
@@ -49,6 +54,8 @@ interface Plan {
   start(): Promise<{ stop(): Promise<void>; detail: Record<string, unknown> }>;
   /** Extra advice logged when starting fails. */
   onFailure?: string;
+  /** Polls the platform (no webhook): runs on one instance only when several share a database. */
+  polls?: boolean;
 }
 
 /** The embedded-mode file (in the data directory, mode 0600) that keeps the OA's single-use refresh token. */
@@ -62,6 +69,7 @@ function telegramPlan({ config, inbound, channelStates, registry, logger, app }:
   return {
     channel: 'telegram',
     off: config.TELEGRAM_BOT_TOKEN ? undefined : 'TELEGRAM_BOT_TOKEN not set',
+    polls: !config.TELEGRAM_WEBHOOK_URL,
     onFailure: 'check TELEGRAM_BOT_TOKEN (and TELEGRAM_API_ROOT / TELEGRAM_WEBHOOK_URL)',
     async start() {
       const { startTelegram } = await import('./telegram/bot.ts');
@@ -101,6 +109,7 @@ function zaloPlan({ config, inbound, channelStates, registry, logger }: Wired): 
           ? `invalid credentials: ${lookup.reason}`
           : undefined,
     onFailure: 'the Zalo session is probably expired or invalid: run `npm run zalo:login` again',
+    polls: true,
     async start() {
       if (lookup.status !== 'found') throw new Error('no credentials');
       const [{ startZalo }, { ZcaTransport }] = await Promise.all([
@@ -167,6 +176,7 @@ function zaloBotPlan({ config, inbound, channelStates, registry, logger, app }: 
   return {
     channel: 'zalo_bot',
     off: config.ZALO_BOT_TOKEN ? undefined : 'ZALO_BOT_TOKEN not set',
+    polls: !config.ZALO_BOT_WEBHOOK_URL,
     onFailure: 'check ZALO_BOT_TOKEN (and ZALO_BOT_API_ROOT / ZALO_BOT_WEBHOOK_URL)',
     async start() {
       const { startZaloBot } = await import('./zalo-bot/channel.ts');
@@ -203,6 +213,42 @@ async function startWithin(plan: Plan, ms: number): ReturnType<Plan['start']> {
   }
 }
 
+/**
+ * A polling channel runs only while this instance is the elected poller: started when it becomes the leader,
+ * stopped when it stops being one; meanwhile it is on 'standby'.
+ */
+function electedChannel(plan: Plan, options: Wired, log: Logger): { channel: Plan['channel']; stop(): Promise<void> } {
+  let running: { stop(): Promise<void> } | undefined;
+  options.channelStates.report(plan.channel, 'standby', 'another instance polls');
+  const stop = async () => {
+    const current = running;
+    running = undefined;
+    await current?.stop();
+  };
+  options.pollers?.run(
+    async () => {
+      try {
+        const { stop: stopChannel, detail } = await startWithin(plan, options.startupTimeoutMs ?? 30_000);
+        running = { stop: stopChannel };
+        log.info({ channel: plan.channel, ...detail }, `${plan.channel}: running (this instance polls)`);
+        options.channelStates.report(plan.channel, 'running');
+      } catch (error) {
+        options.channelStates.report(plan.channel, 'stopped', `failed to start: ${errorText(error)}`);
+        log.error(
+          { channel: plan.channel, error: errorText(error), advice: plan.onFailure },
+          `${plan.channel}: failed to start`,
+        );
+      }
+    },
+    async () => {
+      await stop();
+      options.channelStates.report(plan.channel, 'standby', 'another instance polls');
+      log.info({ channel: plan.channel }, `${plan.channel}: standby (another instance polls)`);
+    },
+  );
+  return { channel: plan.channel, stop };
+}
+
 /** The options with the pipeline and the state table filled in. */
 type Wired = StartChannelsOptions & Required<Pick<StartChannelsOptions, 'inbound' | 'channelStates'>>;
 
@@ -220,6 +266,7 @@ export async function startChannels(given: StartChannelsOptions): Promise<Channe
         log.info({ channel: plan.channel, reason: plan.off }, `${plan.channel}: off`);
         return undefined;
       }
+      if (plan.polls && options.pollers) return electedChannel(plan, options, log);
       try {
         const { stop, detail } = await startWithin(plan, options.startupTimeoutMs ?? 30_000);
         log.info({ channel: plan.channel, ...detail }, `${plan.channel}: running`);

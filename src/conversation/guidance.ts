@@ -134,7 +134,7 @@ export function card(p: Procedure, alsoAt: Level[], now: Date = new Date()): Par
 export function splitText(value: string, max = PAGE_CHARS): string[] {
   const parts: string[] = [];
   let current = '';
-  const pieces = value.split(/(?<=\n)|(?<=[.;:!?])\s+/);
+  const pieces = value.split(/(?<=\n)|(?<=[.;:!?])[^\S\n]+/);
   const flush = () => {
     if (current.trim()) parts.push(current.trim());
     current = '';
@@ -260,9 +260,10 @@ function fullView(p: Procedure, kind: ViewKind, now: Date): Paragraph[] {
 export function stepView(p: Procedure, index: number, part: number): { paragraphs: Paragraph[]; parts: number } {
   const step = p.steps[index];
   if (!step) return { paragraphs: unknown(p, 'về các bước thực hiện'), parts: 1 };
-  const parts = splitText(cleanPortalText(step.description));
-  const shown = parts[Math.min(part, parts.length - 1)] ?? '';
   const title = step.title ? shortenAtWord(cleanPortalText(step.title), 120) : undefined;
+  // Room for the heading, the "(phần i/n)" line and the engine's "Đây là bước cuối…" line.
+  const parts = splitText(cleanPortalText(step.description), PAGE_CHARS - 80 - (title?.length ?? 0));
+  const shown = parts[Math.min(part, parts.length - 1)] ?? '';
   const heading: Paragraph = [bold(`Bước ${index + 1}/${p.steps.length}`), ...(title ? [text(` — ${title}`)] : [])];
   const more: Paragraph[] =
     parts.length > 1 ? [[text(`(phần ${Math.min(part, parts.length - 1) + 1}/${parts.length})`)]] : [];
