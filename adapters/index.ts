@@ -98,7 +98,7 @@ function telegramPlan({ config, inbound, channelStates, registry, logger, app }:
   };
 }
 
-function zaloPlan({ config, engine, logger }: StartChannelsOptions): Plan {
+function zaloPlan({ config, inbound, channelStates, registry, logger }: Wired): Plan {
   let lookup: CredentialsLookup;
   try {
     lookup = findZaloCredentials(config);
@@ -121,7 +121,14 @@ function zaloPlan({ config, engine, logger }: StartChannelsOptions): Plan {
         import('./zalo/adapter.ts'),
         import('./zalo/transport.ts'),
       ]);
-      const channel = await startZalo({ transport: new ZcaTransport(lookup.credentials), engine, logger });
+      if (lookup.warning) logger.warn({ channel: 'zalo', file: lookup.file }, lookup.warning);
+      const channel = await startZalo({
+        transport: new ZcaTransport(lookup.credentials),
+        inbound,
+        states: channelStates,
+        ...(registry ? { registry } : {}),
+        logger,
+      });
       return { stop: () => channel.stop(), detail: { credentials: lookup.source } };
     },
   };
