@@ -114,3 +114,19 @@ describe('yes/no questions', () => {
     expect(await say('làm ở sở được không')).toContain('Không. Theo dữ liệu của Cổng, thủ tục này thực hiện ở cấp xã');
   });
 });
+
+describe('one catalogue per message', () => {
+  it('asks for the finder once per message, so a reindex cannot mix two catalogues in one answer', async () => {
+    let calls = 0;
+    const { say } = recordingChat(retrieval, {
+      finder: () => {
+        calls++;
+        return retrieval;
+      },
+    });
+    await say('đổi giấy phép lái xe');
+    await say('có cần mang giấy khám sức khỏe không');
+    await say('còn đăng ký kết hôn thì sao');
+    expect(calls).toBe(3);
+  });
+});

@@ -42,8 +42,10 @@ export async function routeQuestion(
   if (words.length === 0) return { kind: 'followup', ...base, words };
   const other = await otherProcedure(words, current, finder);
   if (!other) return { kind: 'followup', ...base, words };
-  // Both fit: the one whose text covers more of the message's words wins; the current one on a tie.
-  const byName = coveredWords(words, indexText(other.name, ...other.aliases));
+  // Both fit: the one whose text covers more of the message's words wins; the current one on a tie. A yes/no
+  // question ("có cần mang sổ hộ khẩu không") asks about a requirement of the current procedure: it names
+  // another procedure only by that procedure's own name, not by its aliases (which are often documents).
+  const byName = coveredWords(words, yesNo ? indexText(other.name) : indexText(other.name, ...other.aliases));
   return byName > covered ? { kind: 'new', ...base } : { kind: 'followup', ...base, words };
 }
 
