@@ -78,7 +78,7 @@ export function otherProvinceScreen(p: Procedure, issuer: Province | undefined, 
         [
           text('Mình chưa thấy thủ tục này của '),
           bold(known.name),
-          text(' hay bản áp dụng chung trên cả nước. Mình chỉ thấy bản do '),
+          text(' hay bản dùng chung toàn quốc. Mình chỉ thấy bản do '),
           bold(from),
           text(' ban hành:'),
         ],

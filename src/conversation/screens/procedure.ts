@@ -16,8 +16,7 @@ export function cardScreen(
   p: Procedure,
   extra: { alsoAt: Level[]; hasRelated: boolean; rate: boolean; note?: Paragraph | undefined },
 ): Screen {
-  const paragraphs = guide.card(p, extra.alsoAt);
-  if (extra.note) paragraphs.splice(1, 0, extra.note);
+  const paragraphs = guide.card(p, extra.alsoAt, new Date(), extra.note);
   return {
     paragraphs,
     links: guide.quickLinks(p),
@@ -70,7 +69,7 @@ export function stepScreen(p: Procedure, index: number, part: number): { screen:
   return {
     screen: {
       paragraphs: [
-        [bold(p.name)],
+        guide.titleLine(p),
         ...view.paragraphs,
         ...(last ? [[text('Đây là bước cuối. Chúc bạn làm thủ tục thuận lợi!')]] : []),
         guide.sourceLine(p),
@@ -104,7 +103,7 @@ export function documentsScreen(p: Procedure, page: number): { screen: Screen; h
   const view = guide.documentsView(p, page);
   return {
     screen: {
-      paragraphs: [...(page === 0 ? [[bold(p.name)]] : []), ...view.paragraphs, guide.sourceLine(p)],
+      paragraphs: [...(page === 0 ? [guide.titleLine(p)] : []), ...view.paragraphs, guide.sourceLine(p)],
       links: guide.quickLinks(p),
       menu: {
         kind: 'd',
@@ -127,7 +126,7 @@ type SectionAspect = Exclude<Aspect, 'documents' | 'steps'>;
 
 const SECTION_VIEWS: Record<SectionAspect, (p: Procedure) => Paragraph[]> = {
   fees: (p) => guide.feesView(p),
-  time: (p) => guide.feesView(p),
+  time: (p) => guide.timeView(p),
   where: (p) => guide.whereView(p),
   online: (p) => guide.onlineView(p),
   result: (p) => guide.listView(p, 'Kết quả bạn nhận được:', p.results, 'về kết quả thực hiện'),
@@ -144,7 +143,7 @@ const SECTION_VIEWS: Record<SectionAspect, (p: Procedure) => Paragraph[]> = {
 /** One section of the current procedure (fees and time, where, online, results, legal basis, conditions). */
 export function sectionScreen(p: Procedure, aspect: SectionAspect): Screen {
   return {
-    paragraphs: [[bold(p.name)], ...SECTION_VIEWS[aspect](p), guide.sourceLine(p)],
+    paragraphs: [guide.titleLine(p), ...SECTION_VIEWS[aspect](p), guide.sourceLine(p)],
     links: guide.quickLinks(p),
     menu: { kind: 'x', prompt: NEXT_PROMPT, options: sectionOptions(p, aspect) },
   };
@@ -154,7 +153,7 @@ export function sectionScreen(p: Procedure, aspect: SectionAspect): Screen {
 export function yesNoScreen(p: Procedure, words: string[]): Screen {
   const answer = yesNoAnswer(p, words);
   return {
-    paragraphs: [[bold(p.name)], ...answer.paragraphs, guide.sourceLine(p)],
+    paragraphs: [guide.titleLine(p), ...answer.paragraphs, guide.sourceLine(p)],
     links: guide.quickLinks(p),
     menu: { kind: 'x', prompt: NEXT_PROMPT, options: sectionOptions(p, 'card').concat(options('new')) },
   };
