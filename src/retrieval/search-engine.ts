@@ -49,6 +49,8 @@ const MENU_MIN_NAME_COVERAGE = 0.3;
 const ALTERNATIVE_COVERAGE = 0.3;
 /** Share of a word's weight covered when only its unaccented form matches an accented question. */
 const FOLDED_MATCH = 0.5;
+/** Questions with more content words than this are stories: actions in them are matched softly. */
+const LONG_QUESTION = 14;
 /** Questions with at most this many content words are short: each word must be found… */
 const SHORT_QUESTION = 6;
 /** …or the candidate is scaled by this. */
@@ -358,6 +360,9 @@ export class RetrievalEngine implements Retriever {
       if (k !== echo) return 1;
       folded = true;
     }
+    for (const phrase of unit.phrases ?? []) {
+      if (phrase.keys.every((key) => this.index.contains(key, position))) return 1;
+    }
     return folded ? FOLDED_MATCH : 0;
   }
 
@@ -404,6 +409,7 @@ export class RetrievalEngine implements Retriever {
     const asked = prepared.actions;
     // In a short question every word counts: a candidate without its rarest word ("cchn dược") loses ground.
     const rarest = contentLength(prepared) <= SHORT_QUESTION ? this.rarestUnit(prepared) : undefined;
+    const long = contentLength(prepared) > LONG_QUESTION;
     const alternative = candidates.some((p) => {
       if (actionFactor(asked, this.actions[p] as Set<ActionClass>) <= 1) return false;
       const { total, covered } = this.coverage(prepared, p);
@@ -420,7 +426,12 @@ export class RetrievalEngine implements Retriever {
         factor *= COVERAGE_FLOOR + pairs / prepared.contentBigrams.length;
       }
       const name = this.nameSequences[position] ?? [];
-      const run = longestCommonRun(prepared.folded, name);
+      // The question's own words, or a rewording with a synonym in place ("lưu học sinh" → "du học sinh").
+      let run = longestCommonRun(prepared.folded, name);
+      for (const variant of prepared.variants) {
+        const alternative = longestCommonRun(variant, name);
+        if (alternative.length > run.length) run = alternative;
+      }
       if (prepared.folded.length >= 3 && run.length >= 2) {
         let runWeight = 0;
         let nameWeight = 0;
@@ -437,7 +448,7 @@ export class RetrievalEngine implements Retriever {
         if (longestCommonRun(prepared.folded, alias).length === alias.length) quoted = Math.max(quoted, alias.length);
       }
       if (quoted > 0) factor *= 1 + (ALIAS_BONUS * quoted) / Math.max(quoted, contentLength(prepared));
-      factor *= actionFactor(asked, this.actions[position] as Set<ActionClass>, alternative);
+      factor *= actionFactor(asked, this.actions[position] as Set<ActionClass>, alternative, long);
       scores[position] = (scores[position] as number) * factor;
     }
   }
@@ -477,8 +488,10 @@ function contentLength(prepared: PreparedQuery): number {
 /** Folded words of the question, including the words of its synonym expansions. */
 function queryWords(prepared: PreparedQuery): Set<string> {
   const words = new Set<string>();
-  for (const unit of prepared.units)
+  for (const unit of prepared.units) {
     for (const t of unit.terms) words.add(t.startsWith('~') ? t.slice(1) : foldToken(t));
+    for (const phrase of unit.phrases ?? []) for (const t of phrase.tokens) words.add(foldToken(t));
+  }
   return words;
 }
 
