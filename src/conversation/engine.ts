@@ -203,7 +203,9 @@ export class Engine implements ConversationEngine {
       if (onlyPlace(message, place)) return this.onPlaceOnly(ctx, place);
     }
     const current = session.procedureId ? ctx.finder.get(session.procedureId) : undefined;
-    const routed = await routeQuestion(intent, current, ctx.finder);
+    // The place is remembered above; what else the message says decides whether it is a follow-up.
+    const asked = place ? { ...intent, rest: withoutPlace(intent.rest, place) } : intent;
+    const routed = await routeQuestion(asked, current, ctx.finder);
     if (routed.kind === 'followup' && current) {
       ctx.outcome = 'aspect';
       // An aspect is answered by its section, unless a yes/no question names something in particular ("có cần
@@ -221,7 +223,10 @@ export class Engine implements ConversationEngine {
   /** "Nghệ An", "tôi ở Hà Nội": remember it, and answer the question that was waiting for it. */
   private async onPlaceOnly(ctx: Context, place: ProvinceMatch): Promise<Reply[]> {
     const { session } = ctx;
-    const waiting = session.view === 'place' ? session.question : undefined;
+    // Asked "which province?", or looking at another province's record: answer the question again for this one.
+    const current = session.procedureId ? ctx.finder.get(session.procedureId) : undefined;
+    const elsewhere = current?.type === 'provincial' && session.view !== 'dossier';
+    const waiting = session.view === 'place' || elsewhere ? session.question : undefined;
     if (waiting) return this.answerQuestion(ctx, waiting, waiting, undefined, place);
     ctx.outcome = 'smalltalk';
     return [say.placeNoted(place.province.name)];
