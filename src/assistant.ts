@@ -14,6 +14,7 @@ import type { Logger } from './log/logger.ts';
 import { buildRetrievalEngine } from './retrieval/build.ts';
 import { ensureDenseIndex } from './retrieval/dense/dense-index.ts';
 import { setupDenseRetrieval } from './retrieval/dense/setup.ts';
+import { loadLearned } from './retrieval/learned.ts';
 import type { RetrievalPath, Retriever } from './retrieval/types.ts';
 import { openStores, type StoreBundle } from './store/open.ts';
 import type { FeedbackStore } from './store/types.ts';
@@ -51,7 +52,8 @@ export async function createAssistant(
   const catalogue = loadCatalogue(sources);
   // The dense path is optional: without a local model it logs why and the engine runs lexically.
   const dense = await setupDenseRetrieval({ config, catalogue, logger });
-  let retrieval = buildRetrievalEngine(sources, { catalogue, dense: dense?.searcher });
+  const learned = () => loadLearned(config.dataDir, (message) => logger.warn({ dataDir: config.dataDir }, message));
+  let retrieval = buildRetrievalEngine(sources, { catalogue, dense: dense?.searcher, learned: learned() });
   logger.info(
     {
       procedures: retrieval.size,
@@ -111,7 +113,7 @@ export async function createAssistant(
             logger,
           })
         : undefined;
-      const next = buildRetrievalEngine(sources, { catalogue: nextCatalogue, dense: searcher });
+      const next = buildRetrievalEngine(sources, { catalogue: nextCatalogue, dense: searcher, learned: learned() });
       retrieval = next;
       logger.info({ procedures: next.size, knowledgeVersion: next.catalogue.version }, 'search index swapped');
       return { version: next.catalogue.version, procedures: next.size };
