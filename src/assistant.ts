@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config/config.ts';
 import { Engine, type Outcome } from './conversation/engine.ts';
+import { readSession } from './conversation/session.ts';
 import type { ConversationEngine } from './conversation/types.ts';
 import { createDossierService } from './dossier/service.ts';
 import type { DossierService } from './dossier/types.ts';
@@ -11,11 +12,12 @@ import { loadCatalogue } from './knowledge/loader.ts';
 import { loadProvinces, PROVINCES_FILE } from './knowledge/provinces.ts';
 import type { Procedure } from './knowledge/schema.ts';
 import type { Logger } from './log/logger.ts';
+import { createIndexHolder } from './reindex/reindexer.ts';
 import { buildRetrievalEngine } from './retrieval/build.ts';
-import { ensureDenseIndex } from './retrieval/dense/dense-index.ts';
 import { setupDenseRetrieval } from './retrieval/dense/setup.ts';
 import { loadLearned } from './retrieval/learned.ts';
 import type { RetrievalPath, Retriever } from './retrieval/types.ts';
+import { followReindexes } from './store/follow-reindex.ts';
 import { openStores, type StoreBundle } from './store/open.ts';
 import type { FeedbackStore } from './store/types.ts';
 
@@ -27,10 +29,16 @@ export interface Assistant {
   feedback: FeedbackStore;
   /** Every store (sessions, seen ids, rate limits, order lock, state, dossier records, poller election). */
   stores: StoreBundle;
-  /** Reloads the knowledge base and rebuilds the search index, then swaps it in; conversations continue. */
+  /**
+   * Reloads the knowledge base and rebuilds the search index in a worker thread, then swaps it in; conversations
+   * continue meanwhile. Rejects with ReindexBusyError while another reindex runs, KnowledgeError when the
+   * knowledge is wrong (the served index stays).
+   */
   reindex(): Promise<{ version: string; procedures: number }>;
   status(): { knowledgeVersion: string; procedures: number; retrievalPath: RetrievalPath };
   engineOutcomes(): Record<string, number>;
+  /** Whether a conversation's session is still kept, and the menu the engine would accept next. */
+  conversationState(conversationId: string): Promise<{ active: boolean; menuId?: string }>;
   close(): Promise<void>;
 }
 
@@ -52,8 +60,9 @@ export async function createAssistant(
   const catalogue = loadCatalogue(sources);
   // The dense path is optional: without a local model it logs why and the engine runs lexically.
   const dense = await setupDenseRetrieval({ config, catalogue, logger });
-  const learned = () => loadLearned(config.dataDir, (message) => logger.warn({ dataDir: config.dataDir }, message));
-  let retrieval = buildRetrievalEngine(sources, { catalogue, dense: dense?.searcher, learned: learned() });
+  const learned = loadLearned(config.dataDir, (message) => logger.warn({ dataDir: config.dataDir }, message));
+  const retrieval = buildRetrievalEngine(sources, { catalogue, dense: dense?.searcher, learned });
+  const index = createIndexHolder({ initial: retrieval, sources, dense, dataDir: config.dataDir, logger });
   logger.info(
     {
       procedures: retrieval.size,
@@ -84,7 +93,7 @@ export async function createAssistant(
     : undefined;
   const outcomes: Record<string, number> = {};
   const engine = new Engine({
-    finder: () => retrieval,
+    finder: () => index.current(),
     sessions,
     feedback,
     dossiers,
@@ -96,38 +105,36 @@ export async function createAssistant(
     },
   });
 
-  return {
+  const assistant: Assistant = {
     engine,
-    retriever: { search: (query, searchOptions) => retrieval.search(query, searchOptions) },
-    getProcedure: (id) => retrieval.get(id),
+    retriever: { search: (query, searchOptions) => index.current().search(query, searchOptions) },
+    getProcedure: (id) => index.current().get(id),
     dossiers,
     feedback,
     stores,
-    async reindex() {
-      const nextCatalogue = loadCatalogue(sources);
-      const searcher = dense
-        ? await ensureDenseIndex({
-            catalogue: nextCatalogue,
-            embedder: dense.embedder,
-            dataDir: config.dataDir,
-            logger,
-          })
-        : undefined;
-      const next = buildRetrievalEngine(sources, { catalogue: nextCatalogue, dense: searcher, learned: learned() });
-      retrieval = next;
-      logger.info({ procedures: next.size, knowledgeVersion: next.catalogue.version }, 'search index swapped');
-      return { version: next.catalogue.version, procedures: next.size };
+    reindex: () => index.reindex(),
+    status: () => {
+      const current = index.current();
+      return {
+        knowledgeVersion: current.catalogue.version,
+        procedures: current.size,
+        retrievalPath: current.path,
+      };
     },
-    status: () => ({
-      knowledgeVersion: retrieval.catalogue.version,
-      procedures: retrieval.size,
-      retrievalPath: retrieval.path,
-    }),
     engineOutcomes: () => ({ ...outcomes }),
+    async conversationState(conversationId) {
+      const stored = await sessions.load(conversationId);
+      if (stored === undefined) return { active: false };
+      const menuId = readSession(stored).menu?.id;
+      return menuId ? { active: true, menuId } : { active: true };
+    },
     async close() {
+      await index.close();
       await dense?.close();
       dossiers.close();
       await stores.close();
     },
   };
+  // With PostgreSQL, a reindex on one instance is announced to the others, which rebuild too.
+  return followReindexes(assistant, stores.events, logger);
 }

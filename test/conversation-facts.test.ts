@@ -16,6 +16,7 @@ import {
 import { type Paragraph, replyPlainText } from '../src/conversation/types.ts';
 import { feeWindowFromNote } from '../src/knowledge/fee-dates.ts';
 import { loadCatalogue } from '../src/knowledge/loader.ts';
+import { PortalImport } from '../src/knowledge/portal-import.ts';
 import type { Procedure } from '../src/knowledge/schema.ts';
 import { catalogueOf, procedure } from './helpers/procedures.ts';
 
@@ -52,6 +53,13 @@ describe('fees in force today', () => {
     expect(plain(feesView(byCode('1.001456'), vn('2026-11-30T09:00:00')))).not.toContain('160.000');
   });
 
+  it('says an exemption apart from the rates (đăng ký tạm trú)', () => {
+    const text = plain(card(byCode('1.004194'), []));
+    expect(text).toContain('Lệ phí: từ 5.000 đến 15.000 đồng');
+    expect(text).toContain('có trường hợp được miễn');
+    expect(text).not.toMatch(/từ 0 |miễn phí/);
+  });
+
   it('shows a rate dated to start later only from its first day', () => {
     const p = procedure({
       name: 'Cấp giấy phép thử nghiệm',
@@ -84,6 +92,58 @@ describe('fees in force today', () => {
     expect(
       feeWindowFromNote('135.000 đồng. Nộp trực tuyến từ 01/12/2023 đến hết 31/12/2025 áp dụng mức 115.000'),
     ).toEqual({});
+  });
+});
+
+describe('imported from the portal', () => {
+  /** One hand-made portal record: a list line and its detail, as the portal's APIs return them. */
+  function importOne(detail: Record<string, unknown>) {
+    const id = '0190bbbb-0000-7000-8000-000000000001';
+    const importer = new PortalImport();
+    importer.addListLine(
+      1,
+      JSON.stringify({
+        id,
+        code: '1.999101',
+        name: 'Cấp phép thử',
+        type: 'SPECIFIC',
+        departmentPromulgate: 'UBND tỉnh Lạng Sơn',
+      }),
+    );
+    importer.addDetail(
+      '1.999101.json',
+      JSON.stringify({
+        code: 'OK',
+        message: 'OK',
+        data: { id, code: '1.999101', name: 'Cấp phép thử', type: 'SPECIFIC', ...detail },
+      }),
+    );
+    const [p] = importer.finish('2026-11-30', '2026-07-18').procedures;
+    return catalogueOf([], [p as Procedure]).procedures[0] as Procedure;
+  }
+
+  it('records a dated reduction, splits "Bước 1 … Bước 2 …" into steps, and says the province and the data date', () => {
+    const p = importOne({
+      executionSteps: [{ name: '', description: 'Bước 1: Nộp hồ sơ tại Trung tâm. Bước 2: Nhận kết quả.' }],
+      executionMethods: [
+        {
+          submissionMethod: 'DIRECT',
+          processingTime: 5,
+          processingTimeUnit: 'WORKING_DAY',
+          fees: [
+            { type: 'FEE', value: 100000, description: '' },
+            { type: 'FEE', value: 50000, description: 'Từ ngày 01/7/2025 đến hết ngày 31/12/2026 áp dụng mức 50%.' },
+          ],
+        },
+      ],
+    });
+    expect(p.steps.map((s) => s.description)).toEqual(['Nộp hồ sơ tại Trung tâm.', 'Nhận kết quả.']);
+    const today = plain(card(p, [], vn('2026-11-30T10:00:00')));
+    expect(today).toContain('Lệ phí: 50.000 đồng (đến hết 31/12/2026; mức thường 100.000 đồng)');
+    expect(today).toContain('Thủ tục riêng của tỉnh Lạng Sơn');
+    expect(today).toContain('Nguồn: Cổng DVCQG, dữ liệu ngày 18/07/2026.');
+    expect(today).not.toContain('kiểm tra');
+    expect(plain(card(p, [], vn('2027-01-01T10:00:00')))).toContain('Lệ phí: 100.000 đồng');
   });
 });
 
@@ -160,6 +220,32 @@ describe('methods said once', () => {
     const where = plain(whereView(p));
     expect(where.match(/nộp trực tuyến/gi)).toHaveLength(1);
     expect(where.match(/nộp trực tiếp/gi)).toHaveLength(1);
+  });
+});
+
+describe('times that depend on the case', () => {
+  it('says a fee shared by every case once, then each case with its time', () => {
+    const fee = { note: 'Lệ phí đăng ký, cấp biển số theo Thông tư 60/2023/TT-BTC.' };
+    const cases = [
+      { value: 2, note: 'Cấp chứng nhận đăng ký xe.' },
+      { value: 7, note: 'Cấp lại biển số định danh.' },
+    ];
+    const p = procedure({
+      name: 'Đăng ký sang tên xe',
+      submissionMethods: (['online', 'direct'] as const).flatMap((method) =>
+        cases.map((c) => ({
+          method,
+          processingTime: { value: c.value, unit: 'working_day' as const },
+          note: c.note,
+          fees: [fee],
+        })),
+      ),
+    });
+    expect(plain(card(p, []))).toContain('Thời hạn giải quyết: 2–7 ngày làm việc tùy trường hợp');
+    const fees = plain(feesView(p));
+    expect(fees.match(/Thông tư 60\/2023/g)).toHaveLength(1);
+    expect(fees).toContain('• 2 ngày làm việc: Cấp chứng nhận đăng ký xe.');
+    expect(fees).toContain('• 7 ngày làm việc: Cấp lại biển số định danh.');
   });
 });
 

@@ -9,8 +9,10 @@ import { fingerprint, type Logger } from '../../src/log/logger.ts';
 import type { Counter, Registry } from '../../src/metrics/registry.ts';
 
 export interface SendPacing {
-  /** Minimum gap between two messages to one chat (Telegram: 1000). */
+  /** Minimum gap between two messages to one chat once its short burst is used (Telegram: 1000). */
   perChatIntervalMs: number;
+  /** Messages one chat may get at once before the gap applies (the parts of one reply). Default 1. */
+  perChatBurst?: number;
   /** Messages a minute to one group chat (Telegram: 20); unset = no extra group cap. */
   perGroupPerMinute?: number;
   /** Messages a second across all chats (Telegram: about 30). */
@@ -97,11 +99,13 @@ export class SendQueue {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly counter?: Counter;
   private readonly idle = new Set<() => void>();
+  /** Cuts short the waits (pacing, retry-after, backoff) when the queue is stopped. */
+  private readonly abort = new AbortController();
   private stopped = false;
 
   constructor(private readonly options: SendQueueOptions) {
     this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? ((ms) => delay(ms));
+    this.sleep = options.sleep ?? ((ms) => delay(ms, undefined, { signal: this.abort.signal }).catch(() => undefined));
     this.log = options.logger.child({ component: 'send-queue' });
     const perSecond = Math.max(1, options.pacing.globalPerSecond);
     this.global = new TokenBucket(Math.ceil(perSecond), 1000 / perSecond, this.now());
@@ -109,11 +113,21 @@ export class SendQueue {
   }
 
   /** Queues one call for `chatKey`; resolves when it was sent or given up (never rejects). */
-  send<T>(chatKey: string, job: SendJob<T>, options: { group?: boolean } = {}): Promise<SendOutcome<T>> {
+  send<T>(
+    chatKey: string,
+    job: SendJob<T>,
+    options: {
+      group?: boolean /** Goes before what is waiting in this chat (a rate-limit notice). */;
+      urgent?: boolean;
+    } = {},
+  ): Promise<SendOutcome<T>> {
     if (this.stopped) return Promise.resolve({ status: 'stopped' });
     const lane = this.lane(chatKey);
     return new Promise<SendOutcome<T>>((resolve) => {
-      lane.jobs.push({ job, group: options.group === true, resolve: resolve as (o: SendOutcome) => void });
+      const entry = { job, group: options.group === true, resolve: resolve as (o: SendOutcome) => void };
+      // The job at the head is the one being sent: an urgent one goes right behind it.
+      if (options.urgent) lane.jobs.splice(lane.running ? 1 : 0, 0, entry);
+      else lane.jobs.push(entry);
       if (!lane.running) void this.runLane(chatKey, lane);
     });
   }
@@ -149,6 +163,7 @@ export class SendQueue {
   /** Gives up everything still queued (after a drain, at shutdown). */
   stop(): void {
     this.stopped = true;
+    this.abort.abort();
     for (const lane of this.lanes.values()) {
       for (const entry of lane.jobs.splice(0)) entry.resolve({ status: 'stopped' });
     }
@@ -174,7 +189,7 @@ export class SendQueue {
       const { pacing } = this.options;
       const perGroup = pacing.perGroupPerMinute;
       pace = {
-        bucket: new TokenBucket(1, pacing.perChatIntervalMs, now),
+        bucket: new TokenBucket(Math.max(1, pacing.perChatBurst ?? 1), pacing.perChatIntervalMs, now),
         ...(perGroup ? { groupBucket: new TokenBucket(Math.min(10, perGroup), 60_000 / perGroup, now) } : {}),
       };
       this.paces.set(chatKey, pace);
@@ -225,6 +240,7 @@ export class SendQueue {
     for (let attempt = 1; ; attempt++) {
       if (this.stopped) return { status: 'stopped' };
       if (job.paced !== false) await this.pace(lane, group);
+      if (this.stopped) return { status: 'stopped' };
       try {
         return { status: 'sent', result: await run() };
       } catch (error) {

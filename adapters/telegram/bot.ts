@@ -10,7 +10,7 @@ import type { Update } from 'telegraf/types';
 import { z } from 'zod';
 import { type ChannelRunState, ChannelStates } from '../../src/channels/states.ts';
 import type { ConversationEngine, InboundEvent, Reply } from '../../src/conversation/types.ts';
-import { InboundPipeline } from '../../src/inbound/pipeline.ts';
+import { InboundPipeline, type InboundResult } from '../../src/inbound/pipeline.ts';
 import { TEXT_ONLY_REPLY } from '../../src/inbound/replies.ts';
 import type { Logger } from '../../src/log/logger.ts';
 import type { Registry } from '../../src/metrics/registry.ts';
@@ -58,7 +58,13 @@ export const TELEGRAM_COMMANDS = [
   { command: 'reset', description: 'Bắt đầu lại cuộc trò chuyện' },
 ] as const;
 
-export const TELEGRAM_PACING: SendPacing = { perChatIntervalMs: 1000, perGroupPerMinute: 20, globalPerSecond: 30 };
+/** Telegram's limits: about 1 message a second per chat (short bursts tolerated), 20 a minute per group, 30 a second. */
+export const TELEGRAM_PACING: SendPacing = {
+  perChatIntervalMs: 1000,
+  perChatBurst: 3,
+  perGroupPerMinute: 20,
+  globalPerSecond: 30,
+};
 
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 /** Shown (as a small toast) to a group member who presses a button meant for someone else. */
@@ -118,10 +124,17 @@ export async function startTelegram(options: TelegramChannelOptions): Promise<Te
     errors: telegramSendErrors,
     logger: log,
     maxRetryAfterMs: (options.maxRetryAfterSeconds ?? 60) * 1000,
-    onUnreachable: (chatKey) => {
-      if (!chatKey.startsWith('cb:')) void inbound.endConversation(`tg:${chatKey}`);
-    },
+    onUnreachable: (chatKey) => void inbound.endConversation(`tg:${chatKey}`),
     ...(options.registry ? { registry: options.registry } : {}),
+  });
+  // Answers to button presses have their own queue: never paced, never worth waiting for at shutdown.
+  const answers = new SendQueue({
+    channel: 'telegram',
+    pacing: { perChatIntervalMs: 0, globalPerSecond: 1000 },
+    errors: telegramSendErrors,
+    logger: log,
+    maxAttempts: 2,
+    maxRetryAfterMs: 10_000,
   });
   /** "<chat>:<message>" of group messages with buttons -> the user they were shown to. */
   const owners = new Map<string, number>();
@@ -129,7 +142,7 @@ export async function startTelegram(options: TelegramChannelOptions): Promise<Te
   let identity: BotIdentity = { id: 0, username: '' };
   let stopped = false;
 
-  function sendPart(target: Target, part: TelegramMessage, edit: boolean): Promise<unknown> {
+  function sendPart(target: Target, part: TelegramMessage, edit: boolean, urgent: boolean): Promise<unknown> {
     const { chatId } = target;
     const quote =
       target.group && target.quoteMessageId !== undefined
@@ -160,7 +173,7 @@ export async function startTelegram(options: TelegramChannelOptions): Promise<Te
       plain: () =>
         telegram.sendMessage(chatId, plainText, { link_preview_options: { is_disabled: true }, ...markup, ...quote }),
     };
-    return sends.send(String(chatId), job, { group: target.group }).then((outcome) => {
+    return sends.send(String(chatId), job, { group: target.group, urgent }).then((outcome) => {
       if (outcome.status === 'sent' && target.group && part.keyboard) rememberOwner(chatId, outcome.result, target);
     });
   }
@@ -173,16 +186,18 @@ export async function startTelegram(options: TelegramChannelOptions): Promise<Te
   }
 
   /** Queues the replies' messages in order; resolves when they are queued (the send queue paces them). */
-  function deliver(target: Target, replies: Reply[]): void {
+  function deliver(target: Target, replies: Reply[], result: InboundResult): void {
     const parts = renderTelegramReplies(replies);
+    // The rate-limit notice goes before the answers still waiting to be sent to a flooding user.
+    const urgent = result.status === 'rate_limited';
     parts.forEach((part, index) => {
-      void sendPart(target, part, index === 0 && part.replacesPrevious);
+      void sendPart(target, part, index === 0 && part.replacesPrevious, urgent);
     });
   }
 
   function submit(event: InboundEvent, deliveryId: string, target: Target, answer?: Reply[]): void {
-    const work = inbound.handle({ event, deliveryId, ...(answer ? { answer } : {}) }, (replies) =>
-      deliver(target, replies),
+    const work = inbound.handle({ event, deliveryId, ...(answer ? { answer } : {}) }, (replies, result) =>
+      deliver(target, replies, result),
     );
     inFlight.add(work);
     void work.finally(() => inFlight.delete(work));
@@ -230,7 +245,7 @@ export async function startTelegram(options: TelegramChannelOptions): Promise<Te
     const owner = pressed ? (owners.get(`${chatId}:${pressed.message_id}`) ?? askerMessage?.from?.id) : undefined;
     const forSomeoneElse = group && owner !== undefined && owner !== query.from.id;
     // Answer at once (in its own lane, so a 429 here holds nothing else) so the button stops spinning.
-    void sends.send(`cb:${chatId}`, {
+    void answers.send(String(chatId), {
       label: 'answerCallbackQuery',
       paced: false,
       run: () => telegram.answerCbQuery(query.id, forSomeoneElse ? NOT_YOUR_BUTTON : undefined),
@@ -270,11 +285,13 @@ export async function startTelegram(options: TelegramChannelOptions): Promise<Te
   }
 
   async function finish(): Promise<void> {
+    answers.stop();
     await Promise.race([
       Promise.allSettled([...inFlight]),
       new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
     ]);
-    await sends.drain();
+    await sends.drain(5_000);
+    if (sends.pending > 0) log.warn({ unsent: sends.pending }, 'Telegram stopped with messages still queued');
     sends.stop();
   }
 

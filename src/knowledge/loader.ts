@@ -183,6 +183,31 @@ function validateAll(records: RawRecord[], problems: KnowledgeProblem[]): Proced
   return valid;
 }
 
+/**
+ * Reads and validates one JSON knowledge file (aliases.json, abbreviations.json, out-of-scope.json); undefined when it does not
+ * exist. A malformed file throws KnowledgeError naming the file and the field, like a broken procedure does.
+ */
+export function readKnowledgeJson<T>(path: string, schema: z.ZodType<T>): T | undefined {
+  const file = relative(process.cwd(), path) || path;
+  let raw: string;
+  try {
+    raw = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    throw new KnowledgeError([
+      { file, location: '', field: '', reason: `JSON không hợp lệ: ${(error as Error).message}` },
+    ]);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new KnowledgeError(zodProblems(file, '', parsed.error));
+  return parsed.data;
+}
+
 export function zodProblems(file: string, location: string, error: z.ZodError): KnowledgeProblem[] {
   return error.issues.map((issue) => ({
     file,

@@ -2,9 +2,9 @@
 // made to meet: a record that writes one is also indexed under the other, and a question that types one also
 // searches the other (see lexicon.ts). Entries come from the catalogue's own bracketed acronyms
 // (scripts/abbreviations-mine.ts) and a reviewed hand list.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { readKnowledgeJson } from '../knowledge/loader.ts';
 import { foldToken, tokenize } from '../text/normalize.ts';
 
 export const ABBREVIATIONS_FILE = 'abbreviations.json';
@@ -73,19 +73,7 @@ export function compileAbbreviations(entries: AbbreviationEntry[]): Abbreviation
   };
 }
 
-/** Reads knowledge/abbreviations.json; a missing file means no abbreviations, a malformed one throws. */
+/** Reads knowledge/abbreviations.json; a missing file means no abbreviations, a malformed one throws KnowledgeError. */
 export function loadAbbreviations(knowledgeDir: string): AbbreviationEntry[] {
-  const path = join(knowledgeDir, ABBREVIATIONS_FILE);
-  let raw: string;
-  try {
-    raw = readFileSync(path, 'utf8');
-  } catch {
-    return [];
-  }
-  const parsed = AbbreviationsFile.safeParse(JSON.parse(raw));
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new Error(`${path} ${first?.path.join('.') ?? ''}: ${first?.message ?? 'không hợp lệ'}`);
-  }
-  return parsed.data.entries;
+  return readKnowledgeJson(join(knowledgeDir, ABBREVIATIONS_FILE), AbbreviationsFile)?.entries ?? [];
 }

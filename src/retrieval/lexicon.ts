@@ -1,8 +1,8 @@
 // The alias/synonym table (knowledge/aliases.json): citizens' words mapped to official ones, plus filler
 // phrases that carry no topic. Data lives in knowledge/; this module validates it and finds phrases in a query.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { readKnowledgeJson } from '../knowledge/loader.ts';
 import { foldAccents, hasDiacritics, tokenize } from '../text/normalize.ts';
 import { type AbbreviationEntry, compileAbbreviations, loadAbbreviations } from './abbreviations.ts';
 
@@ -34,11 +34,24 @@ export interface Lexicon {
   fillerMask(tokens: string[], folded: string[], unaccented: boolean): boolean[];
   /** Extra token sequences indexed beside a record's text segment (abbreviations in both directions). */
   indexExpansions(tokens: string[]): string[][];
+  /** Out-of-scope phrases found in the query (folded tokens), e.g. "lãi suất tiết kiệm", "nào tốt". */
+  outOfScope(tokens: string[], folded: string[], unaccented: boolean): string[][];
 }
 
 function toPhrase(text: string): Phrase {
   const tokens = tokenize(text);
   return { tokens, folded: tokens.map(foldAccents), accented: hasDiacritics(text) };
+}
+
+function byFirstFolded(phrases: Phrase[]): Map<string, Phrase[]> {
+  const map = new Map<string, Phrase[]>();
+  for (const phrase of phrases) {
+    const key = phrase.folded[0] as string;
+    const list = map.get(key) ?? [];
+    list.push(phrase);
+    map.set(key, list);
+  }
+  return map;
 }
 
 function matchesAt(phrase: Phrase, tokens: string[], folded: string[], at: number, unaccented: boolean): boolean {
@@ -66,8 +79,10 @@ function abbreviationRules(entries: AbbreviationEntry[]): { when: string[]; add:
 export function compileLexicon(
   data: z.infer<typeof LexiconFile>,
   abbreviationEntries: AbbreviationEntry[] = [],
+  outOfScopePhrases: string[] = [],
 ): Lexicon {
   const abbreviations = compileAbbreviations(abbreviationEntries);
+  const outOfScope = byFirstFolded(outOfScopePhrases.map(toPhrase).filter((p) => p.tokens.length > 0));
   const rules = [...data.synonyms, ...abbreviationRules(abbreviationEntries)].map((s) => ({
     when: s.when.map(toPhrase).filter((p) => p.tokens.length > 0),
     add: s.add.map((a) => tokenize(a)).filter((t) => t.length > 0),
@@ -83,13 +98,7 @@ export function compileLexicon(
       byFirst.set(key, list);
     }
   });
-  const fillerByFirst = new Map<string, Phrase[]>();
-  for (const phrase of filler) {
-    const key = phrase.folded[0] as string;
-    const list = fillerByFirst.get(key) ?? [];
-    list.push(phrase);
-    fillerByFirst.set(key, list);
-  }
+  const fillerByFirst = byFirstFolded(filler);
 
   return {
     expansions(tokens, folded, unaccented) {
@@ -115,34 +124,34 @@ export function compileLexicon(
       return mask;
     },
     indexExpansions: (tokens) => abbreviations.expand(tokens),
+    outOfScope(tokens, folded, unaccented) {
+      const found: string[][] = [];
+      for (let i = 0; i < tokens.length; i++) {
+        for (const phrase of outOfScope.get(folded[i] as string) ?? []) {
+          if (matchesAt(phrase, tokens, folded, i, unaccented)) found.push(phrase.folded);
+        }
+      }
+      return found;
+    },
   };
 }
 
 export const LEXICON_FILE = 'aliases.json';
+export const OUT_OF_SCOPE_FILE = 'out-of-scope.json';
+
+const OutOfScopeFile = z.object({ version: z.number().int(), phrases: z.array(z.string().min(1)) });
+
+function loadOutOfScope(knowledgeDir: string): string[] {
+  return readKnowledgeJson(join(knowledgeDir, OUT_OF_SCOPE_FILE), OutOfScopeFile)?.phrases ?? [];
+}
 
 /**
- * Loads knowledge/aliases.json and knowledge/abbreviations.json; a missing file gives an empty table, a malformed
- * one throws with the reason.
+ * Loads knowledge/aliases.json, knowledge/abbreviations.json and knowledge/out-of-scope.json; a missing file
+ * gives an empty table, a malformed one throws KnowledgeError naming the file and the field.
  */
 export function loadLexicon(knowledgeDir: string): Lexicon {
-  const path = join(knowledgeDir, LEXICON_FILE);
   const abbreviations = loadAbbreviations(knowledgeDir);
-  let raw: string;
-  try {
-    raw = readFileSync(path, 'utf8');
-  } catch {
-    return compileLexicon({ version: 1, synonyms: [], filler: [] }, abbreviations);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (error) {
-    throw new Error(`${path}: JSON không hợp lệ (${(error as Error).message})`);
-  }
-  const parsed = LexiconFile.safeParse(json);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new Error(`${path} ${first?.path.join('.') ?? ''}: ${first?.message ?? 'không hợp lệ'}`);
-  }
-  return compileLexicon(parsed.data, abbreviations);
+  const outOfScope = loadOutOfScope(knowledgeDir);
+  const data = readKnowledgeJson(join(knowledgeDir, LEXICON_FILE), LexiconFile);
+  return compileLexicon(data ?? { version: 1, synonyms: [], filler: [] }, abbreviations, outOfScope);
 }

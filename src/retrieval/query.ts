@@ -3,6 +3,7 @@
 // weighed down, and the "units" (one per content word) used to measure how much of the question a match covers.
 import { PROCEDURE_CODE_PATTERN } from '../knowledge/schema.ts';
 import { acronymMask, analyze, foldAccents } from '../text/normalize.ts';
+import { type ActionClass, questionActionSpans } from './actions.ts';
 import type { Lexicon } from './lexicon.ts';
 import { bigramKey, foldedKey } from './terms.ts';
 
@@ -21,6 +22,10 @@ const QUERY_WEIGHTS = {
 export interface QueryUnit {
   terms: string[];
   filler: boolean;
+  /** Synonym phrases standing for this word: a document holding a whole phrase covers the word. */
+  phrases?: { tokens: string[]; keys: string[] }[];
+  /** The word belongs to a phrase naming an action ("đóng cửa" = end): a name doing that action covers it. */
+  actions?: ActionClass[];
 }
 
 export interface PreparedQuery {
@@ -31,8 +36,14 @@ export interface PreparedQuery {
   codes: string[];
   /** Number of canonical tokens (0 = nothing searchable). */
   length: number;
+  /** Canonical words of the question in order (diacritics kept). */
+  tokens: string[];
   /** Folded words of the question in order. */
   folded: string[];
+  /** The folded question with one synonym phrase put in place of the words it stands for ("lưu học sinh" → "du học sinh"). */
+  variants: string[][];
+  /** The actions the question asks for (cấp lại, gia hạn, giải thể…). */
+  actions: Set<ActionClass>;
   /** Folded bigram keys of adjacent content (non-filler) words. */
   contentBigrams: string[];
 }
@@ -40,6 +51,30 @@ export interface PreparedQuery {
 function addTerm(terms: Map<string, number>, key: string, weight: number): void {
   if (weight > (terms.get(key) ?? 0)) terms.set(key, weight);
 }
+
+/** Searches a synonym's official phrase beside the question's words (its bigrams count as the question's own). */
+function addPhrase(terms: Map<string, number>, phrase: string[], bigrams: Set<string>): void {
+  const phraseFolded = phrase.map(foldAccents);
+  phrase.forEach((token, k) => {
+    addTerm(terms, token, QUERY_WEIGHTS.expansion);
+    addTerm(terms, foldedKey(phraseFolded[k] as string), QUERY_WEIGHTS.expansion * QUERY_WEIGHTS.foldedEcho);
+    if (k + 1 < phrase.length) {
+      addTerm(terms, bigramKey(token, phrase[k + 1] as string), QUERY_WEIGHTS.expansionBigram);
+      bigrams.add(foldedKey(bigramKey(phraseFolded[k] as string, phraseFolded[k + 1] as string)));
+    }
+  });
+}
+
+/** What a document must hold to contain a phrase: its word, or every pair of adjacent words. */
+function phraseKeys(phrase: string[]): string[] {
+  if (phrase.length === 1) return [phrase[0] as string];
+  const keys: string[] = [];
+  for (let k = 0; k + 1 < phrase.length; k++) keys.push(bigramKey(phrase[k] as string, phrase[k + 1] as string));
+  return keys;
+}
+
+/** How many rewordings of the question (one synonym substituted each) are tried against procedure names. */
+const MAX_VARIANTS = 6;
 
 /** Longest question we read (in tokens); the rest of a 10 kB paste is ignored. */
 const MAX_QUERY_TOKENS = 64;
@@ -78,34 +113,47 @@ export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
     }
   }
   const expansionBigrams = new Set<string>();
+  const variants: string[][] = [];
   for (const expansion of lexicon.expansions(tokens, folded, unaccented)) {
     for (const phrase of expansion.add) {
-      const phraseFolded = phrase.map(foldAccents);
-      phrase.forEach((token, k) => {
-        addTerm(terms, token, QUERY_WEIGHTS.expansion);
-        addTerm(terms, foldedKey(phraseFolded[k] as string), QUERY_WEIGHTS.expansion * QUERY_WEIGHTS.foldedEcho);
-        if (k + 1 < phrase.length) {
-          addTerm(terms, bigramKey(token, phrase[k + 1] as string), QUERY_WEIGHTS.expansionBigram);
-          expansionBigrams.add(foldedKey(bigramKey(phraseFolded[k] as string, phraseFolded[k + 1] as string)));
-        }
-      });
+      addPhrase(terms, phrase, expansionBigrams);
+      // A same-length rewording only ("lưu học sinh" → "du học sinh"): a longer official phrase is an elaboration.
+      if (variants.length < MAX_VARIANTS && phrase.length <= expansion.end - expansion.start)
+        variants.push([
+          ...folded.slice(0, expansion.start),
+          ...phrase.map(foldAccents),
+          ...folded.slice(expansion.end),
+        ]);
       // The words the expansion stands for are covered when its official words match.
       for (let u = expansion.start; u < expansion.end; u++) {
         const unit = units[u];
         if (!unit) continue;
-        for (const token of phrase) unit.terms.push(token);
+        unit.phrases ??= [];
+        unit.phrases.push({ tokens: phrase, keys: phraseKeys(phrase) });
         // A synonym phrase is topic-bearing even when its words are common filler ("làm lại").
         unit.filler = false;
       }
     }
   }
+  const actions = new Set<ActionClass>();
+  for (const span of questionActionSpans(tokens, folded, unaccented)) {
+    for (const c of span.classes) actions.add(c);
+    for (const phrase of span.official) addPhrase(terms, phrase, expansionBigrams);
+    for (let u = span.start; u < span.end; u++) {
+      const unit = units[u];
+      if (unit) unit.actions = span.classes;
+    }
+  }
   // An expansion stands for the words it replaces: its bigrams count as the question's own.
   return {
+    actions,
     terms,
     units,
     unaccented,
     codes,
+    tokens,
     folded,
+    variants,
     length: tokens.length,
     contentBigrams: [...new Set([...contentBigrams, ...expansionBigrams])],
   };

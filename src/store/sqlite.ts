@@ -34,7 +34,8 @@ export function openDatabase(path: string, options: { check?: boolean } = {}): S
 
 function prepare(db: SqliteDatabase, check: boolean): void {
   db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
+  // better-sqlite3 waits synchronously: keep the wait short so a locked file never freezes the server for long.
+  db.pragma('busy_timeout = 1000');
   if (check) {
     const result = db.pragma('quick_check(1)', { simple: true });
     if (result !== 'ok') {

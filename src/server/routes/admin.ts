@@ -3,6 +3,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { KnowledgeError } from '../../knowledge/loader.ts';
+import { ReindexBusyError } from '../../reindex/reindexer.ts';
 import type { ServerAssistant } from '../deps.ts';
 import { sendError } from '../errors.ts';
 
@@ -43,6 +44,9 @@ export function registerAdminRoutes(
       request.log.info({ version: result.version, procedures: result.procedures, ms }, 'reindex done');
       return reply.header('Cache-Control', 'no-store').send({ ...result, ms });
     } catch (error) {
+      if (error instanceof ReindexBusyError) {
+        return sendError(reply, 409, 'reindex_running', 'Đang dựng lại chỉ mục, bạn đợi lần chạy trước xong nhé.');
+      }
       request.log.error({ errName: (error as Error).name, err: (error as Error).message }, 'reindex failed');
       if (error instanceof KnowledgeError) {
         // The maintainer needs to know which file and field to fix; the old index keeps serving.
