@@ -417,6 +417,11 @@ export class Engine implements ConversationEngine {
     return reply;
   }
 
+  /** The day facts are told for (fees in force): the injected clock when there is one, else the message's time. */
+  private today(ctx: Context): Date {
+    return new Date(this.options.now ? this.options.now() : ctx.event.receivedAt);
+  }
+
   private cardReply(ctx: Context, p: Procedure, fresh = true, note?: ReturnType<typeof placeNote>): Reply {
     const { session, finder } = ctx;
     const newAnswer = fresh || session.procedureId !== p.id;
@@ -437,6 +442,7 @@ export class Engine implements ConversationEngine {
         hasRelated: p.related.some((id) => finder.get(id)),
         rate: Boolean(session.answerId && !session.rated.includes(session.answerId)),
         note,
+        now: this.today(ctx),
       }),
     );
     if (newAnswer) session.answerMenuSeq = session.menuSeq;
@@ -492,7 +498,7 @@ export class Engine implements ConversationEngine {
     if (aspect === 'documents') return this.documentsReply(ctx, p, 0);
     if (aspect === 'steps') return this.showStep(ctx, 0, 0)[0] ?? say.noProcedureYet();
     session.view = aspect === 'fees' || aspect === 'time' ? 'fees' : aspect === 'where' ? 'where' : 'other';
-    return this.show(ctx, sectionScreen(p, aspect));
+    return this.show(ctx, sectionScreen(p, aspect, this.today(ctx)));
   }
 
   private relatedReply(ctx: Context, p: Procedure): Reply {

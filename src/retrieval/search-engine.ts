@@ -16,6 +16,8 @@ import {
   fuseDense,
   withDenseEvidence,
 } from './fusion.ts';
+import { LEARNED_CALIBRATION, LEARNED_FUSION, type Learned } from './learned.ts';
+import { LearnedQuestionIndex } from './learned-index.ts';
 import { LexicalIndex } from './lexical-index.ts';
 import type { Lexicon } from './lexicon.ts';
 import { type PreparedQuery, prepareQuery, type QueryUnit } from './query.ts';
@@ -69,6 +71,8 @@ export interface RetrievalEngineOptions {
   fusion?: FusionParameters;
   /** The dense term of the confidence (hybrid path); the lexical calibration is used as is beneath it. */
   denseCalibration?: DenseCalibration;
+  /** Learned questions per procedure UUID (DATA_DIR/learned.json). */
+  learned?: Learned | undefined;
 }
 
 export class RetrievalEngine implements Retriever {
@@ -91,6 +95,8 @@ export class RetrievalEngine implements Retriever {
   private readonly familyNames = new Map<string, string>();
   private readonly familyMembers = new Map<string, number[]>();
   private readonly dense: DenseSearcher | undefined;
+  /** How citizens asked for procedures (npm run kb:learn), when anything was learned. */
+  private readonly learned: LearnedQuestionIndex | undefined;
   private readonly calibration: Calibration;
   private readonly fusion: FusionParameters;
   private readonly denseCalibration: DenseCalibration;
@@ -133,6 +139,10 @@ export class RetrievalEngine implements Retriever {
       this.byCode.set(p.code.toLowerCase(), list);
       this.positionById.set(p.id, i);
     });
+    this.learned =
+      options.learned && options.learned.size > 0
+        ? new LearnedQuestionIndex(options.learned, this.positionById, lexicon)
+        : undefined;
   }
 
   get path(): 'lexical' | 'hybrid' {
@@ -164,6 +174,13 @@ export class RetrievalEngine implements Retriever {
       const gained = fuseDense(scores, similarities, this.priors, maxScore > 0 ? maxScore : 1, this.fusion);
       for (const position of gained) if (!ranked.includes(position)) ranked.push(position);
     }
+    // Questions citizens were confirmed to mean a procedure by: evidence of the same kind, fused the same way.
+    const near = this.learned?.similar(prepared);
+    if (near && near.size > 0) {
+      if (lexical === scores) lexical = Float32Array.from(scores);
+      const gained = fuseDense(scores, near, this.priors, maxScore > 0 ? maxScore : 1, LEARNED_FUSION);
+      for (const position of gained) if (!ranked.includes(position)) ranked.push(position);
+    }
     // A procedure code typed in the question ("1.001193") puts that procedure first, whatever else matched.
     const codeHits = this.codeMatches(prepared);
     if (codeHits.length > 0) {
@@ -187,6 +204,10 @@ export class RetrievalEngine implements Retriever {
       features.dense = Math.max(0, ...top.members.map((m) => similarities.get(m) ?? 0));
       if (codeHits.length === 0)
         confidence = withDenseEvidence(confidence, denseStrength(features.dense, this.fusion), this.denseCalibration);
+    }
+    if (near && near.size > 0 && codeHits.length === 0) {
+      const closest = Math.max(0, ...top.members.map((m) => near.get(m) ?? 0));
+      confidence = withDenseEvidence(confidence, denseStrength(closest, LEARNED_FUSION), LEARNED_CALIBRATION);
     }
     // A short topic ("khai sinh", "tạm trú") matches several procedures completely and equally: that is a
     // question to ask back, not an out-of-scope one.

@@ -98,8 +98,7 @@ export class PgFeedbackStore implements FeedbackStore {
     ]);
   }
 
-  async summary(options: { since?: number; limit?: number } = {}): Promise<FeedbackSummary> {
-    const since = options.since ?? 0;
+  async ratings(options: { since?: number } = {}): Promise<FeedbackEntry[]> {
     const feedback = await this.pool.query<{
       answer_id: string;
       procedure_id: string;
@@ -107,20 +106,28 @@ export class PgFeedbackStore implements FeedbackStore {
       helpful: boolean;
       channel: string;
       at: string;
-    }>('SELECT answer_id, procedure_id, question, helpful, channel, at FROM feedback WHERE at >= $1', [since]);
+    }>('SELECT answer_id, procedure_id, question, helpful, channel, at FROM feedback WHERE at >= $1 ORDER BY at', [
+      options.since ?? 0,
+    ]);
+    return feedback.rows.map((r) => ({
+      answerId: r.answer_id,
+      procedureId: r.procedure_id,
+      question: r.question,
+      helpful: r.helpful,
+      channel: r.channel,
+      at: Number(r.at),
+    }));
+  }
+
+  async summary(options: { since?: number; limit?: number } = {}): Promise<FeedbackSummary> {
+    const since = options.since ?? 0;
+    const feedback = await this.ratings(options);
     const unanswered = await this.pool.query<{ question: string; reason: string; channel: string; at: string }>(
       'SELECT question, reason, channel, at FROM unanswered WHERE at >= $1',
       [since],
     );
     return summarize(
-      feedback.rows.map((r) => ({
-        answerId: r.answer_id,
-        procedureId: r.procedure_id,
-        question: r.question,
-        helpful: r.helpful,
-        channel: r.channel,
-        at: Number(r.at),
-      })),
+      feedback,
       unanswered.rows.map((r) => ({
         question: r.question,
         reason: r.reason as UnansweredEntry['reason'],
