@@ -1,9 +1,11 @@
-// `npm run bench [-- --kb <catalog dir>] [--skip-chat]`: speed and memory figures, each against a baseline run
+// `npm run bench [-- --kb <catalog dir>] [--skip-chat] [--reindex-only]`: speed and memory figures, each against a baseline run
 // in the same process so noisy machines still give comparable ratios.
 //  1. Retrieval over the whole catalogue: index build time, query latency p50/p95, throughput and RSS of our
 //     engine (lexical path) vs a plain BM25 library (MiniSearch with default settings over names and fields).
 //  2. POST /api/chat under load: the real server in a child process, autocannon from this process on
 //     loopback; requests/s, p50/p95 latency and the server's RSS.
+//  3. Reindex under load: the same server answers paced chat and /healthz requests while POST /admin/reindex
+//     rebuilds the whole catalogue (target: p95 ≤ 100 ms for both), against the same load without a reindex.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -23,12 +25,19 @@ const OWN_QUESTIONS = ['test/fixtures/retrieval/colloquial.jsonl', 'test/fixture
 
 /** The target load for POST /api/chat: at least this many requests per second with p95 ≤ 50 ms. */
 const TARGET_RATE = 300;
+/** Reindex under load: p95 of chat and /healthz must stay at or below this while the catalogue is rebuilt. */
+const REINDEX_TARGET_P95_MS = 100;
+const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789abcdefghijklmnop';
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { kb: { type: 'string' }, 'skip-chat': { type: 'boolean', default: false } },
+    options: {
+      kb: { type: 'string' },
+      'skip-chat': { type: 'boolean', default: false },
+      'reindex-only': { type: 'boolean', default: false },
+    },
   });
   const config = loadConfig();
   // The chat server can only be pointed at an imported catalogue; eval-style --kb layouts work for retrieval.
@@ -43,6 +52,10 @@ async function main(): Promise<void> {
     ...(catalogDir ? { catalogDir } : {}),
     ...(values.kb ? { kb: values.kb } : {}),
   };
+  if (values['reindex-only']) {
+    await withServer(catalogDir, (url) => benchReindex(url, CHAT_MESSAGES));
+    return;
+  }
   const questions: EvalQuestion[] = [
     ...(existsSync(DEV_QUESTIONS) ? readQuestions(DEV_QUESTIONS) : []),
     ...OWN_QUESTIONS.flatMap((f) => readQuestions(f)),
@@ -132,8 +145,18 @@ function rssOf(pid: number): number {
   return kb ? Number(kb) * 1024 : 0;
 }
 
-async function benchChat(catalogDir: string | undefined): Promise<void> {
-  console.log('\n== POST /api/chat dưới tải (máy chủ ở tiến trình riêng, autocannon trên loopback) ==');
+const CHAT_MESSAGES = [
+  'làm lại căn cước bị mất',
+  'lam giay khai sinh cho con',
+  'sang tên xe máy',
+  'lệ phí bao nhiêu',
+  'đăng ký tạm trú',
+  'tiếp',
+  'thời tiết mai thế nào',
+];
+
+/** Runs the real server in a child process (limits lifted for one loopback client) while `work` runs. */
+async function withServer(catalogDir: string | undefined, work: (url: string, pid: number) => Promise<void>) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'tldvc-bench-'));
   const env = {
@@ -142,8 +165,11 @@ async function benchChat(catalogDir: string | undefined): Promise<void> {
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
-    // The load comes from one address with many conversations: lift the per-conversation limit for the bench.
+    // The load comes from one address with many conversations: lift the per-conversation and per-client
+    // limits for the bench.
     CHAT_RATE_PER_MINUTE: '1000000',
+    NEW_CONVERSATIONS_PER_MINUTE: '1000000',
+    ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
     ...(catalogDir ? { CATALOG_DIR: catalogDir } : {}),
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
@@ -160,15 +186,18 @@ async function benchChat(catalogDir: string | undefined): Promise<void> {
       if (ok) break;
       await new Promise((r) => setTimeout(r, 250));
     }
-    const messages = [
-      'làm lại căn cước bị mất',
-      'lam giay khai sinh cho con',
-      'sang tên xe máy',
-      'lệ phí bao nhiêu',
-      'đăng ký tạm trú',
-      'tiếp',
-      'thời tiết mai thế nào',
-    ];
+    await work(url, child.pid as number);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function benchChat(catalogDir: string | undefined): Promise<void> {
+  console.log('\n== POST /api/chat dưới tải (máy chủ ở tiến trình riêng, autocannon trên loopback) ==');
+  await withServer(catalogDir, async (url, pid) => {
+    const messages = CHAT_MESSAGES;
     let counter = 0;
     const latencies: number[] = [];
     const run = (duration: number, connections: number, overallRate?: number) =>
@@ -211,15 +240,82 @@ async function benchChat(catalogDir: string | undefined): Promise<void> {
     console.log(
       `Ở tải mục tiêu ${TARGET_RATE} yêu cầu/giây: đạt ${target.requests.average.toFixed(0)}/giây (${errors(target)}); độ trễ ${spread()}`,
     );
-    console.log(`RSS máy chủ sau tải: ${mb(rssOf(child.pid as number))}`);
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+    console.log(`RSS máy chủ sau tải: ${mb(rssOf(pid))}`);
+    await benchReindex(url, messages);
+  });
+}
+
+/** Paced chat (40/s) and /healthz (10/s) requests from `fetch`, each latency kept with its kind. */
+function pacedLoad(url: string, messages: string[]) {
+  const samples = { chat: [] as number[], health: [] as number[], failed: 0 };
+  let tick = 0;
+  const fire = (kind: 'chat' | 'health') => {
+    const started = performance.now();
+    const request =
+      kind === 'chat'
+        ? fetch(`${url}/api/chat`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ conversationId: `reindex-${tick % 200}`, text: messages[tick % messages.length] }),
+          })
+        : fetch(`${url}/healthz`);
+    request.then(
+      async (res) => {
+        await res.arrayBuffer();
+        if (!res.ok) samples.failed++;
+        samples[kind].push(performance.now() - started);
+      },
+      () => samples.failed++,
+    );
+  };
+  const timer = setInterval(() => {
+    tick++;
+    fire('chat');
+    if (tick % 4 === 0) fire('health');
+  }, 25);
+  return {
+    samples,
+    stop: async () => {
+      clearInterval(timer);
+      await new Promise((r) => setTimeout(r, 1000));
+    },
+  };
+}
+
+async function benchReindex(url: string, messages: string[]): Promise<void> {
+  console.log('\n== Dựng lại chỉ mục dưới tải (40 chat/giây + 10 /healthz/giây) ==');
+  const describe = (label: string, s: ReturnType<typeof pacedLoad>['samples']) =>
+    console.log(
+      `${label}: chat p50 ${ms(percentile(s.chat, 50))}, p95 ${ms(percentile(s.chat, 95))} (${s.chat.length}); /healthz p95 ${ms(percentile(s.health, 95))} (${s.health.length}); lỗi ${s.failed}`,
+    );
+  const warmUp = pacedLoad(url, messages);
+  await new Promise((r) => setTimeout(r, 5_000));
+  await warmUp.stop();
+  const baseline = pacedLoad(url, messages);
+  await new Promise((r) => setTimeout(r, 10_000));
+  await baseline.stop();
+  describe('Không dựng lại (đối chứng)', baseline.samples);
+
+  const during = pacedLoad(url, messages);
+  const started = performance.now();
+  // A connection of its own: a pooled one the server is just closing would fail the POST.
+  const res = await fetch(`${url}/admin/reindex`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, connection: 'close' },
+  });
+  const reindexMs = performance.now() - started;
+  await during.stop();
+  const body = (await res.json()) as { procedures?: number };
+  console.log(`Dựng lại: HTTP ${res.status}, ${body.procedures ?? '?'} thủ tục, ${(reindexMs / 1000).toFixed(1)} s`);
+  describe('Trong lúc dựng lại', during.samples);
+  const worst = Math.max(percentile(during.samples.chat, 95), percentile(during.samples.health, 95));
+  console.log(
+    `Mục tiêu p95 ≤ ${REINDEX_TARGET_P95_MS} ms: ${worst <= REINDEX_TARGET_P95_MS ? 'ĐẠT' : 'CHƯA ĐẠT'} (${ms(worst)})`,
+  );
 }
 
 main().catch((error) => {
-  console.error(`Lỗi: ${(error as Error).message}`);
+  const cause = (error as Error & { cause?: Error }).cause;
+  console.error(`Lỗi: ${(error as Error).message}${cause ? ` (${cause.message})` : ''}`);
   process.exit(1);
 });

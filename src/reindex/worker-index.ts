@@ -88,14 +88,18 @@ function firstAnswer(worker: Worker): Promise<ReadyMessage> {
 
 /** Parses the procedures in slices of a few milliseconds so chat and health checks keep being answered. */
 async function takeOver(ready: ReadyMessage, signal?: AbortSignal): Promise<Catalogue> {
-  const lines = new TextDecoder().decode(ready.procedures).split('\n');
-  const procedures: Procedure[] = new Array(lines.length);
+  // Decoded one procedure at a time: one decode of the whole buffer would hold the event loop for long.
+  const decoder = new TextDecoder();
+  const { offsets } = ready;
+  const count = offsets.length - 1;
+  const procedures: Procedure[] = new Array(count);
   const curated = new Set(ready.curated);
   const byId = new Map<string, Procedure>();
   const origin = new Map<string, Origin>();
   let sliceStart = performance.now();
-  for (let i = 0; i < lines.length; i++) {
-    const procedure = JSON.parse(lines[i] as string) as Procedure;
+  for (let i = 0; i < count; i++) {
+    const bytes = ready.procedures.subarray(offsets[i] as number, offsets[i + 1] as number);
+    const procedure = JSON.parse(decoder.decode(bytes)) as Procedure;
     procedures[i] = procedure;
     byId.set(procedure.id, procedure);
     origin.set(procedure.id, curated.has(i) ? 'curated' : 'imported');
