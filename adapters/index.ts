@@ -3,6 +3,7 @@
 // logs which run and which are off, and why. A channel that fails to start is logged, reported "stopped" (with
 // the reason) in /healthz and skipped: it never throws and never takes down the others or the web chat.
 // Secrets never reach the log. Every channel hands its messages to the one inbound pipeline (src/inbound).
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ChannelStates } from '../src/channels/states.ts';
 import type { Config } from '../src/config/config.ts';
@@ -14,6 +15,7 @@ import { errorMessage } from './shared/error-message.ts';
 import { withTimeout } from './shared/timeout.ts';
 import { redactToken } from './telegram/errors.ts';
 import { type CredentialsLookup, findZaloCredentials } from './zalo/credentials.ts';
+import type { TokenState } from './zalo-oa/token.ts';
 
 export interface StartChannelsOptions {
   config: Config;
@@ -27,8 +29,15 @@ export interface StartChannelsOptions {
   engine: ConversationEngine;
   logger: Logger;
   app: FastifyInstance;
+  /** Named state kept across restarts (the core's StateStore); a 0600 file in the data directory by default. */
+  stateStore?: TokenState;
   /** A channel not started after this long is skipped (and stopped if it comes up later). Default 30 s. */
   startupTimeoutMs?: number;
+  /**
+   * Chooses the one instance that runs the polling channels (the store bundle's `pollers`): `start` runs when
+   * this instance leads, `stop` when it no longer does. Without it polling channels start at once.
+   */
+  pollers?: { run(start: () => Promise<void>, stop: () => Promise<void>): void };
 }
 
 export interface Channels {
@@ -45,7 +54,12 @@ interface Plan {
   start(): Promise<{ stop(): Promise<void>; detail: Record<string, unknown> }>;
   /** Extra advice logged when starting fails. */
   onFailure?: string;
+  /** Polls the platform (no webhook): runs on one instance only when several share a database. */
+  polls?: boolean;
 }
+
+/** The embedded-mode file (in the data directory, mode 0600) that keeps the OA's single-use refresh token. */
+export const OA_STATE_FILE = 'zalo-oa-state.json';
 
 function errorText(error: unknown): string {
   return redactToken(errorMessage(error));
@@ -55,6 +69,7 @@ function telegramPlan({ config, inbound, channelStates, registry, logger, app }:
   return {
     channel: 'telegram',
     off: config.TELEGRAM_BOT_TOKEN ? undefined : 'TELEGRAM_BOT_TOKEN not set',
+    polls: !config.TELEGRAM_WEBHOOK_URL,
     onFailure: 'check TELEGRAM_BOT_TOKEN (and TELEGRAM_API_ROOT / TELEGRAM_WEBHOOK_URL)',
     async start() {
       const { startTelegram } = await import('./telegram/bot.ts');
@@ -78,7 +93,7 @@ function telegramPlan({ config, inbound, channelStates, registry, logger, app }:
   };
 }
 
-function zaloPlan({ config, engine, logger }: StartChannelsOptions): Plan {
+function zaloPlan({ config, inbound, channelStates, registry, logger }: Wired): Plan {
   let lookup: CredentialsLookup;
   try {
     lookup = findZaloCredentials(config);
@@ -94,45 +109,74 @@ function zaloPlan({ config, engine, logger }: StartChannelsOptions): Plan {
           ? `invalid credentials: ${lookup.reason}`
           : undefined,
     onFailure: 'the Zalo session is probably expired or invalid: run `npm run zalo:login` again',
+    polls: true,
     async start() {
       if (lookup.status !== 'found') throw new Error('no credentials');
       const [{ startZalo }, { ZcaTransport }] = await Promise.all([
         import('./zalo/adapter.ts'),
         import('./zalo/transport.ts'),
       ]);
-      const channel = await startZalo({ transport: new ZcaTransport(lookup.credentials), engine, logger });
+      if (lookup.warning) logger.warn({ channel: 'zalo', file: lookup.file }, lookup.warning);
+      const channel = await startZalo({
+        transport: new ZcaTransport(lookup.credentials),
+        inbound,
+        states: channelStates,
+        ...(registry ? { registry } : {}),
+        logger,
+      });
       return { stop: () => channel.stop(), detail: { credentials: lookup.source } };
     },
   };
 }
 
-function zaloOaPlan({ config, engine, logger, app }: StartChannelsOptions): Plan {
+function zaloOaPlan({ config, inbound, channelStates, registry, logger, app, stateStore }: Wired): Plan {
   const missing = (['ZALO_OA_APP_ID', 'ZALO_OA_SECRET_KEY', 'ZALO_OA_ACCESS_TOKEN'] as const).filter(
     (key) => !config[key],
   );
   return {
     channel: 'zalo_oa',
     off: missing.length > 0 ? `${missing.join(', ')} not set` : undefined,
+    onFailure: 'check ZALO_OA_APP_ID, ZALO_OA_SECRET_KEY and ZALO_OA_ACCESS_TOKEN (or ZALO_OA_REFRESH_TOKEN)',
     async start() {
-      const { startZaloOa } = await import('./zalo-oa/webhook.ts');
+      const [{ startZaloOa }, { OaTokens }, { FileState }] = await Promise.all([
+        import('./zalo-oa/webhook.ts'),
+        import('./zalo-oa/token.ts'),
+        import('./zalo-oa/file-state.ts'),
+      ]);
+      const tokens = await OaTokens.load({
+        appId: config.ZALO_OA_APP_ID as string,
+        appSecret: config.ZALO_OA_APP_SECRET,
+        accessToken: config.ZALO_OA_ACCESS_TOKEN as string,
+        refreshToken: config.ZALO_OA_REFRESH_TOKEN,
+        oauthRoot: config.ZALO_OA_OAUTH_ROOT,
+        state: stateStore ?? new FileState(join(config.dataDir, OA_STATE_FILE)),
+        logger: logger.child({ channel: 'zalo_oa' }),
+      });
       const channel = await startZaloOa({
         app,
         appId: config.ZALO_OA_APP_ID as string,
         secretKey: config.ZALO_OA_SECRET_KEY as string,
-        accessToken: config.ZALO_OA_ACCESS_TOKEN as string,
+        accessToken: tokens,
         apiRoot: config.ZALO_OA_API_ROOT,
-        engine,
+        replayWindowMs: config.ZALO_OA_REPLAY_WINDOW_SECONDS * 1000,
+        inbound,
+        states: channelStates,
+        ...(registry ? { registry } : {}),
         logger,
       });
-      return { stop: () => channel.stop(), detail: { path: channel.path } };
+      return {
+        stop: () => channel.stop(),
+        detail: { path: channel.path, tokenRefresh: tokens.canRefresh ? 'on' : 'off' },
+      };
     },
   };
 }
 
-function zaloBotPlan({ config, inbound, channelStates, logger, app, engine }: Wired): Plan {
+function zaloBotPlan({ config, inbound, channelStates, registry, logger, app }: Wired): Plan {
   return {
     channel: 'zalo_bot',
     off: config.ZALO_BOT_TOKEN ? undefined : 'ZALO_BOT_TOKEN not set',
+    polls: !config.ZALO_BOT_WEBHOOK_URL,
     onFailure: 'check ZALO_BOT_TOKEN (and ZALO_BOT_API_ROOT / ZALO_BOT_WEBHOOK_URL)',
     async start() {
       const { startZaloBot } = await import('./zalo-bot/channel.ts');
@@ -145,9 +189,9 @@ function zaloBotPlan({ config, inbound, channelStates, logger, app, engine }: Wi
         token,
         apiRoot: config.ZALO_BOT_API_ROOT,
         webhook,
-        engine,
         inbound,
         states: channelStates,
+        ...(registry ? { registry } : {}),
         logger,
       });
       const detail: Record<string, unknown> = { mode: channel.mode, bot: channel.name };
@@ -169,6 +213,42 @@ async function startWithin(plan: Plan, ms: number): ReturnType<Plan['start']> {
   }
 }
 
+/**
+ * A polling channel runs only while this instance is the elected poller: started when it becomes the leader,
+ * stopped when it stops being one; meanwhile it is on 'standby'.
+ */
+function electedChannel(plan: Plan, options: Wired, log: Logger): { channel: Plan['channel']; stop(): Promise<void> } {
+  let running: { stop(): Promise<void> } | undefined;
+  options.channelStates.report(plan.channel, 'standby', 'another instance polls');
+  const stop = async () => {
+    const current = running;
+    running = undefined;
+    await current?.stop();
+  };
+  options.pollers?.run(
+    async () => {
+      try {
+        const { stop: stopChannel, detail } = await startWithin(plan, options.startupTimeoutMs ?? 30_000);
+        running = { stop: stopChannel };
+        log.info({ channel: plan.channel, ...detail }, `${plan.channel}: running (this instance polls)`);
+        options.channelStates.report(plan.channel, 'running');
+      } catch (error) {
+        options.channelStates.report(plan.channel, 'stopped', `failed to start: ${errorText(error)}`);
+        log.error(
+          { channel: plan.channel, error: errorText(error), advice: plan.onFailure },
+          `${plan.channel}: failed to start`,
+        );
+      }
+    },
+    async () => {
+      await stop();
+      options.channelStates.report(plan.channel, 'standby', 'another instance polls');
+      log.info({ channel: plan.channel }, `${plan.channel}: standby (another instance polls)`);
+    },
+  );
+  return { channel: plan.channel, stop };
+}
+
 /** The options with the pipeline and the state table filled in. */
 type Wired = StartChannelsOptions & Required<Pick<StartChannelsOptions, 'inbound' | 'channelStates'>>;
 
@@ -186,6 +266,7 @@ export async function startChannels(given: StartChannelsOptions): Promise<Channe
         log.info({ channel: plan.channel, reason: plan.off }, `${plan.channel}: off`);
         return undefined;
       }
+      if (plan.polls && options.pollers) return electedChannel(plan, options, log);
       try {
         const { stop, detail } = await startWithin(plan, options.startupTimeoutMs ?? 30_000);
         log.info({ channel: plan.channel, ...detail }, `${plan.channel}: running`);

@@ -4,6 +4,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { type LoginQRCallbackEvent, LoginQRCallbackEventType, Zalo } from 'zca-js';
 import { credentialsFile, saveZaloCredentials } from '../adapters/zalo/credentials.ts';
+import { explainLoginFailure } from '../adapters/zalo/login-errors.ts';
 import { pngQrToTerminal } from '../adapters/zalo/qr-terminal.ts';
 import { ConfigError, loadConfig } from '../src/config/config.ts';
 
@@ -85,7 +86,7 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof ConfigError) say(error.message);
-    else say(`Không đăng nhập được Zalo: ${error instanceof Error ? error.message : String(error)}`);
+    else say(explainLoginFailure(error));
     process.exit(1);
   },
 );

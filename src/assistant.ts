@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config/config.ts';
 import { Engine, type Outcome } from './conversation/engine.ts';
+import { readSession } from './conversation/session.ts';
 import type { ConversationEngine } from './conversation/types.ts';
 import { createDossierService } from './dossier/service.ts';
 import type { DossierService } from './dossier/types.ts';
@@ -15,6 +16,7 @@ import { createIndexHolder } from './reindex/reindexer.ts';
 import { buildRetrievalEngine } from './retrieval/build.ts';
 import { setupDenseRetrieval } from './retrieval/dense/setup.ts';
 import type { RetrievalPath, Retriever } from './retrieval/types.ts';
+import { followReindexes } from './store/follow-reindex.ts';
 import { openStores, type StoreBundle } from './store/open.ts';
 import type { FeedbackStore } from './store/types.ts';
 
@@ -34,6 +36,8 @@ export interface Assistant {
   reindex(): Promise<{ version: string; procedures: number }>;
   status(): { knowledgeVersion: string; procedures: number; retrievalPath: RetrievalPath };
   engineOutcomes(): Record<string, number>;
+  /** Whether a conversation's session is still kept, and the menu the engine would accept next. */
+  conversationState(conversationId: string): Promise<{ active: boolean; menuId?: string }>;
   close(): Promise<void>;
 }
 
@@ -99,7 +103,7 @@ export async function createAssistant(
     },
   });
 
-  return {
+  const assistant: Assistant = {
     engine,
     retriever: { search: (query, searchOptions) => index.current().search(query, searchOptions) },
     getProcedure: (id) => index.current().get(id),
@@ -116,6 +120,12 @@ export async function createAssistant(
       };
     },
     engineOutcomes: () => ({ ...outcomes }),
+    async conversationState(conversationId) {
+      const stored = await sessions.load(conversationId);
+      if (stored === undefined) return { active: false };
+      const menuId = readSession(stored).menu?.id;
+      return menuId ? { active: true, menuId } : { active: true };
+    },
     async close() {
       await index.close();
       await dense?.close();
@@ -123,4 +133,6 @@ export async function createAssistant(
       await stores.close();
     },
   };
+  // With PostgreSQL, a reindex on one instance is announced to the others, which rebuild too.
+  return followReindexes(assistant, stores.events, logger);
 }

@@ -19,6 +19,7 @@ import { installProcessGuards } from './log/process-guards.ts';
 import { Registry } from './metrics/registry.ts';
 import { buildServer } from './server/app.ts';
 import { createShutdown, handleSignals } from './server/shutdown.ts';
+import type { PollerElection } from './store/types.ts';
 
 export interface StartOptions {
   /** Environment to read configuration from (default process.env). */
@@ -86,6 +87,8 @@ export async function start(options: StartOptions = {}): Promise<Started> {
       engine: assistant.engine,
       logger,
       app,
+      // Several instances on one database: polling channels run on the elected one only. Alone, start them now.
+      ...(assistant.stores.engine === 'postgres' ? { pollers: assistant.stores.pollers } : {}),
     });
     await app.listen({ port: config.PORT, host: config.HOST });
   } catch (error) {
@@ -139,6 +142,7 @@ async function startChannels(options: {
   engine: ConversationEngine;
   logger: Logger;
   app: FastifyInstance;
+  pollers?: PollerElection;
 }): Promise<Channels> {
   const none: Channels = { running: [], stop: async () => undefined };
   const { logger } = options;

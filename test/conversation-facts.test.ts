@@ -163,6 +163,32 @@ describe('methods said once', () => {
   });
 });
 
+describe('times that depend on the case', () => {
+  it('says a fee shared by every case once, then each case with its time', () => {
+    const fee = { note: 'Lệ phí đăng ký, cấp biển số theo Thông tư 60/2023/TT-BTC.' };
+    const cases = [
+      { value: 2, note: 'Cấp chứng nhận đăng ký xe.' },
+      { value: 7, note: 'Cấp lại biển số định danh.' },
+    ];
+    const p = procedure({
+      name: 'Đăng ký sang tên xe',
+      submissionMethods: (['online', 'direct'] as const).flatMap((method) =>
+        cases.map((c) => ({
+          method,
+          processingTime: { value: c.value, unit: 'working_day' as const },
+          note: c.note,
+          fees: [fee],
+        })),
+      ),
+    });
+    expect(plain(card(p, []))).toContain('Thời hạn giải quyết: 2–7 ngày làm việc tùy trường hợp');
+    const fees = plain(feesView(p));
+    expect(fees.match(/Thông tư 60\/2023/g)).toHaveLength(1);
+    expect(fees).toContain('• 2 ngày làm việc: Cấp chứng nhận đăng ký xe.');
+    expect(fees).toContain('• 7 ngày làm việc: Cấp lại biển số định danh.');
+  });
+});
+
 describe('place and provenance', () => {
   const provincial = procedure({
     name: 'Cấp giấy phép xây dựng có thời hạn',

@@ -152,4 +152,55 @@ describe('Telegram rendering', () => {
     ]);
     expect(messages.map((m) => m.replacesPrevious)).toEqual([true, false]);
   });
+
+  it('keeps "Hữu ích" and "Chưa đúng" together on one row, whatever comes before them', () => {
+    const labels = ['Các bước', 'Giấy tờ', 'Lệ phí & thời gian', 'Nơi nộp', 'Thủ tục liên quan', 'Hỏi câu khác'];
+    const options = [
+      ...labels.map((label, i) => ({ id: `o${i}`, label })),
+      { id: 'up', label: 'Hữu ích' },
+      { id: 'down', label: 'Chưa đúng' },
+    ];
+    for (let count = 1; count <= labels.length; count++) {
+      const menu = {
+        id: 'c1',
+        prompt: 'Bạn muốn xem gì tiếp?',
+        options: [...options.slice(0, count), ...options.slice(-2)],
+      };
+      const [message] = renderTelegramReply({ paragraphs: [[text('Thẻ căn cước')]], menu });
+      const rows = message?.keyboard?.inline_keyboard ?? [];
+      const feedbackRow = rows.find((row) => row.some((b) => b.text === 'Hữu ích'));
+      expect(feedbackRow?.map((b) => b.text)).toEqual(['Hữu ích', 'Chưa đúng']);
+    }
+  });
+
+  it('lists long procedure names numbered in the text and gives the buttons short numbered labels', () => {
+    const names = [
+      'Cấp lại thẻ căn cước khi bị mất, hư hỏng hoặc có sai sót thông tin trên thẻ',
+      'Đăng ký thường trú cho công dân chuyển đến từ tỉnh, thành phố khác',
+    ];
+    const menu = {
+      id: 'k1',
+      prompt: 'Chọn một thủ tục:',
+      options: [
+        ...names.map((label, i) => ({ id: `p${i + 1}`, label })),
+        { id: 'none', label: 'Không phải các thủ tục trên' },
+      ],
+    };
+    const [message] = renderTelegramReply({ paragraphs: [[text('Mình thấy vài thủ tục gần với câu hỏi:')]], menu });
+    const shown = visible(message?.html ?? '');
+    expect(shown).toContain(`1. ${names[0]}`);
+    expect(shown).toContain(`2. ${names[1]}`);
+    const buttons = (message?.keyboard?.inline_keyboard ?? []).flat();
+    expect(buttons.map((b) => b.text)).toEqual([
+      expect.stringMatching(/^1\. Cấp lại thẻ căn cước.*…$/),
+      expect.stringMatching(/^2\. Đăng ký thường trú.*…$/),
+      '3. Không phải các thủ tục trên',
+    ]);
+    for (const button of buttons) expect(Array.from(button.text).length).toBeLessThanOrEqual(32);
+    expect(buttons.map((b) => 'callback_data' in b && parseCallbackData(b.callback_data))).toEqual([
+      { menuId: 'k1', optionId: 'p1' },
+      { menuId: 'k1', optionId: 'p2' },
+      { menuId: 'k1', optionId: 'none' },
+    ]);
+  });
 });

@@ -86,19 +86,21 @@ describe('startChannels', () => {
       ZALO_OA_APP_ID: 'app-1',
       ZALO_OA_SECRET_KEY: 'oa-secret',
       ZALO_OA_ACCESS_TOKEN: 'oa-token',
+      ZALO_OA_API_ROOT: 'http://127.0.0.1:9',
     });
     channels = await startChannels({ config, engine, logger, app });
     expect(channels.running).toEqual(['zalo_oa']);
     expect(records().find((l) => l.channel === 'telegram')?.msg).toBe('telegram: failed to start; skipped');
     expect(raw()).not.toContain('wrong-token');
     // The surviving channel really works.
-    const body = '{"app_id":"app-1","event_name":"follow","timestamp":"1","follower":{"id":"1"}}';
+    const timestamp = String(Date.now());
+    const body = `{"app_id":"app-1","event_name":"follow","timestamp":"${timestamp}","follower":{"id":"1"}}`;
     const response = await app.inject({
       method: 'POST',
       url: '/webhooks/zalo-oa',
       headers: {
         'content-type': 'application/json',
-        'x-zevent-signature': `mac=${zaloOaSignature('app-1', body, '1', 'oa-secret')}`,
+        'x-zevent-signature': `mac=${zaloOaSignature('app-1', body, timestamp, 'oa-secret')}`,
       },
       payload: body,
     });

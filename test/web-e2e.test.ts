@@ -2,7 +2,8 @@
 // temporary DATA_DIR, built-in knowledge), used the way a citizen would on a phone: ask about replacing a
 // lost identity card, open the steps, go to the next step, ask about the fee. Also: no horizontal scroll
 // at 360 × 740 and typed HTML shown as text. Screenshot: /tmp/webchat.png (phone), /tmp/webchat-desktop.png.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -16,10 +17,40 @@ import {
   launchChromium,
   press,
   say,
+  waitForIdle,
 } from './helpers/browser.ts';
 import { requireTool } from './helpers/required-tool.ts';
 
 const chromiumPath = findChromium();
+/** axe-core's browser bundle, injected into the page to check accessibility where the page really runs. */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's violations on the page as it is now: rule id and the first offending element. */
+async function axeViolations(page: Page): Promise<string[]> {
+  // Evaluated through the debugging protocol: the page's Content-Security-Policy rightly refuses inline scripts.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run(ctx: Document): Promise<{ violations: { id: string; nodes: { target: unknown[] }[] }[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document);
+    return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes[0]?.target)}`);
+  });
+}
+
+/** Whether an element is inside the visible part of the scrolling conversation log. */
+function visibleInLog(page: Page, selector: string): Promise<boolean> {
+  return page.evaluate((sel) => {
+    const node = document.querySelector(sel);
+    const log = document.getElementById('log');
+    if (!node || !log) return false;
+    const a = node.getBoundingClientRect();
+    const b = log.getBoundingClientRect();
+    return a.height > 0 && a.top >= b.top - 1 && a.bottom <= b.bottom + 1 && a.bottom <= window.innerHeight;
+  }, selector);
+}
 
 /** Button labels the engine is expected to use (architecture.md); matched by visible text. */
 const LABELS = {
@@ -95,6 +126,76 @@ describe.skipIf(!chromiumPath)('web chat end to end (real server from src/main.t
     await page.screenshot({ path: '/tmp/webchat.png' });
     await page.setViewportSize({ width: 1024, height: 768 });
     await page.screenshot({ path: '/tmp/webchat-desktop.png' });
+    await page.setViewportSize({ width: 360, height: 740 });
+  });
+
+  it('keeps the transcript across a reload, and the buttons in it still work', async () => {
+    await page.getByRole('button', { name: /Trò chuyện mới/ }).click();
+    await say(page, 'làm lại căn cước bị mất');
+    const stepsButton = lastBotMessage(page).getByRole('button', { name: LABELS.steps });
+    if ((await stepsButton.count()) === 0) await press(page, new RegExp(PROCEDURE));
+    await press(page, LABELS.steps);
+    const before = await page.locator('#log .msg').allInnerTexts();
+    await page.reload();
+    await page.locator('#log .msg--user').first().waitFor();
+    await waitForIdle(page);
+    const after = await page.locator('#log .msg').allInnerTexts();
+    expect(after).toEqual(before);
+    // The engine remembers the same walk: "Tiếp" on the restored step goes on to step 2.
+    expect(await press(page, LABELS.next)).toMatch(/Bước\s*2\b/);
+  });
+
+  it('does not show a kept transcript the engine has forgotten', async () => {
+    // A conversation the server does not know (expired, or the server was reset) with a kept transcript.
+    await page.evaluate(() => {
+      localStorage.setItem('trolydvc.conversationId', 'forgotten-conversation-1');
+      const reply = {
+        paragraphs: [[{ kind: 'text', text: 'Câu trả lời cũ đã bị quên' }]],
+        menu: { id: 'c9', prompt: 'p', options: [{ id: 'next', label: 'Tiếp' }] },
+      };
+      localStorage.setItem(
+        'trolydvc.transcript.forgotten-conversation-1',
+        JSON.stringify({
+          v: 1,
+          entries: [
+            { kind: 'user', text: 'câu hỏi cũ' },
+            { kind: 'bot', reply },
+          ],
+          lastMenuId: 'c9',
+        }),
+      );
+    });
+    await page.reload();
+    await page.getByText('Cuộc trò chuyện trước đã kết thúc').waitFor();
+    expect(await page.locator('#log').innerText()).not.toContain('Câu trả lời cũ đã bị quên');
+    expect(await page.locator('#log .msg--user').count()).toBe(0);
+  });
+
+  it('shows the typing indicator in view while the answer is on its way', async () => {
+    for (const question of ['đăng ký thường trú', 'cần giấy tờ gì']) await say(page, question);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/api/chat', async (route) => {
+      await held;
+      await route.continue();
+    });
+    const input = page.getByRole('textbox', { name: 'Câu hỏi của bạn' });
+    await input.fill('lệ phí bao nhiêu');
+    await input.press('Enter');
+    await page.locator('.typing').waitFor();
+    await page.waitForTimeout(300); // let the scroll settle
+    expect(await visibleInLog(page, '.typing')).toBe(true);
+    release();
+    await waitForIdle(page);
+    await page.unroute('**/api/chat');
+  });
+
+  it('has no axe-core violations at phone and desktop sizes', async () => {
+    expect(await axeViolations(page)).toEqual([]);
+    await page.setViewportSize({ width: 1024, height: 768 });
+    expect(await axeViolations(page)).toEqual([]);
     await page.setViewportSize({ width: 360, height: 740 });
   });
 

@@ -6,12 +6,12 @@ import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GroupMessage, type TGroupMessage, ThreadType, type TMessage, UserMessage } from 'zca-js';
 import { startZalo, type ZaloChannel } from '../adapters/zalo/adapter.ts';
-import { RateLimiter } from '../adapters/zalo/rate-limit.ts';
 import type {
   OnClosed,
   OnConnected,
   OnError,
   OnMessage,
+  TransportExtras,
   ZaloMessage,
   ZaloTransport,
 } from '../adapters/zalo/transport.ts';
@@ -22,7 +22,7 @@ import { until } from './helpers/until.ts';
 
 const silent = pino({ level: 'silent' });
 const BOT_UID = '8100000000000000001';
-const noPacing = () => new RateLimiter({ perThreadIntervalMs: 0, globalIntervalMs: 0 });
+const noPacing = { perChatIntervalMs: 0, globalPerSecond: 1000 };
 
 interface Sent {
   threadId: string;
@@ -37,13 +37,38 @@ class FakeTransport implements ZaloTransport {
   sent: Sent[] = [];
   connectOnStart = true;
   failLogin = false;
-  private handlers?: { onMessage: OnMessage; onClosed: OnClosed; onError: OnError; onConnected?: OnConnected };
+  /** The next sendText calls that fail (a network error), then it works again. */
+  failSends = 0;
+  /** What Zalo answers to requestOldMessages, by thread type. */
+  history = new Map<ThreadType, ZaloMessage[]>();
+  oldRequests: ThreadType[] = [];
+  private handlers?: {
+    onMessage: OnMessage;
+    onClosed: OnClosed;
+    onError: OnError;
+    onConnected?: OnConnected;
+  } & TransportExtras;
 
-  async start(onMessage: OnMessage, onClosed: OnClosed, onError: OnError, onConnected?: OnConnected): Promise<void> {
+  async start(
+    onMessage: OnMessage,
+    onClosed: OnClosed,
+    onError: OnError,
+    onConnected?: OnConnected,
+    extras: TransportExtras = {},
+  ): Promise<void> {
     this.starts++;
     if (this.failLogin) throw new Error('Đăng nhập thất bại');
-    this.handlers = { onMessage, onClosed, onError, onConnected };
-    if (this.connectOnStart) void Promise.resolve().then(() => onConnected?.());
+    this.handlers = { onMessage, onClosed, onError, onConnected, ...extras };
+    if (this.connectOnStart)
+      void Promise.resolve().then(() => {
+        onConnected?.();
+        extras.onReady?.();
+      });
+  }
+  requestOldMessages(type: ThreadType): void {
+    this.oldRequests.push(type);
+    const messages = this.history.get(type) ?? [];
+    void Promise.resolve().then(() => this.handlers?.onOldMessages?.(messages, type));
   }
   stop(): void {
     this.stops++;
@@ -52,6 +77,10 @@ class FakeTransport implements ZaloTransport {
     return BOT_UID;
   }
   async sendText(threadId: string, type: ThreadType, text: string, bold: Sent['bold'] = []): Promise<void> {
+    if (this.failSends > 0) {
+      this.failSends--;
+      throw new Error('fetch failed');
+    }
     this.sent.push({ threadId, type, text, bold });
   }
   emit(message: ZaloMessage): void {
@@ -134,7 +163,7 @@ describe('Zalo adapter: messages', () => {
   it('answers a user text with the numbered menu, bold as a style, in the same thread', async () => {
     const transport = new FakeTransport();
     const engine = new ScriptedEngine(script);
-    channel = await startZalo({ transport, engine, logger: silent, limiter: noPacing() });
+    channel = await startZalo({ transport, engine, logger: silent, pacing: noPacing });
     transport.emit(userMessage('2000000000000000042', 'làm lại căn cước'));
     await until(() => transport.sent.length === 1, 'a reply');
     const [sent] = transport.sent;
@@ -155,7 +184,7 @@ describe('Zalo adapter: messages', () => {
   it('passes a typed number to the engine as text (the engine resolves it)', async () => {
     const transport = new FakeTransport();
     const engine = new ScriptedEngine(script);
-    channel = await startZalo({ transport, engine, logger: silent, limiter: noPacing() });
+    channel = await startZalo({ transport, engine, logger: silent, pacing: noPacing });
     transport.emit(userMessage('42', '2'));
     await until(() => engine.events.length === 1, 'the event');
     expect(engine.events[0]?.text).toBe('2');
@@ -165,7 +194,7 @@ describe('Zalo adapter: messages', () => {
   it('ignores its own messages, attachments, and group messages that do not mention it', async () => {
     const transport = new FakeTransport();
     const engine = new ScriptedEngine(script);
-    channel = await startZalo({ transport, engine, logger: silent, limiter: noPacing() });
+    channel = await startZalo({ transport, engine, logger: silent, pacing: noPacing });
     const own = userMessage('0', 'tin của chính mình');
     expect(own.isSelf).toBe(true);
     transport.emit(own);
@@ -192,7 +221,7 @@ describe('Zalo adapter: messages', () => {
   it('answers in a group when the bot is mentioned, without the mention text', async () => {
     const transport = new FakeTransport();
     const engine = new ScriptedEngine(script);
-    channel = await startZalo({ transport, engine, logger: silent, limiter: noPacing() });
+    channel = await startZalo({ transport, engine, logger: silent, pacing: noPacing });
     const content = '@Trợ lý DVC làm hộ chiếu thế nào?';
     transport.emit(groupMessage('3000000000000000001', '42', content, [{ uid: BOT_UID, pos: 0, len: 11, type: 0 }]));
     await until(() => transport.sent.length === 1, 'the group reply');
@@ -206,7 +235,7 @@ describe('Zalo adapter: messages', () => {
 
   it('splits a long reply into messages under 2000 characters, in order', async () => {
     const transport = new FakeTransport();
-    channel = await startZalo({ transport, engine: new ScriptedEngine(script), logger: silent, limiter: noPacing() });
+    channel = await startZalo({ transport, engine: new ScriptedEngine(script), logger: silent, pacing: noPacing });
     transport.emit(userMessage('42', 'dài'));
     await until(() => transport.sent.some((s) => s.text.includes('Đoạn 25.')), 'the last part');
     expect(transport.sent.length).toBeGreaterThan(1);
@@ -217,7 +246,7 @@ describe('Zalo adapter: messages', () => {
   it('answers two quick messages of one thread in order, one at a time', async () => {
     const transport = new FakeTransport();
     const engine = new ScriptedEngine(script);
-    channel = await startZalo({ transport, engine, logger: silent, limiter: noPacing() });
+    channel = await startZalo({ transport, engine, logger: silent, pacing: noPacing });
     transport.emit(userMessage('42', 'chậm'));
     transport.emit(userMessage('42', 'nhanh'));
     await until(() => transport.sent.length === 2, 'two replies');
@@ -231,12 +260,64 @@ describe('Zalo adapter: messages', () => {
     const engine = new ScriptedEngine(() => {
       throw new Error('engine broke');
     });
-    channel = await startZalo({ transport, engine, logger: logs.logger, limiter: noPacing() });
+    channel = await startZalo({ transport, engine, logger: logs.logger, pacing: noPacing });
     transport.emit(userMessage('2000000000000000042', 'làm lại căn cước'));
     await until(() => transport.sent.length === 1, 'the apology');
     expect(transport.sent[0]?.text).toBe('Xin lỗi, mình đang gặp sự cố. Bạn thử lại sau ít phút nhé.');
-    expect(logs.text()).toContain('Conversation engine failed');
+    expect(logs.text()).toMatch(/conversation engine failed/i);
     expect(logs.text()).not.toMatch(/2000000000000000042|căn cước/);
+  });
+
+  it('retries a failed send with backoff and still sends the remaining parts, in order', async () => {
+    const transport = new FakeTransport();
+    channel = await startZalo({
+      transport,
+      engine: new ScriptedEngine(script),
+      logger: silent,
+      pacing: noPacing,
+      sendRetry: { attempts: 4, backoffMs: 5 },
+    });
+    transport.failSends = 2;
+    transport.emit(userMessage('42', 'dài'));
+    await until(() => transport.sent.some((s) => s.text.includes('Đoạn 25.')), 'the last part');
+    expect(transport.sent[0]?.text.startsWith('Đoạn 1.')).toBe(true);
+    const numbers = transport.sent.flatMap((s) => [...s.text.matchAll(/Đoạn (\d+)\./g)].map((m) => Number(m[1])));
+    expect(numbers).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+  });
+
+  it('after a reconnect, answers the messages sent while it was away, and only those not answered yet', async () => {
+    const transport = new FakeTransport();
+    const engine = new ScriptedEngine(script);
+    channel = await startZalo({
+      transport,
+      engine,
+      logger: silent,
+      pacing: noPacing,
+      backoff: { initialMs: 10, maxMs: 10 },
+    });
+    const answered = userMessage('42', 'trước khi mất kết nối');
+    answered.data.ts = String(Date.now());
+    transport.emit(answered);
+    await until(() => transport.sent.length === 1, 'the live reply');
+    expect(transport.oldRequests).toEqual([]); // nothing to catch up on at the first connection
+
+    transport.close(1006);
+    const missed = userMessage('43', 'trong lúc mất kết nối');
+    missed.data.ts = String(Date.now() + 5);
+    const ancient = userMessage('44', 'tin từ hôm qua');
+    ancient.data.ts = String(Date.now() - 24 * 3600_000);
+    const own = userMessage('0', 'tin của chính mình');
+    own.data.ts = String(Date.now());
+    transport.history.set(ThreadType.User, [own, missed, answered, ancient]);
+
+    await until(() => transport.sent.length === 2, 'the reply to the missed message');
+    await pause(100);
+    expect(transport.oldRequests).toEqual([ThreadType.User, ThreadType.Group]);
+    expect(transport.sent.map((s) => s.text.split('\n')[0])).toEqual([
+      'Bạn hỏi: trước khi mất kết nối',
+      'Bạn hỏi: trong lúc mất kết nối',
+    ]);
+    expect(transport.sent[1]?.threadId).toBe('43');
   });
 
   it('does not start when the saved session is rejected', async () => {

@@ -9,10 +9,9 @@ import { setTimeout as pause } from 'node:timers/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChannelRunState } from '../adapters/shared/inbound.ts';
-import { RateLimiter } from '../adapters/zalo/rate-limit.ts';
 import { startZaloBot, type ZaloBotChannel } from '../adapters/zalo-bot/channel.ts';
 import { createAssistant } from '../src/assistant.ts';
+import { type ChannelRunState, ChannelStates } from '../src/channels/states.ts';
 import { type ConversationEngine, text } from '../src/conversation/types.ts';
 import { BOT_INFO, type FakeZaloBot, startFakeZaloBot, stickerUpdate, textUpdate } from './fixtures/fake-zalo-bot.ts';
 import { testConfig } from './helpers/conversation.ts';
@@ -20,16 +19,18 @@ import { ScriptedEngine } from './helpers/engines.ts';
 import { until } from './helpers/until.ts';
 
 const silent = pino({ level: 'silent' });
-const noPacing = () => new RateLimiter({ perThreadIntervalMs: 0, globalIntervalMs: 0 });
+const noPacing = { perChatIntervalMs: 0, globalPerSecond: 1000 };
 const echo = () => new ScriptedEngine((event) => [{ paragraphs: [[text(`Bạn hỏi: ${event.text}`)]] }]);
 
-class States {
-  log: Array<{ state: ChannelRunState; reason?: string }> = [];
-  report(_channel: string, state: ChannelRunState, reason?: string): void {
-    this.log.push({ state, reason });
+/** Channel states that also remember every state reported, in order. */
+class States extends ChannelStates {
+  seen: ChannelRunState[] = [];
+  override report(channel: string, state: ChannelRunState, reason?: string): void {
+    this.seen.push(state);
+    super.report(channel, state, reason);
   }
   get last() {
-    return this.log.at(-1);
+    return this.get('zalo_bot');
   }
 }
 
@@ -54,7 +55,7 @@ async function polling(
     apiRoot: fake.url,
     engine,
     logger: silent,
-    limiter: noPacing(),
+    pacing: noPacing,
     backoff: { initialMs: 20, maxMs: 100 },
     pollTimeoutSeconds: 1,
     sendRetry: { attempts: 4, backoffMs: 10 },
@@ -138,7 +139,7 @@ describe('Zalo Bot Platform channel', () => {
     const states = new States();
     await polling(fake, echo(), { states });
     fake.fail('getUpdates', 502, 3);
-    await until(() => states.log.some((s) => s.state === 'retrying'), 'a retrying state');
+    await until(() => states.seen.includes('retrying'), 'a retrying state');
     fake.push(textUpdate('còn đó không'));
     const [reply] = await fake.waitForSent(1);
     expect(reply?.text).toBe('Bạn hỏi: còn đó không');
@@ -191,7 +192,7 @@ describe('Zalo Bot Platform webhook', () => {
       webhook: { url: 'https://bot.example.vn/webhooks/zalo-bot', secret: 'a-long-secret', app },
       engine,
       logger: silent,
-      limiter: noPacing(),
+      pacing: noPacing,
     });
     cleanups.push(() => channel.stop());
     return channel;

@@ -1,6 +1,6 @@
 // Where the Zalo session comes from and how it is kept: environment or a private file, clear reasons
 // when it is missing or broken, and a saved file only its owner can read.
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Zalo } from 'zca-js';
@@ -92,6 +92,20 @@ describe('Zalo credentials', () => {
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(credentials);
     const lookup = fromFileOnly(file);
     expect(lookup).toMatchObject({ status: 'found', source: 'file', file, credentials });
+  });
+
+  it('warns when the credentials file is readable by other users, and not when it is 0600', async () => {
+    const file = join(dir, 'zalo-credentials.json');
+    await saveZaloCredentials(file, {
+      cookie: [{ key: 'zpw_sek', value: 'secret', domain: 'zalo.me', path: '/' }],
+      imei: 'imei-3',
+      userAgent: UA,
+    });
+    expect(fromFileOnly(file)).not.toHaveProperty('warning');
+    await chmod(file, 0o644);
+    const lookup = fromFileOnly(file);
+    expect(lookup.status).toBe('found');
+    expect(lookup).toHaveProperty('warning', expect.stringContaining(`chmod 600 ${file}`));
   });
 
   it('keeps the default file in the user config folder, outside the project', () => {

@@ -31,11 +31,17 @@ const echoCard = (event: InboundEvent) => [
 ];
 
 /** The raw body as Zalo would send it: the sender id is a bare (unsafe) integer. */
-function rawEvent(messageText: string, msgId: string, timestamp = '1718000000000'): string {
-  return `{"app_id":"${APP_ID}","user_id_by_app":"5512345678901234567","event_name":"user_send_text","timestamp":"${timestamp}","sender":{"id":${USER_ID}},"recipient":{"id":"579745863508352884"},"message":{"text":${JSON.stringify(messageText)},"msg_id":"${msgId}"}}`;
+function rawEvent(messageText: string, msgId: string, timestamp = nowTs(), eventName = 'user_send_text'): string {
+  return `{"app_id":"${APP_ID}","user_id_by_app":"5512345678901234567","event_name":"${eventName}","timestamp":"${timestamp}","sender":{"id":${USER_ID}},"recipient":{"id":"579745863508352884"},"message":{"text":${JSON.stringify(messageText)},"msg_id":"${msgId}"}}`;
 }
 
-function signed(raw: string, timestamp = '1718000000000'): Record<string, string> {
+/** The timestamp Zalo puts in an event sent now (epoch ms as a string). */
+const nowTs = () => String(Date.now());
+
+/** The timestamp inside a raw event body. */
+const timestampOf = (raw: string) => /"timestamp":"(\d+)"/.exec(raw)?.[1] ?? '';
+
+function signed(raw: string, timestamp = timestampOf(raw)): Record<string, string> {
   return {
     'content-type': 'application/json',
     'x-zevent-signature': `mac=${zaloOaSignature(APP_ID, raw, timestamp, SECRET)}`,
@@ -124,16 +130,37 @@ describe('Zalo OA webhook', () => {
     expect(sends).toHaveLength(0);
   });
 
-  it('answers a message delivered twice only once, and ignores other events', async () => {
+  it('answers a message delivered twice only once', async () => {
     const raw = rawEvent('lệ phí hộ chiếu', 'm3');
     await app.inject({ method: 'POST', url: '/webhooks/zalo-oa', headers: signed(raw), payload: raw });
     await app.inject({ method: 'POST', url: '/webhooks/zalo-oa', headers: signed(raw), payload: raw });
-    const follow = `{"app_id":"${APP_ID}","event_name":"follow","timestamp":"1718000000000","follower":{"id":"1"}}`;
-    const ok = await app.inject({ method: 'POST', url: '/webhooks/zalo-oa', headers: signed(follow), payload: follow });
-    expect(ok.statusCode).toBe(200);
     await channel.stop();
     expect(engine.events).toHaveLength(1);
     expect(sends).toHaveLength(1);
+  });
+
+  it('refuses a genuine event replayed after the replay window, and never answers it', async () => {
+    const old = String(Date.now() - 6 * 60_000);
+    const raw = rawEvent('lệ phí hộ chiếu', 'm-old', old);
+    const response = await app.inject({ method: 'POST', url: '/webhooks/zalo-oa', headers: signed(raw), payload: raw });
+    expect(response.statusCode).toBe(403);
+    await channel.stop();
+    expect(engine.events).toHaveLength(0);
+    expect(sends).toHaveLength(0);
+  });
+
+  it('welcomes a new follower, and answers a sticker with the "text only" line without the engine', async () => {
+    const follow = `{"app_id":"${APP_ID}","event_name":"follow","timestamp":"${nowTs()}","follower":{"id":${USER_ID}}}`;
+    const ok = await app.inject({ method: 'POST', url: '/webhooks/zalo-oa', headers: signed(follow), payload: follow });
+    expect(ok.statusCode).toBe(200);
+    await until(() => sends.length === 1, 'the welcome');
+    expect(sends[0]?.body.recipient.user_id).toBe(USER_ID);
+    expect(sends[0]?.body.message.text).toMatch(/Xin chào/);
+    const sticker = rawEvent('', 'm-sticker', nowTs(), 'user_send_sticker');
+    await app.inject({ method: 'POST', url: '/webhooks/zalo-oa', headers: signed(sticker), payload: sticker });
+    await until(() => sends.length === 2, 'the text-only line');
+    expect(sends[1]?.body.message.text).toMatch(/chỉ đọc được tin nhắn chữ/);
+    expect(engine.events).toHaveLength(0);
   });
 
   it('leaves JSON parsing of the other routes alone', async () => {

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../adapters/zalo/rate-limit.ts';
 import { answerHint, FEEDBACK_LINE, renderZaloReplies, renderZaloReply } from '../adapters/zalo/render.ts';
 import { createAssistant } from '../src/assistant.ts';
 import { bold, link, type Reply, text } from '../src/conversation/types.ts';
@@ -176,26 +175,5 @@ describe('one numbered menu per turn', () => {
       await assistant.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
-});
-
-describe('Zalo outgoing pacing', () => {
-  it('spaces messages to one thread by a second and all messages by the global gap', async () => {
-    const waits: number[] = [];
-    let now = 10_000;
-    const limiter = new RateLimiter({
-      perThreadIntervalMs: 1000,
-      globalIntervalMs: 250,
-      now: () => now,
-      sleep: async (ms) => {
-        waits.push(ms);
-      },
-    });
-    await limiter.wait('a'); // immediately
-    await limiter.wait('a'); // one second after the first
-    await limiter.wait('b'); // after the global gap following the second
-    now += 5000;
-    await limiter.wait('a'); // long idle: immediately again
-    expect(waits).toEqual([1000, 1250]);
   });
 });

@@ -1,9 +1,15 @@
 // Web chat client: posts messages and button presses to /api/chat and renders the engine's replies
 // (paragraphs of spans, menus as buttons, quick links). Every piece of text goes through textContent,
 // never innerHTML, so HTML in replies or in what the user types is shown, not run.
+// The transcript is kept in localStorage per conversation id and shown again after a reload, but only when
+// /api/chat/state says the engine still remembers that conversation at the same menu; otherwise the page
+// starts afresh, so it never shows a history the engine has forgotten.
 
 (() => {
   const STORAGE_KEY = 'trolydvc.conversationId';
+  const TRANSCRIPT_PREFIX = 'trolydvc.transcript.';
+  /** Most exchanges kept for a reload; older ones are dropped first. */
+  const TRANSCRIPT_MAX_ENTRIES = 80;
   const log = document.getElementById('log');
   const form = document.getElementById('composer');
   const input = document.getElementById('input');
@@ -29,6 +35,7 @@
     tooLarge: 'Tin nhắn quá dài. Bạn rút gọn còn dưới 1.000 ký tự rồi gửi lại nhé.',
     failed: 'Xin lỗi, mình đang gặp sự cố. Bạn thử lại sau ít phút nhé.',
     typing: 'Mình đang trả lời…',
+    restarted: 'Cuộc trò chuyện trước đã kết thúc nên mình bắt đầu lại. Bạn cần làm thủ tục gì?',
   };
 
   let conversationId = loadConversationId();
@@ -60,6 +67,51 @@
       // See loadConversationId.
     }
     return id;
+  }
+
+  // ---- transcript (what the engine saw and answered; restored after a reload) ----
+
+  function transcriptKey(id) {
+    return `${TRANSCRIPT_PREFIX}${id}`;
+  }
+
+  function loadTranscript(id) {
+    try {
+      const parsed = JSON.parse(window.localStorage.getItem(transcriptKey(id)) ?? 'null');
+      if (parsed && parsed.v === 1 && Array.isArray(parsed.entries)) return parsed;
+    } catch {
+      // Unreadable or unavailable storage: nothing to restore.
+    }
+    return { v: 1, entries: [], lastMenuId: null };
+  }
+
+  let transcript = loadTranscript(conversationId);
+
+  function saveTranscript() {
+    transcript.entries = transcript.entries.slice(-TRANSCRIPT_MAX_ENTRIES);
+    try {
+      window.localStorage.setItem(transcriptKey(conversationId), JSON.stringify(transcript));
+    } catch {
+      // Full or disabled storage: the conversation goes on, only a reload will not show it.
+    }
+  }
+
+  function forgetTranscript(id) {
+    try {
+      window.localStorage.removeItem(transcriptKey(id));
+    } catch {
+      // See loadTranscript.
+    }
+  }
+
+  /** One exchange the engine answered: the message as shown, then its replies. */
+  function recordExchange(shownAs, replies) {
+    transcript.entries.push({ kind: 'user', text: shownAs });
+    for (const reply of replies) {
+      transcript.entries.push({ kind: 'bot', reply });
+      if (reply?.menu?.id) transcript.lastMenuId = String(reply.menu.id);
+    }
+    saveTranscript();
   }
 
   // ---- rendering (textContent only) ----
@@ -195,8 +247,8 @@
 
   const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 
-  function scrollToShow(node) {
-    node.scrollIntoView({ block: 'start', behavior: reducedMotion.matches ? 'auto' : 'smooth' });
+  function scrollToShow(node, block = 'start') {
+    node.scrollIntoView({ block, behavior: reducedMotion.matches ? 'auto' : 'smooth' });
   }
 
   // ---- talking to the server ----
@@ -211,8 +263,10 @@
   async function send(payload, shownAs) {
     if (busy) return false;
     setBusy(true);
-    scrollToShow(addUserMessage(shownAs));
+    addUserMessage(shownAs);
+    // The typing indicator sits below the question: bring it (and so the question) into view.
     const typing = addTyping();
+    scrollToShow(typing, 'end');
     let ok = false;
     try {
       const response = await fetch('/api/chat', {
@@ -225,6 +279,7 @@
       const body = await response.json().catch(() => null);
       typing.remove();
       if (response.ok && body && Array.isArray(body.replies)) {
+        recordExchange(shownAs, body.replies);
         let first = null;
         for (const reply of body.replies) {
           const row = addBotReply(reply);
@@ -289,9 +344,15 @@
 
   input.addEventListener('input', autoGrow);
 
+  function startNewConversation() {
+    forgetTranscript(conversationId);
+    conversationId = saveConversationId(randomId());
+    transcript = { v: 1, entries: [], lastMenuId: null };
+  }
+
   newChatButton.addEventListener('click', () => {
     if (busy) return;
-    conversationId = saveConversationId(randomId());
+    startNewConversation();
     log.replaceChildren();
     addWelcome();
     input.value = '';
@@ -299,7 +360,53 @@
     input.focus();
   });
 
+  /** What the engine still remembers of this conversation, or null when the server cannot be asked. */
+  async function conversationState() {
+    try {
+      const response = await fetch(`/api/chat/state?conversationId=${encodeURIComponent(conversationId)}`, {
+        headers: { Accept: 'application/json' },
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      return response.ok ? await response.json() : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Shows the kept transcript again when the engine remembers the conversation at the same menu. When the
+   * session expired, the server was reset, or another tab moved the conversation on, the page starts afresh
+   * (with a new conversation id in the last case) instead of showing a history the engine does not match.
+   */
+  async function restoreTranscript() {
+    if (transcript.entries.length === 0) return;
+    setBusy(true);
+    try {
+      const state = await conversationState();
+      if (state === null) return; // Cannot check now: keep it for the next visit, show nothing stale.
+      const sameMenu = (state.menuId ?? null) === (transcript.lastMenuId ?? null);
+      if (state.active === true && sameMenu) {
+        let last = null;
+        for (const entry of transcript.entries) {
+          if (entry?.kind === 'user') last = addUserMessage(String(entry.text ?? ''));
+          else if (entry?.kind === 'bot') last = addBotReply(entry.reply);
+        }
+        if (last) scrollToShow(last, 'end');
+        return;
+      }
+      if (state.active === true) startNewConversation();
+      else {
+        forgetTranscript(conversationId);
+        transcript = { v: 1, entries: [], lastMenuId: null };
+      }
+      addBotReply({ paragraphs: [[{ kind: 'text', text: MESSAGES.restarted }]] });
+    } finally {
+      setBusy(false);
+    }
+  }
+
   addWelcome();
+  restoreTranscript();
   // Focus the input on desktop; on phones that would pop the keyboard over the welcome message.
   if (window.matchMedia('(pointer: fine)').matches) input.focus();
 })();

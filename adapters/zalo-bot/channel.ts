@@ -2,23 +2,19 @@
 // webhook route checked with X-Bot-Api-Secret-Token. Replies are Zalo plain text with numbered menus (no
 // buttons), paced per chat, retried on transient failures. Polling recovers from failures with backoff
 // (state "retrying"); a refused token (401) stops the channel and says why. In groups the bot answers only
-// when its name is mentioned. Redeliveries are dropped by message id through the inbound chain.
+// when its name is mentioned. Every message goes through the inbound pipeline (redeliveries dropped by message
+// id, per-user rate limit, order per conversation); replies go through the send queue.
 import { timingSafeEqual } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
+import { type ChannelRunState, ChannelStates } from '../../src/channels/states.ts';
 import type { ConversationEngine, InboundEvent, Reply } from '../../src/conversation/types.ts';
-import { fingerprint, type Logger } from '../../src/log/logger.ts';
+import { InboundPipeline } from '../../src/inbound/pipeline.ts';
+import { TEXT_ONLY_REPLY } from '../../src/inbound/replies.ts';
+import type { Logger } from '../../src/log/logger.ts';
+import type { Registry } from '../../src/metrics/registry.ts';
 import { errorMessage } from '../shared/error-message.ts';
-import {
-  type ChannelInbound,
-  type ChannelRunState,
-  type ChannelStateSink,
-  LocalInbound,
-  type SeenIds,
-  TEXT_ONLY_REPLY,
-} from '../shared/inbound.ts';
-import { sendParts } from '../shared/send-parts.ts';
-import { RateLimiter } from '../zalo/rate-limit.ts';
+import { type SendErrors, type SendPacing, SendQueue } from '../shared/send-queue.ts';
 import { renderZaloReplies } from '../zalo/render.ts';
 import { ZaloBotApi, ZaloBotApiError } from './api.ts';
 import { actionFor, type BotIdentity, isGroup, updatesOf, type ZaloBotUpdate, ZaloBotUpdateSchema } from './updates.ts';
@@ -30,20 +26,20 @@ export interface ZaloBotChannelOptions {
   apiRoot?: string;
   /** Webhook mode when given; long polling otherwise. */
   webhook?: { url: string; secret: string; app: FastifyInstance };
-  engine: ConversationEngine;
+  /** The inbound pipeline (validate, dedupe, rate limit, order, engine); one over `engine` by default. */
+  inbound?: InboundPipeline;
+  engine?: ConversationEngine;
   logger: Logger;
-  /** The inbound chain (the core pipeline when given); an in-process one otherwise. */
-  inbound?: ChannelInbound;
-  /** Remembers message ids across restarts when the in-process chain is used. */
-  seen?: SeenIds;
-  states?: ChannelStateSink;
-  /** Outgoing pacing; defaults to 1 message/s per chat and at most 10/s for the bot. */
-  limiter?: RateLimiter;
+  /** Where the channel reports running / retrying / stopped. */
+  states?: ChannelStates;
+  registry?: Registry;
+  /** Outgoing pacing; defaults to 1 message/s per chat, 20/min per group, 10/s for the bot. */
+  pacing?: Partial<SendPacing>;
   /** Polling retry delays: initialMs, doubled each failure, capped at maxMs. */
   backoff?: { initialMs: number; maxMs: number };
   /** Long-poll wait in seconds. Default 30. */
   pollTimeoutSeconds?: number;
-  /** Send retries per message part. */
+  /** Send attempts per message part and the first retry delay. */
   sendRetry?: { attempts: number; backoffMs: number };
 }
 
@@ -65,6 +61,17 @@ const BotInfo = (value: unknown): { id: string; names: string[] } => {
   return { id: String(info.id ?? ''), names: [...new Set(names)] };
 };
 
+export const ZALO_BOT_PACING: SendPacing = { perChatIntervalMs: 1000, perGroupPerMinute: 20, globalPerSecond: 10 };
+
+const zaloBotSendErrors: SendErrors = {
+  // The platform documents no retry_after: a 429 is retried with the queue's backoff.
+  retryAfterMs: () => undefined,
+  isTransient: (error) => !(error instanceof ZaloBotApiError) || error.transient,
+  isFormatting: () => false,
+  isUnreachable: () => false,
+  describe: errorMessage,
+};
+
 function sameSecret(given: string | undefined, expected: string): boolean {
   const a = Buffer.from(given ?? '', 'utf8');
   const b = Buffer.from(expected, 'utf8');
@@ -80,18 +87,26 @@ function receivedAt(date: number | undefined): number {
 export async function startZaloBot(options: ZaloBotChannelOptions): Promise<ZaloBotChannel> {
   const log = options.logger.child({ channel: CHANNEL });
   const api = new ZaloBotApi({ token: options.token, apiRoot: options.apiRoot });
-  const limiter = options.limiter ?? new RateLimiter({ perThreadIntervalMs: 1000, globalIntervalMs: 100 });
   const backoff = options.backoff ?? { initialMs: 1000, maxMs: 60_000 };
   const pollTimeoutSeconds = options.pollTimeoutSeconds ?? 30;
-  const local = options.inbound ? undefined : new LocalInbound(options.engine, log, options.seen);
-  const inbound: ChannelInbound = options.inbound ?? (local as LocalInbound);
+  const inbound = options.inbound ?? defaultPipeline(options);
+  const states = options.states ?? new ChannelStates();
+  const sends = new SendQueue({
+    channel: CHANNEL,
+    pacing: { ...ZALO_BOT_PACING, ...options.pacing },
+    errors: zaloBotSendErrors,
+    logger: log,
+    ...(options.sendRetry ? { maxAttempts: options.sendRetry.attempts, backoffMs: options.sendRetry.backoffMs } : {}),
+    ...(options.registry ? { registry: options.registry } : {}),
+  });
+  const inFlight = new Set<Promise<unknown>>();
   const abort = new AbortController();
   let state: ChannelRunState = 'running';
   let polling: Promise<void> | undefined;
 
   function report(next: ChannelRunState, reason?: string): void {
     state = next;
-    options.states?.report(CHANNEL, next, reason);
+    states.report(CHANNEL, next, reason);
   }
 
   let me: BotIdentity;
@@ -104,22 +119,15 @@ export async function startZaloBot(options: ZaloBotChannelOptions): Promise<Zalo
     throw error;
   }
 
-  async function send(chatId: string, replies: Reply[]): Promise<void> {
-    const parts = renderZaloReplies(replies);
-    await sendParts(
-      parts,
-      async (part) => {
-        await limiter.wait(chatId);
-        await api.call('sendMessage', { chat_id: chatId, text: part.text });
-      },
-      {
-        log,
-        attempts: options.sendRetry?.attempts,
-        backoffMs: options.sendRetry?.backoffMs,
-        isTransient: (error) => !(error instanceof ZaloBotApiError) || error.transient,
-        isFatal: (error) => error instanceof ZaloBotApiError && error.unauthorized,
-      },
-    );
+  /** Queues the messages of the replies in order; the send queue paces and retries them. */
+  function deliver(chatId: string, group: boolean, replies: Reply[]): void {
+    for (const part of renderZaloReplies(replies)) {
+      void sends.send(
+        chatId,
+        { label: 'sendMessage', run: () => api.call('sendMessage', { chat_id: chatId, text: part.text }) },
+        { group },
+      );
+    }
   }
 
   function handleUpdate(update: ZaloBotUpdate): void {
@@ -143,18 +151,17 @@ export async function startZaloBot(options: ZaloBotChannelOptions): Promise<Zalo
     if (action.kind === 'text') {
       api.call('sendChatAction', { chat_id: chatId, action: 'typing' }).catch(() => undefined);
     }
-    void inbound
-      .handle(
-        {
-          event,
-          deliveryId: `${CHANNEL}:msg:${message.message_id}`,
-          ...(action.kind === 'text_only' ? { answer: [TEXT_ONLY_REPLY] } : {}),
-        },
-        (replies) => send(chatId, replies),
-      )
-      .catch((error: unknown) => {
-        log.warn({ chat: fingerprint(conversationId), error: errorMessage(error) }, 'Zalo Bot update failed');
-      });
+    const group = isGroup(message);
+    const work = inbound.handle(
+      {
+        event,
+        deliveryId: `${CHANNEL}:msg:${message.message_id}`,
+        ...(action.kind === 'text_only' ? { answer: [TEXT_ONLY_REPLY] } : {}),
+      },
+      (replies) => deliver(chatId, group, replies),
+    );
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
   }
 
   async function pollLoop(): Promise<void> {
@@ -229,8 +236,18 @@ export async function startZaloBot(options: ZaloBotChannelOptions): Promise<Zalo
       if (abort.signal.aborted) return;
       abort.abort();
       await polling;
-      await local?.drain();
+      await Promise.race([
+        Promise.allSettled([...inFlight]),
+        new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
+      ]);
+      await sends.drain();
+      sends.stop();
       report('stopped', 'stopped');
     },
   };
+}
+
+function defaultPipeline(options: ZaloBotChannelOptions): InboundPipeline {
+  if (!options.engine) throw new Error('startZaloBot needs an inbound pipeline or an engine');
+  return new InboundPipeline({ engine: options.engine, logger: options.logger });
 }

@@ -1,23 +1,35 @@
-// The Zalo personal-account channel: turns incoming zca-js messages into InboundEvents, answers with
-// plain-text replies, and keeps the socket alive. Reconnects with exponential backoff (Zalo drops the
-// socket often, code 1006), a watchdog restarts a connection that never comes up, and close code 3000
-// (another listener or Zalo Web took the session) stops the channel instead of fighting over it.
+// The Zalo personal-account channel: turns incoming zca-js messages into InboundEvents for the inbound
+// pipeline (dedupe by msgId, per-user rate limit, order, engine), sends the plain-text replies through the
+// send queue (paced per thread, failed sends retried with backoff, the other parts still sent), and keeps
+// the socket alive. Reconnects with exponential backoff (Zalo drops the socket often, code 1006), a watchdog
+// restarts a connection that never comes up, and close code 3000 (another listener or Zalo Web took the
+// session) stops the channel instead of fighting over it. After a reconnect it asks Zalo for the recent
+// messages (zca-js requestOldMessages) and answers those sent while it was away and not answered yet.
 import { ThreadType } from 'zca-js';
-import type { ConversationEngine, InboundEvent } from '../../src/conversation/types.ts';
-import { fingerprint, type Logger } from '../../src/log/logger.ts';
-import { repliesFor } from '../shared/engine-replies.ts';
+import { type ChannelRunState, ChannelStates } from '../../src/channels/states.ts';
+import type { ConversationEngine, InboundEvent, Reply } from '../../src/conversation/types.ts';
+import { InboundPipeline } from '../../src/inbound/pipeline.ts';
+import type { Logger } from '../../src/log/logger.ts';
+import type { Registry } from '../../src/metrics/registry.ts';
 import { errorMessage } from '../shared/error-message.ts';
-import { KeyedQueue } from '../shared/keyed-queue.ts';
-import { RateLimiter } from './rate-limit.ts';
+import { type SendErrors, type SendPacing, SendQueue } from '../shared/send-queue.ts';
 import { renderZaloReplies } from './render.ts';
 import type { ZaloMessage, ZaloTransport } from './transport.ts';
 
 export interface ZaloChannelOptions {
   transport: ZaloTransport;
-  engine: ConversationEngine;
+  /** The inbound pipeline (validate, dedupe, rate limit, order, engine); one over `engine` by default. */
+  inbound?: InboundPipeline;
+  engine?: ConversationEngine;
   logger: Logger;
+  states?: ChannelStates;
+  registry?: Registry;
   /** Outgoing pacing; defaults to 1 message/s per thread and at most 4/s for the account. */
-  limiter?: RateLimiter;
+  pacing?: Partial<SendPacing>;
+  /** Send attempts per message part and the first retry delay (doubled each time). */
+  sendRetry?: { attempts: number; backoffMs: number };
+  /** After a reconnect, messages sent up to this long before the connection dropped are still answered. */
+  missedGraceMs?: number;
   /** Reconnect delays: initialMs, doubled each failure, capped at maxMs. */
   backoff?: { initialMs: number; maxMs: number };
   /** Watchdog: a connection not up after this long is restarted. */
@@ -32,8 +44,19 @@ export type ZaloChannelState = 'connecting' | 'connected' | 'waiting' | 'stopped
 
 export interface ZaloChannel {
   readonly state: ZaloChannelState;
-  stop(): Promise<void>;
+  stop(reason?: string): Promise<void>;
 }
+
+export const ZALO_PACING: SendPacing = { perChatIntervalMs: 1000, perGroupPerMinute: 20, globalPerSecond: 4 };
+
+const zaloSendErrors: SendErrors = {
+  retryAfterMs: () => undefined,
+  // zca-js reports network failures and Zalo's refusals alike: every failure gets a few more tries.
+  isTransient: () => true,
+  isFormatting: () => false,
+  isUnreachable: () => false,
+  describe: errorMessage,
+};
 
 /** Close codes after which reconnecting would only fight another session. */
 const SESSION_TAKEN_CODES = new Set([3000, 3003]);
@@ -61,26 +84,43 @@ export function questionOf(message: ZaloMessage, ownId: string): string | undefi
 }
 
 export async function startZalo(options: ZaloChannelOptions): Promise<ZaloChannel> {
-  const { transport, engine } = options;
+  const { transport } = options;
   const log = options.logger.child({ channel: 'zalo' });
-  const limiter = options.limiter ?? new RateLimiter({ perThreadIntervalMs: 1000, globalIntervalMs: 250 });
+  const inbound = options.inbound ?? defaultPipeline(options);
+  const states = options.states ?? new ChannelStates();
+  const sends = new SendQueue({
+    channel: 'zalo',
+    pacing: { ...ZALO_PACING, ...options.pacing },
+    errors: zaloSendErrors,
+    logger: log,
+    ...(options.sendRetry ? { maxAttempts: options.sendRetry.attempts, backoffMs: options.sendRetry.backoffMs } : {}),
+    ...(options.registry ? { registry: options.registry } : {}),
+  });
+  const missedGraceMs = options.missedGraceMs ?? 60_000;
   const backoff = options.backoff ?? { initialMs: 1000, maxMs: 5 * 60_000 };
   const connectTimeoutMs = options.connectTimeoutMs ?? 60_000;
   const stableAfterMs = options.stableAfterMs ?? 60_000;
   const boldStyles = options.boldStyles ?? true;
-  const queue = new KeyedQueue();
+  const inFlight = new Set<Promise<unknown>>();
 
   let state: ZaloChannelState = 'connecting';
   let failures = 0;
   let connectedAt: number | undefined;
+  /** When the last connection dropped: messages from then on (minus the grace) are fetched after a reconnect. */
+  let disconnectedAt: number | undefined;
+  const report = (next: ChannelRunState, reason?: string) => states.report('zalo', next, reason);
   let reconnectTimer: NodeJS.Timeout | undefined;
   let watchdogTimer: NodeJS.Timeout | undefined;
 
-  async function answer(message: ZaloMessage, event: InboundEvent): Promise<void> {
-    const replies = await repliesFor(engine, event, log);
+  /** Queues the messages of the replies in order; the send queue paces and retries them. */
+  function deliver(message: ZaloMessage, replies: Reply[]): void {
     for (const part of renderZaloReplies(replies)) {
-      await limiter.wait(message.threadId);
-      await transport.sendText(message.threadId, message.type, part.text, boldStyles ? part.bold : []);
+      const bold = boldStyles ? part.bold : [];
+      void sends.send(
+        message.threadId,
+        { label: 'sendMessage', run: () => transport.sendText(message.threadId, message.type, part.text, bold) },
+        { group: message.type === ThreadType.Group },
+      );
     }
   }
 
@@ -88,19 +128,40 @@ export async function startZalo(options: ZaloChannelOptions): Promise<ZaloChanne
     if (state === 'stopped') return;
     const text = questionOf(message, transport.ownId());
     if (text === undefined) return;
-    const conversationId = `zalo:${message.threadId}`;
     const event: InboundEvent = {
       channel: 'zalo',
-      conversationId,
+      conversationId: `zalo:${message.threadId}`,
       userId: String(message.data.uidFrom),
       text,
       receivedAt: Number(message.data.ts) || Date.now(),
     };
-    void queue.push(conversationId, () =>
-      answer(message, event).catch((error: unknown) => {
-        log.warn({ chat: fingerprint(conversationId), error: errorMessage(error) }, 'Zalo reply failed');
-      }),
+    const work = inbound.handle({ event, deliveryId: `zalo:msg:${message.data.msgId}` }, (replies) =>
+      deliver(message, replies),
     );
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  }
+
+  /** Zalo's answer to requestOldMessages: the recent messages, of which those sent while we were away count. */
+  function onOldMessages(messages: ZaloMessage[]): void {
+    const since = disconnectedAt;
+    if (since === undefined) return;
+    const missed = messages.filter((message) => Number(message.data.ts) >= since - missedGraceMs);
+    if (missed.length > 0) log.info({ count: missed.length }, 'Zalo messages received while disconnected');
+    // Oldest first, so a conversation is answered in the order it was written; answered ones are dropped
+    // by the pipeline (same msgId).
+    for (const message of missed.sort((a, b) => Number(a.data.ts) - Number(b.data.ts))) onMessage(message);
+  }
+
+  /** The socket is ready (its cipher key came): after a reconnect, ask for what we missed. */
+  function onReady(): void {
+    if (state === 'stopped' || disconnectedAt === undefined || !transport.requestOldMessages) return;
+    try {
+      transport.requestOldMessages(ThreadType.User);
+      transport.requestOldMessages(ThreadType.Group);
+    } catch (error) {
+      log.warn({ error: errorMessage(error) }, 'could not ask Zalo for the missed messages');
+    }
   }
 
   function clearTimers(): void {
@@ -114,6 +175,8 @@ export async function startZalo(options: ZaloChannelOptions): Promise<ZaloChanne
     if (state === 'stopped') return;
     clearTimers();
     state = 'waiting';
+    disconnectedAt ??= Date.now();
+    report('retrying', why);
     const delayMs = Math.min(backoff.initialMs * 2 ** failures, backoff.maxMs);
     failures++;
     log.warn({ delayMs, attempt: failures, why }, 'Zalo connection lost; reconnecting');
@@ -130,7 +193,7 @@ export async function startZalo(options: ZaloChannelOptions): Promise<ZaloChanne
       transport.stop();
       scheduleReconnect(`no connection after ${connectTimeoutMs} ms`);
     }, connectTimeoutMs);
-    await transport.start(onMessage, onClosed, onError, onConnected);
+    await transport.start(onMessage, onClosed, onError, onConnected, { onReady, onOldMessages });
   }
 
   function onConnected(): void {
@@ -139,6 +202,7 @@ export async function startZalo(options: ZaloChannelOptions): Promise<ZaloChanne
     if (failures > 0) log.info('Zalo reconnected');
     state = 'connected';
     connectedAt = Date.now();
+    report('running');
   }
 
   function onClosed(code: number, reason: string): void {
@@ -150,7 +214,7 @@ export async function startZalo(options: ZaloChannelOptions): Promise<ZaloChanne
         'Zalo closed the connection because the account is used elsewhere (Zalo Web or another instance). ' +
           'The Zalo channel is stopped; close the other session and restart the assistant.',
       );
-      void channel.stop();
+      void channel.stop('the account is used elsewhere (Zalo Web or another instance; close code ' + code + ')');
       return;
     }
     if (connectedAt !== undefined && Date.now() - connectedAt >= stableAfterMs) failures = 0;
@@ -165,16 +229,22 @@ export async function startZalo(options: ZaloChannelOptions): Promise<ZaloChanne
     get state() {
       return state;
     },
-    async stop() {
+    async stop(reason = 'stopped') {
       if (state === 'stopped') return;
       state = 'stopped';
+      report('stopped', reason);
       clearTimers();
       try {
         transport.stop();
       } catch (error) {
         log.debug({ error: errorMessage(error) }, 'Zalo transport stop failed');
       }
-      await queue.drain();
+      await Promise.race([
+        Promise.allSettled([...inFlight]),
+        new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
+      ]);
+      await sends.drain();
+      sends.stop();
     },
   };
 
@@ -186,4 +256,9 @@ export async function startZalo(options: ZaloChannelOptions): Promise<ZaloChanne
     throw error;
   }
   return channel;
+}
+
+function defaultPipeline(options: ZaloChannelOptions): InboundPipeline {
+  if (!options.engine) throw new Error('startZalo needs an inbound pipeline or an engine');
+  return new InboundPipeline({ engine: options.engine, logger: options.logger });
 }

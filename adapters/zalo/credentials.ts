@@ -1,7 +1,7 @@
 // Finds, validates and saves the Zalo personal-account session (cookie, imei, user agent): from the
 // environment (ZALO_COOKIE as JSON or a "k=v; k2=v2" cookie string, ZALO_IMEI, ZALO_USER_AGENT) or from a
 // JSON file kept outside the repository (ZALO_CREDENTIALS_FILE, default ~/.config/tro-ly-dvc/zalo-credentials.json).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -22,7 +22,14 @@ export const ZaloCredentialsSchema = z.object({
 export type ZaloCredentials = z.infer<typeof ZaloCredentialsSchema>;
 
 export type CredentialsLookup =
-  | { status: 'found'; source: 'environment' | 'file'; file?: string; credentials: ZaloCredentials }
+  | {
+      status: 'found';
+      source: 'environment' | 'file';
+      file?: string;
+      credentials: ZaloCredentials;
+      /** Set when the file can be read by other users of the machine (it gives full access to the account). */
+      warning?: string;
+    }
   | { status: 'missing'; reason: string }
   | { status: 'invalid'; reason: string };
 
@@ -86,7 +93,19 @@ export function findZaloCredentials(settings: ZaloSettings): CredentialsLookup {
   }
   const parsed = ZaloCredentialsSchema.safeParse(json);
   if (!parsed.success) return { status: 'invalid', reason: `${file}: ${describeIssues(parsed.error)}` };
-  return { status: 'found', source: 'file', file, credentials: parsed.data };
+  return { status: 'found', source: 'file', file, credentials: parsed.data, ...exposure(file) };
+}
+
+/** A warning when the credentials file is readable or writable by group or others (POSIX modes only). */
+export function exposure(file: string): { warning?: string } {
+  if (process.platform === 'win32') return {};
+  const mode = statSync(file).mode & 0o777;
+  if ((mode & 0o077) === 0) return {};
+  return {
+    warning:
+      `the Zalo credentials file ${file} is readable by other users (mode ${mode.toString(8)}): ` +
+      `anyone who reads it controls the Zalo account. Run \`chmod 600 ${file}\``,
+  };
 }
 
 /** Writes the session atomically, readable by the owner only (0600, folder 0700). */

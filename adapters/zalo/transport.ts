@@ -11,12 +11,27 @@ export type OnClosed = (code: number, reason: string) => void;
 export type OnError = (error: unknown) => void;
 export type OnConnected = () => void;
 
+export interface TransportExtras {
+  /** The socket is ready for requests (zca-js received its cipher key). */
+  onReady?: () => void;
+  /** Zalo's answer to requestOldMessages. */
+  onOldMessages?: (messages: ZaloMessage[], type: ThreadType) => void;
+}
+
 export interface ZaloTransport {
   /**
    * Starts (or, after a close, restarts) listening. The first call logs in and rejects if the session is
    * expired or invalid. Resolves once the socket is opening; `onConnected` fires when it is up.
    */
-  start(onMessage: OnMessage, onClosed: OnClosed, onError: OnError, onConnected?: OnConnected): Promise<void>;
+  start(
+    onMessage: OnMessage,
+    onClosed: OnClosed,
+    onError: OnError,
+    onConnected?: OnConnected,
+    extras?: TransportExtras,
+  ): Promise<void>;
+  /** Asks Zalo for the recent messages of one thread type; they arrive through `onOldMessages`. */
+  requestOldMessages?(type: ThreadType): void;
   /** Closes the socket (a `closed` event with code 1000 may follow). */
   stop(): void;
   /** The logged-in account's user id (to recognise mentions of the bot in groups). */
@@ -28,13 +43,19 @@ export interface ZaloTransport {
 export class ZcaTransport implements ZaloTransport {
   private api: API | undefined;
   private handlers:
-    | { onMessage: OnMessage; onClosed: OnClosed; onError: OnError; onConnected?: OnConnected }
+    | ({ onMessage: OnMessage; onClosed: OnClosed; onError: OnError; onConnected?: OnConnected } & TransportExtras)
     | undefined;
 
   constructor(private readonly credentials: ZaloCredentials) {}
 
-  async start(onMessage: OnMessage, onClosed: OnClosed, onError: OnError, onConnected?: OnConnected): Promise<void> {
-    this.handlers = { onMessage, onClosed, onError, onConnected };
+  async start(
+    onMessage: OnMessage,
+    onClosed: OnClosed,
+    onError: OnError,
+    onConnected?: OnConnected,
+    extras: TransportExtras = {},
+  ): Promise<void> {
+    this.handlers = { onMessage, onClosed, onError, onConnected, ...extras };
     if (!this.api) {
       // checkUpdate: false — otherwise login() asks the npm registry for a newer zca-js first.
       const zalo = new Zalo({ checkUpdate: false, logging: false, selfListen: false });
@@ -45,6 +66,8 @@ export class ZcaTransport implements ZaloTransport {
       listener.on('closed', (code, reason) => this.handlers?.onClosed(code, reason));
       listener.on('error', (error) => this.handlers?.onError(error));
       listener.on('connected', () => this.handlers?.onConnected?.());
+      listener.on('cipher_key', () => this.handlers?.onReady?.());
+      listener.on('old_messages', (messages, type) => this.handlers?.onOldMessages?.(messages, type));
     }
     // Reconnection is the adapter's job (backoff, watchdog), so zca-js's own retry stays off.
     this.api.listener.start({ retryOnClose: false });
@@ -52,6 +75,10 @@ export class ZcaTransport implements ZaloTransport {
 
   stop(): void {
     this.api?.listener.stop();
+  }
+
+  requestOldMessages(type: ThreadType): void {
+    this.api?.listener.requestOldMessages(type);
   }
 
   ownId(): string {

@@ -2,7 +2,8 @@
 // /healthz and a gauge per channel on /metrics. Core code: adapters report into it, the server reads it.
 import type { Registry } from '../metrics/registry.ts';
 
-export type ChannelRunState = 'running' | 'retrying' | 'stopped';
+/** 'standby': a polling channel waiting while another instance on the same database polls (src/store/postgres/election.ts). */
+export type ChannelRunState = 'running' | 'retrying' | 'stopped' | 'standby';
 
 export interface ChannelStatus {
   state: ChannelRunState;
@@ -12,7 +13,7 @@ export interface ChannelStatus {
   reason?: string;
 }
 
-const STATES: ChannelRunState[] = ['running', 'retrying', 'stopped'];
+const STATES: ChannelRunState[] = ['running', 'retrying', 'stopped', 'standby'];
 
 export class ChannelStates {
   private readonly channels = new Map<string, ChannelStatus>();
@@ -36,9 +37,9 @@ export class ChannelStates {
     return Object.fromEntries([...this.channels].map(([name, status]) => [name, { ...status }]));
   }
 
-  /** True when every reported (configured) channel is running. */
+  /** True when every reported (configured) channel is running (or on standby behind another instance). */
   allRunning(): boolean {
-    return [...this.channels.values()].every((status) => status.state === 'running');
+    return [...this.channels.values()].every((status) => status.state === 'running' || status.state === 'standby');
   }
 
   /** `channel_up{channel}` (1 running, 0 otherwise) and `channel_state{channel,state}` on /metrics. */

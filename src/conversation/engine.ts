@@ -1,47 +1,50 @@
-// The conversation engine: loads the session, understands the message, asks retrieval or the dossier
-// capability, and answers with platform-neutral replies. Callers keep the order within a conversation (src/inbound).
-
+// The conversation engine: loads the session, understands the message in its context (understand.ts, then
+// context.ts for questions), routes it to a pure screen function (screens/: card, steps, documents, sections,
+// yes/no, place, clarify, dossier) and keeps the session. Each message works on one snapshot of the finder, so a
+// reindex in the middle of a message cannot mix two catalogues. Callers keep the order within a conversation
+// (src/inbound).
 import { type DossierService, dossierClient } from '../dossier/types.ts';
 import type { Province, ProvinceCatalogue, ProvinceMatch } from '../knowledge/provinces.ts';
 import type { Procedure } from '../knowledge/schema.ts';
 import { fingerprint, type Logger } from '../log/logger.ts';
 import type { SearchResult } from '../retrieval/types.ts';
 import type { FeedbackStore, SessionStore } from '../store/types.ts';
-import { foldAccents } from '../text/normalize.ts';
+import { analyze } from '../text/normalize.ts';
 import { cleanInboundText } from '../text/sanitize.ts';
-import * as guide from './guidance.ts';
+import { routeQuestion } from './context.ts';
 import * as say from './messages.ts';
 import { scrubPersonalData } from './privacy.ts';
-import { describeCodeMatch, describeLookup, MAYBE_CODE_YES } from './screens/dossier.ts';
+import { CLARIFY_PROMPT, clarifyScreen, genericPrompt, RELATED_PROMPT } from './screens/clarify.ts';
+import { askDossierCode, describeCodeMatch, describeLookup, MAYBE_CODE_YES, recallDossier } from './screens/dossier.ts';
+import { candidateIndex, type OptionId, options } from './screens/options.ts';
+import {
+  choosePlace,
+  onlyPlace,
+  otherProvinceScreen,
+  placeNote,
+  type ScoredProcedure,
+  withoutPlace,
+} from './screens/place.ts';
+import {
+  cardScreen,
+  documentsEndScreen,
+  documentsScreen,
+  sectionScreen,
+  stepParts,
+  stepScreen,
+  yesNoScreen,
+} from './screens/procedure.ts';
+import type { Screen } from './screens/screen.ts';
 import { newSession, readSession, type Session } from './session.ts';
 import {
-  bold,
   type ConversationEngine,
   type InboundEvent,
   type Menu,
   type MenuOption,
-  type Paragraph,
   parseInboundEvent,
   type Reply,
-  text,
 } from './types.ts';
 import { type Aspect, understand } from './understand.ts';
-
-/** Whether a province's own procedure was issued by that province ("UBND tỉnh Đồng Tháp"). */
-function provinceIssued(p: Procedure, province: Province): boolean {
-  const issuer = foldAccents(p.promulgatingAgency?.toLowerCase() ?? '');
-  return issuer.includes(foldAccents(province.shortName.toLowerCase()));
-}
-
-/** "Bạn ở Bình Dương (nay thuộc Thành phố Hồ Chí Minh)." plus whether the card is that province's own procedure. */
-function placeNote(place: ProvinceMatch, shown: Procedure): Paragraph {
-  const now = place.formerName || place.kind === 'formerDistrict' ? ` (nay thuộc ${place.province.name})` : '';
-  const own = shown.type === 'provincial' && provinceIssued(shown, place.province);
-  return [
-    text(`Bạn ở ${place.matched}${now}. `),
-    text(own ? `Đây là thủ tục riêng của ${place.province.name}.` : 'Thủ tục này áp dụng chung trên cả nước.'),
-  ];
-}
 
 /** What the engine needs from the catalogue and search (the retrieval engine provides it). */
 export interface ProcedureFinder {
@@ -88,10 +91,18 @@ const SHOWS_PROCEDURE: ReadonlySet<Outcome> = new Set(['answer', 'aspect', 'navi
 /** Longest message the engine reads; the rest is ignored (the server says so to the user). */
 export const MAX_MESSAGE_CHARS = 1000;
 const CLARIFY_OPTIONS = 3;
-/** How sure retrieval must be that the rest of an aspect question names another procedure. */
-const NEW_TOPIC_CONFIDENCE = 0.6;
+const GENERIC_OPTIONS = 4;
+const SEARCH_HITS = 10;
 
-type Context = { event: InboundEvent; session: Session; outcome: Outcome; fresh: boolean };
+/** One message being handled: its event, the session, the finder snapshot and what came of it. */
+type Context = {
+  event: InboundEvent;
+  session: Session;
+  finder: ProcedureFinder;
+  outcome: Outcome;
+  /** No conversation before this message (a first /start greets without "Đã bắt đầu lại"). */
+  fresh: boolean;
+};
 
 export class Engine implements ConversationEngine {
   private readonly now: () => number;
@@ -116,7 +127,13 @@ export class Engine implements ConversationEngine {
   private async process(event: InboundEvent): Promise<Reply[]> {
     const stored = await this.options.sessions.load(event.conversationId);
     const session = stored ? readSession(stored) : newSession();
-    const ctx: Context = { event, session, outcome: 'smalltalk', fresh: session.menuSeq === 0 && !session.procedureId };
+    const ctx: Context = {
+      event,
+      session,
+      finder: this.options.finder(),
+      outcome: 'smalltalk',
+      fresh: session.menuSeq === 0 && !session.procedureId,
+    };
     const message = cleanInboundText(event.text ?? '', MAX_MESSAGE_CHARS);
     const replies = event.choice
       ? await this.onChoice(ctx, event.choice.menuId, event.choice.optionId)
@@ -133,7 +150,7 @@ export class Engine implements ConversationEngine {
     return replies;
   }
 
-  // ---- text messages -------------------------------------------------------------------------------
+  // ---- routing of text messages --------------------------------------------------------------------
 
   private async onText(ctx: Context, message: string): Promise<Reply[]> {
     const { session } = ctx;
@@ -142,7 +159,6 @@ export class Engine implements ConversationEngine {
       case 'empty':
         return [message === '' ? say.emptyMessage() : say.notText()];
       case 'reset':
-        // A first /start greets; "Đã bắt đầu lại" only when there was a conversation to reset.
         ctx.session = newSession();
         return ctx.fresh ? [say.greeting()] : [say.resetDone(), say.greeting()];
       case 'help':
@@ -153,16 +169,6 @@ export class Engine implements ConversationEngine {
         return [say.thanks()];
       case 'ack':
         return [intent.bye ? say.goodbye() : say.ack()];
-      case 'dossier_intent':
-        if (this.options.dossiers?.detect(message)) break;
-        ctx.outcome = 'dossier';
-        session.view = 'dossier';
-        session.menu = undefined;
-        return [say.askDossierCode()];
-      case 'offtopic':
-        return this.abstain(ctx, message, 'abstain');
-      case 'generic':
-        return this.clarifyGeneric(ctx, message);
       case 'choice':
         return this.act(ctx, intent.optionId);
       case 'number':
@@ -174,38 +180,51 @@ export class Engine implements ConversationEngine {
       case 'feedback':
         return this.recordFeedback(ctx, intent.helpful);
       case 'recall_dossier':
-        return [this.recallDossier(session)];
+        return [recallDossier(session.lastDossier)];
+      case 'dossier_intent':
+        if (this.options.dossiers?.detect(message)) break;
+        ctx.outcome = 'dossier';
+        session.view = 'dossier';
+        session.menu = undefined;
+        return [askDossierCode()];
+      case 'offtopic':
+        return this.abstain(ctx, message, 'abstain');
+      case 'generic':
+        return this.clarifyGeneric(ctx, message);
       case 'question':
         break;
     }
     const dossier = this.options.dossiers?.detect(message);
     if (dossier) return this.onDossierCode(ctx, dossier);
     if (intent.kind !== 'question') return [say.noProcedureYet()];
-    const current = session.procedureId ? this.finder().get(session.procedureId) : undefined;
-    if (intent.aspect && current) {
-      const switched = await this.searchIfNewTopic(intent.rest, current);
-      if (!switched) {
-        ctx.outcome = 'aspect';
-        return [this.aspectReply(ctx, current, intent.aspect)];
-      }
+    const place = this.options.provinces?.find(message);
+    if (place) {
+      session.province = place.province.code;
+      if (onlyPlace(message, place)) return this.onPlaceOnly(ctx, place);
     }
-    return this.answerQuestion(ctx, message, intent.aspect);
+    const current = session.procedureId ? ctx.finder.get(session.procedureId) : undefined;
+    const routed = await routeQuestion(intent, current, ctx.finder);
+    if (routed.kind === 'followup' && current) {
+      ctx.outcome = 'aspect';
+      // An aspect is answered by its section, unless a yes/no question names something in particular ("có cần
+      // mang giấy khám sức khỏe không"): that is answered from the field, quoted, or honestly "not said".
+      const sectionFirst = ['fees', 'time', 'steps', 'online'].includes(routed.aspect ?? '');
+      if (routed.aspect && (sectionFirst || routed.words.length === 0 || !routed.yesNo))
+        return [this.aspectReply(ctx, current, routed.aspect)];
+      return [this.show(ctx, yesNoScreen(current, routed.words))];
+    }
+    const query = place ? withoutPlace(message, place) : message;
+    // "giấy phép xây dựng có thời hạn": an aspect phrase that is part of the procedure's name asks no aspect.
+    return this.answerQuestion(ctx, query, message, routed.aspect, place, intent.aspectPhrase);
   }
 
-  /** With an aspect word and a current procedure: does the rest of the message name another procedure? */
-  private async searchIfNewTopic(rest: string, current: Procedure): Promise<boolean> {
-    if (rest.split(' ').filter((w) => w.length > 1).length < 2) return false;
-    const result = await this.finder().search(rest, { limit: 3 });
-    const top = result.hits[0];
-    // Only a clear match switches topic; leftovers of the aspect words ("pháp lý") must not.
-    if (result.abstain || result.ambiguous || result.confidence < NEW_TOPIC_CONFIDENCE || !top) return false;
-    return top.id !== current.id && !this.sameFamily(top.id, current.id);
-  }
-
-  private sameFamily(a: string, b: string): boolean {
-    return this.finder()
-      .familyOf(a)
-      .some((p) => p.id === b);
+  /** "Nghệ An", "tôi ở Hà Nội": remember it, and answer the question that was waiting for it. */
+  private async onPlaceOnly(ctx: Context, place: ProvinceMatch): Promise<Reply[]> {
+    const { session } = ctx;
+    const waiting = session.view === 'place' ? session.question : undefined;
+    if (waiting) return this.answerQuestion(ctx, waiting, waiting, undefined, place);
+    ctx.outcome = 'smalltalk';
+    return [say.placeNoted(place.province.name)];
   }
 
   /** The abstain reply; the question is logged (personal data removed) for maintainers as unanswered. */
@@ -222,49 +241,90 @@ export class Engine implements ConversationEngine {
 
   /** "đăng ký", "xin giấy phép": a short menu of the likeliest procedures instead of a confident guess. */
   private async clarifyGeneric(ctx: Context, message: string): Promise<Reply[]> {
-    const result = await this.finder().search(message, { limit: 10 });
-    const seen = new Set<string>();
+    const result = await ctx.finder.search(message, { limit: SEARCH_HITS });
+    const families = new Set<string>();
     const ids = result.hits
       .filter((h) => {
-        const key = h.family;
-        if (seen.has(key)) return false;
-        seen.add(key);
-        return this.finder().get(h.id)?.type !== 'provincial';
+        if (families.has(h.family)) return false;
+        families.add(h.family);
+        return ctx.finder.get(h.id)?.type !== 'provincial';
       })
-      .slice(0, 4)
+      .slice(0, GENERIC_OPTIONS)
       .map((h) => h.id);
     ctx.outcome = 'clarify';
     ctx.session.question = scrubPersonalData(message);
-    return [
-      this.clarify(
-        ctx.session,
-        ids,
-        `"${message.trim()}" có nhiều thủ tục khác nhau. Bạn chọn một thủ tục dưới đây, hoặc gõ rõ hơn việc bạn cần (ví dụ "đăng ký khai sinh cho con").`,
-      ),
-    ];
+    return [this.clarify(ctx, ids, genericPrompt(message))];
   }
 
-  private async answerQuestion(ctx: Context, message: string, aspect?: Aspect): Promise<Reply[]> {
-    const result = await this.finder().search(message, { limit: 5 });
-    const question = scrubPersonalData(message);
+  /** A new question: search, choose the record for the citizen's place, answer with its card (and the aspect). */
+  private async answerQuestion(
+    ctx: Context,
+    query: string,
+    message: string,
+    aspect: Aspect | undefined,
+    place: ProvinceMatch | undefined,
+    aspectPhrase?: string,
+  ): Promise<Reply[]> {
+    const { session, finder } = ctx;
+    const result = await finder.search(query, { limit: SEARCH_HITS });
     if (result.abstain || result.hits.length === 0)
       return this.abstain(ctx, message, result.hits.length === 0 ? 'no_match' : 'abstain');
-    ctx.session.question = question;
-    if (result.ambiguous) {
+    session.question = scrubPersonalData(message);
+    const province = this.province(session);
+    const hits: ScoredProcedure[] = result.hits.flatMap((h) => {
+      const procedure = finder.get(h.id);
+      return procedure ? [{ procedure, score: h.score }] : [];
+    });
+    // Several procedures fit equally: ask, offering only records valid where the citizen is (one: show it).
+    const local = hits.filter((h) => choosePlace([h], [], province, this.options.provinces)?.kind === 'show');
+    if (result.ambiguous && local.length > 1) {
       ctx.outcome = 'clarify';
-      const ids = result.hits.slice(0, CLARIFY_OPTIONS).map((h) => h.id);
-      return [this.clarify(ctx.session, ids, 'Mình thấy vài thủ tục gần giống nhau. Bạn cần thủ tục nào?')];
+      return [
+        this.clarify(
+          ctx,
+          local.slice(0, CLARIFY_OPTIONS).map((h) => h.procedure.id),
+          CLARIFY_PROMPT,
+        ),
+      ];
     }
-    const best = this.finder().get(result.hits[0]?.id ?? '');
-    if (!best) return [say.abstain()];
+    const ranked = result.ambiguous && local.length === 1 ? local : hits;
+    const top = ranked[0];
+    const choice = top
+      ? choosePlace(ranked, finder.familyOf(top.procedure.id), province, this.options.provinces)
+      : undefined;
+    if (!choice) return this.abstain(ctx, message, 'no_match');
+    if (choice.kind === 'other_province') {
+      ctx.outcome = 'clarify';
+      session.candidates = [choice.procedure.id];
+      session.view = 'place';
+      const screen = otherProvinceScreen(choice.procedure, choice.issuer, province);
+      return [
+        {
+          ...screen,
+          menu: this.menu(session, 'l', 'Bạn muốn làm gì?', [
+            { id: 'p1', label: choice.issuer ? `Xem bản của ${choice.issuer.shortName}` : 'Xem bản của tỉnh khác' },
+            ...options('new'),
+          ]),
+        },
+      ];
+    }
     ctx.outcome = 'answer';
-    // "tôi ở Bình Dương": the place decides between provinces' own copies and is acknowledged on the card.
-    const place = this.options.provinces?.find(message);
-    const top = place ? this.localVariant(best, place.province) : best;
-    const replies = [this.cardReply(ctx, top, true, place ? placeNote(place, top) : undefined)];
-    if (aspect && aspect !== 'steps') replies.push(this.aspectReply(ctx, top, aspect));
-    else if (aspect === 'steps' && top.steps.length > 0) replies.push(...this.showStep(ctx, 0, 0));
+    const shown = choice.procedure;
+    const note = place ? placeNote(place, choice.own) : undefined;
+    const replies = [this.cardReply(ctx, shown, true, note)];
+    const named = [shown, ...hits.slice(0, 3).map((h) => h.procedure)];
+    if (aspect && aspectPhrase && named.some((p) => analyze(p.name).folded.join(' ').includes(aspectPhrase)))
+      aspect = undefined;
+    if (aspect === 'steps') {
+      if (shown.steps.length > 0) replies.push(...this.showStep(ctx, 0, 0));
+    } else if (aspect) {
+      replies.push(this.aspectReply(ctx, shown, aspect));
+    }
     return replies;
+  }
+
+  private province(session: Session): Province | undefined {
+    return session.province ? this.options.provinces?.byCode.get(session.province) : undefined;
   }
 
   // ---- menu choices ---------------------------------------------------------------------------------
@@ -284,16 +344,16 @@ export class Engine implements ConversationEngine {
   }
 
   private async act(ctx: Context, optionId: string): Promise<Reply[]> {
-    const { session } = ctx;
-    const pick = /^p(\d+)$/.exec(optionId);
-    if (pick) {
-      const id = session.candidates?.[Number(pick[1]) - 1];
-      const procedure = id ? this.finder().get(id) : undefined;
+    const { session, finder } = ctx;
+    const pick = candidateIndex(optionId);
+    if (pick !== undefined) {
+      const id = session.candidates?.[pick];
+      const procedure = id ? finder.get(id) : undefined;
       if (!procedure) return [say.noProcedureYet()];
       ctx.outcome = 'answer';
       return [this.cardReply(ctx, procedure)];
     }
-    switch (optionId) {
+    switch (optionId as OptionId) {
       case 'none':
         ctx.outcome = 'abstain';
         if (session.question)
@@ -319,15 +379,18 @@ export class Engine implements ConversationEngine {
       case 'next':
       case 'prev':
       case 'more':
-        return this.navigate(ctx, optionId);
+        return this.navigate(ctx, optionId as 'next' | 'prev' | 'more');
       case 'steps':
         return this.showStep(ctx, 0, 0);
+      default:
+        break;
     }
-    const current = session.procedureId ? this.finder().get(session.procedureId) : undefined;
+    const current = session.procedureId ? finder.get(session.procedureId) : undefined;
     if (!current) return [say.noProcedureYet()];
     ctx.outcome = 'aspect';
-    switch (optionId) {
+    switch (optionId as OptionId) {
       case 'card':
+      case 'back':
         return [this.cardReply(ctx, current, false)];
       case 'docs':
         return [this.documentsReply(ctx, current, 0)];
@@ -338,105 +401,67 @@ export class Engine implements ConversationEngine {
     }
   }
 
-  // ---- views ------------------------------------------------------------------------------------------
+  // ---- screens, with the session kept in step -------------------------------------------------------
 
-  /** The member of a procedure's family issued by the citizen's province, if the family has one. */
-  private localVariant(p: Procedure, province: Province): Procedure {
-    const local = this.finder()
-      .familyOf(p.id)
-      .find((m) => m.type === 'provincial' && provinceIssued(m, province));
-    return local ?? p;
+  /** Turns a screen into a reply, registering its menu as the conversation's current one. */
+  private show(ctx: Context, screen: Screen): Reply {
+    const reply: Reply = { paragraphs: screen.paragraphs };
+    if (screen.links) reply.links = screen.links;
+    if (screen.replacesPrevious) reply.replacesPrevious = true;
+    if (screen.menu) reply.menu = this.menu(ctx.session, screen.menu.kind, screen.menu.prompt, screen.menu.options);
+    return reply;
   }
 
-  private cardReply(ctx: Context, p: Procedure, fresh = true, note?: Paragraph): Reply {
-    const { session } = ctx;
+  private cardReply(ctx: Context, p: Procedure, fresh = true, note?: ReturnType<typeof placeNote>): Reply {
+    const { session, finder } = ctx;
     const newAnswer = fresh || session.procedureId !== p.id;
-    if (newAnswer) {
-      session.answerId = `a${this.now().toString(36)}${(this.answerCounter++).toString(36)}`;
-    }
+    if (newAnswer) session.answerId = `a${this.now().toString(36)}${(this.answerCounter++).toString(36)}`;
     session.procedureId = p.id;
     session.step = undefined;
     session.page = undefined;
     session.view = 'card';
-    const alsoAt = this.finder()
+    const alsoAt = finder
       .familyOf(p.id)
       .filter((m) => m.id !== p.id && m.type === p.type)
       .flatMap((m) => m.levels)
       .filter((l) => !p.levels.includes(l));
-    const options: MenuOption[] = [
-      ...(p.steps.length > 0 ? [{ id: 'steps', label: 'Các bước' }] : []),
-      ...(p.documents.length > 0 ? [{ id: 'docs', label: 'Giấy tờ' }] : []),
-      ...(p.submissionMethods.length > 0 ? [{ id: 'fees', label: 'Lệ phí & thời gian' }] : []),
-      { id: 'where', label: 'Nơi nộp' },
-      ...(p.related.some((id) => this.finder().get(id)) ? [{ id: 'related', label: 'Thủ tục liên quan' }] : []),
-      { id: 'new', label: 'Hỏi câu khác' },
-      ...(session.answerId && !session.rated.includes(session.answerId)
-        ? [
-            { id: 'up', label: 'Hữu ích' },
-            { id: 'down', label: 'Chưa đúng' },
-          ]
-        : []),
-    ];
-    const menu = this.menu(session, 'c', 'Bạn muốn xem gì tiếp?', options);
+    const reply = this.show(
+      ctx,
+      cardScreen(p, {
+        alsoAt,
+        hasRelated: p.related.some((id) => finder.get(id)),
+        rate: Boolean(session.answerId && !session.rated.includes(session.answerId)),
+        note,
+      }),
+    );
     if (newAnswer) session.answerMenuSeq = session.menuSeq;
-    const paragraphs = guide.card(p, alsoAt);
-    if (note) paragraphs.splice(1, 0, note);
-    return { paragraphs, links: guide.quickLinks(p), menu };
+    return reply;
   }
 
   private showStep(ctx: Context, index: number, part: number): Reply[] {
     const { session } = ctx;
-    const p = session.procedureId ? this.finder().get(session.procedureId) : undefined;
+    const p = session.procedureId ? ctx.finder.get(session.procedureId) : undefined;
     if (!p) return [say.noProcedureYet()];
     ctx.outcome = 'navigation';
-    if (p.steps.length === 0)
-      return [
-        {
-          paragraphs: guide.stepView(p, 0, 0).paragraphs,
-          links: guide.quickLinks(p),
-          menu: this.sectionMenu(session, p, 'steps'),
-        },
-      ];
-    const clamped = Math.max(0, Math.min(index, p.steps.length - 1));
-    const parts = guide.stepView(p, clamped, 0).parts;
-    const shownPart = Math.max(0, Math.min(part, parts - 1));
-    const view = guide.stepView(p, clamped, shownPart);
-    session.step = clamped;
-    session.page = shownPart;
-    session.view = 'steps';
-    const options: MenuOption[] = [
-      ...(clamped > 0 || shownPart > 0 ? [{ id: 'prev', label: 'Quay lại' }] : []),
-      ...(shownPart + 1 < parts ? [{ id: 'more', label: 'Xem thêm' }] : []),
-      ...(clamped + 1 < p.steps.length ? [{ id: 'next', label: 'Tiếp' }] : []),
-      ...(p.documents.length > 0 ? [{ id: 'docs', label: 'Giấy tờ' }] : []),
-      ...(p.submissionMethods.length > 0 ? [{ id: 'fees', label: 'Lệ phí & thời gian' }] : []),
-      { id: 'card', label: 'Thông tin chung' },
-    ];
-    const last = clamped === p.steps.length - 1 && shownPart + 1 >= parts;
-    const paragraphs = [
-      [bold(p.name)],
-      ...view.paragraphs,
-      ...(last ? [[text('Đây là bước cuối. Chúc bạn làm thủ tục thuận lợi!')]] : []),
-      guide.sourceLine(p),
-    ];
-    return [{ paragraphs, menu: this.menu(session, 's', 'Điều hướng các bước', options), replacesPrevious: true }];
+    const { screen, step, part: shownPart } = stepScreen(p, index, part);
+    if (p.steps.length > 0) {
+      session.step = step;
+      session.page = shownPart;
+      session.view = 'steps';
+    }
+    return [this.show(ctx, screen)];
   }
 
   private navigate(ctx: Context, to: 'next' | 'prev' | 'more'): Reply[] {
     const { session } = ctx;
-    const p = session.procedureId ? this.finder().get(session.procedureId) : undefined;
+    const p = session.procedureId ? ctx.finder.get(session.procedureId) : undefined;
     if (!p) return [say.noProcedureYet()];
     if (session.view === 'documents') {
       const page = session.page ?? 0;
       if (to === 'prev') return [this.documentsReply(ctx, p, Math.max(0, page - 1))];
-      if (guide.documentsView(p, page).hasMore) return [this.documentsReply(ctx, p, page + 1)];
+      if (documentsScreen(p, page).hasMore) return [this.documentsReply(ctx, p, page + 1)];
       ctx.outcome = 'navigation';
-      return [
-        {
-          paragraphs: [[text(`Đó là toàn bộ ${p.documents.length} mục giấy tờ của thủ tục này.`)]],
-          menu: this.documentsMenu(session, p, false),
-        },
-      ];
+      return [this.show(ctx, documentsEndScreen(p))];
     }
     if (session.view !== 'steps') {
       // Back to the walk from another view: continue where it stopped, or start it.
@@ -447,101 +472,45 @@ export class Engine implements ConversationEngine {
     const step = session.step ?? 0;
     const part = session.page ?? 0;
     if (to === 'prev') return part > 0 ? this.showStep(ctx, step, part - 1) : this.showStep(ctx, step - 1, 0);
-    if (to === 'more' && part + 1 < guide.stepView(p, step, 0).parts) return this.showStep(ctx, step, part + 1);
+    if (to === 'more' && part + 1 < stepParts(p, step)) return this.showStep(ctx, step, part + 1);
     return this.showStep(ctx, step + 1, 0);
   }
 
   private documentsReply(ctx: Context, p: Procedure, page: number): Reply {
-    const { session } = ctx;
-    const view = guide.documentsView(p, page);
-    session.view = 'documents';
-    session.page = page;
-    return {
-      paragraphs: [...(page === 0 ? [[bold(p.name)]] : []), ...view.paragraphs, guide.sourceLine(p)],
-      links: guide.quickLinks(p),
-      menu: this.documentsMenu(session, p, view.hasMore),
-    };
-  }
-
-  private documentsMenu(session: Session, p: Procedure, hasMore: boolean): Menu {
-    const options: MenuOption[] = [
-      ...(hasMore ? [{ id: 'more', label: 'Xem thêm' }] : []),
-      ...(p.steps.length > 0 ? [{ id: 'steps', label: 'Các bước' }] : []),
-      ...(p.submissionMethods.length > 0 ? [{ id: 'fees', label: 'Lệ phí & thời gian' }] : []),
-      { id: 'card', label: 'Thông tin chung' },
-    ];
-    return this.menu(session, 'd', 'Bạn muốn xem gì tiếp?', options);
+    ctx.session.view = 'documents';
+    ctx.session.page = page;
+    return this.show(ctx, documentsScreen(p, page).screen);
   }
 
   private aspectReply(ctx: Context, p: Procedure, aspect: Aspect): Reply {
     const { session } = ctx;
     if (aspect === 'documents') return this.documentsReply(ctx, p, 0);
-    if (aspect === 'steps') {
-      return this.showStep(ctx, 0, 0)[0] ?? say.noProcedureYet();
-    }
-    const views: Record<Exclude<Aspect, 'documents' | 'steps'>, () => ReturnType<typeof guide.feesView>> = {
-      fees: () => guide.feesView(p),
-      time: () => guide.feesView(p),
-      where: () => guide.whereView(p),
-      online: () => guide.onlineView(p),
-      result: () => guide.listView(p, 'Kết quả bạn nhận được:', p.results, 'về kết quả thực hiện'),
-      legal: () =>
-        guide.listView(
-          p,
-          'Căn cứ pháp lý:',
-          p.legalBasis.map((l) => l.name),
-          'về căn cứ pháp lý',
-        ),
-      conditions: () => guide.conditionsView(p),
-    };
+    if (aspect === 'steps') return this.showStep(ctx, 0, 0)[0] ?? say.noProcedureYet();
     session.view = aspect === 'fees' || aspect === 'time' ? 'fees' : aspect === 'where' ? 'where' : 'other';
-    return {
-      paragraphs: [[bold(p.name)], ...views[aspect](), guide.sourceLine(p)],
-      links: guide.quickLinks(p),
-      menu: this.sectionMenu(session, p, aspect),
-    };
-  }
-
-  private sectionMenu(session: Session, p: Procedure, current: string): Menu {
-    const options: MenuOption[] = [
-      ...(p.steps.length > 0 && current !== 'steps' ? [{ id: 'steps', label: 'Các bước' }] : []),
-      ...(p.documents.length > 0 && current !== 'documents' ? [{ id: 'docs', label: 'Giấy tờ' }] : []),
-      ...(p.submissionMethods.length > 0 && current !== 'fees' && current !== 'time'
-        ? [{ id: 'fees', label: 'Lệ phí & thời gian' }]
-        : []),
-      ...(current !== 'where' ? [{ id: 'where', label: 'Nơi nộp' }] : []),
-      { id: 'card', label: 'Thông tin chung' },
-    ];
-    return this.menu(session, 'x', 'Bạn muốn xem gì tiếp?', options);
+    return this.show(ctx, sectionScreen(p, aspect));
   }
 
   private relatedReply(ctx: Context, p: Procedure): Reply {
-    const related = p.related.map((id) => this.finder().get(id)).filter((r): r is Procedure => Boolean(r));
+    const related = p.related.map((id) => ctx.finder.get(id)).filter((r): r is Procedure => Boolean(r));
     ctx.session.view = 'related';
     return this.clarify(
-      ctx.session,
+      ctx,
       related.map((r) => r.id),
-      'Có thể bạn cũng cần các thủ tục sau:',
-      [{ id: 'card', label: 'Quay lại thủ tục đang xem' }],
+      RELATED_PROMPT,
+      ['back'],
     );
   }
 
-  private clarify(
-    session: Session,
-    ids: string[],
-    prompt: string,
-    extra: MenuOption[] = [{ id: 'none', label: 'Không phải các thủ tục trên' }],
-  ): Reply {
-    const procedures = ids.map((id) => this.finder().get(id)).filter((p): p is Procedure => Boolean(p));
-    session.candidates = procedures.map((p) => p.id);
-    if (prompt.startsWith('Mình thấy')) session.view = 'clarify';
-    const options = procedures.map((p, i) => ({ id: `p${i + 1}`, label: shorten(p.name, 90) }));
-    return { paragraphs: [[text(prompt)]], menu: this.menu(session, 'k', 'Chọn một thủ tục:', [...options, ...extra]) };
+  private clarify(ctx: Context, ids: string[], prompt: string, extra: OptionId[] = ['none']): Reply {
+    const procedures = ids.map((id) => ctx.finder.get(id)).filter((p): p is Procedure => Boolean(p));
+    ctx.session.candidates = procedures.map((p) => p.id);
+    if (prompt !== RELATED_PROMPT) ctx.session.view = 'clarify';
+    return this.show(ctx, clarifyScreen(procedures, prompt, extra));
   }
 
-  private menu(session: Session, kind: string, prompt: string, options: MenuOption[]): Menu {
+  private menu(session: Session, kind: string, prompt: string, menuOptions: MenuOption[]): Menu {
     session.menuSeq += 1;
-    const menu: Menu = { id: `${kind}${session.menuSeq.toString(36)}`, prompt, options };
+    const menu: Menu = { id: `${kind}${session.menuSeq.toString(36)}`, prompt, options: menuOptions };
     session.menu = menu;
     return menu;
   }
@@ -551,7 +520,7 @@ export class Engine implements ConversationEngine {
     const menu = ctx.session.menu;
     if (!menu) return [say.nothingToChoose()];
     ctx.outcome = 'stale';
-    return [say.numberNotOnMenu(menu.options.length), { paragraphs: [[text(menu.prompt)]], menu }];
+    return [{ ...say.numberNotOnMenu(menu.options.length), menu }];
   }
 
   // ---- feedback -----------------------------------------------------------------------------------------
@@ -583,6 +552,9 @@ export class Engine implements ConversationEngine {
   ): Promise<Reply[]> {
     ctx.outcome = 'dossier';
     if (match.kind === 'valid') return this.lookupDossier(ctx, match.code);
+    // After "tra cứu hồ sơ" the citizen was asked for a code: what they send next is looked up as it is.
+    if (match.kind === 'maybe' && ctx.session.view === 'dossier' && !ctx.session.menu)
+      return this.lookupDossier(ctx, match.candidate);
     const reply = describeCodeMatch(match);
     if (match.kind === 'maybe') {
       ctx.session.pendingCode = match.candidate;
@@ -606,7 +578,7 @@ export class Engine implements ConversationEngine {
     if (lookup.kind === 'found' || lookup.kind === 'not_found')
       session.lastDossier = { code: lookup.kind === 'found' ? lookup.status.code : lookup.code, at: this.now() };
     session.view = 'dossier';
-    const procedure = lookup.kind === 'found' ? await this.procedureOf(lookup.status) : undefined;
+    const procedure = lookup.kind === 'found' ? await this.procedureOf(ctx, lookup.status) : undefined;
     if (procedure) {
       session.candidates = [procedure.id];
       reply.menu = this.menu(session, 'h', 'Xem hướng dẫn thủ tục của hồ sơ này?', [
@@ -619,34 +591,17 @@ export class Engine implements ConversationEngine {
   }
 
   /** The procedure of a dossier: by its UUID, or by its code when the source gave only the code. */
-  private async procedureOf(status: { procedureId?: string; procedureCode?: string }): Promise<Procedure | undefined> {
-    if (status.procedureId) return this.finder().get(status.procedureId);
+  private async procedureOf(
+    ctx: Context,
+    status: { procedureId?: string; procedureCode?: string },
+  ): Promise<Procedure | undefined> {
+    if (status.procedureId) return ctx.finder.get(status.procedureId);
     if (!status.procedureCode) return undefined;
-    const result = await this.finder().search(status.procedureCode, { limit: 1 });
+    const result = await ctx.finder.search(status.procedureCode, { limit: 1 });
     const top = result.hits[0];
-    return top && top.code === status.procedureCode ? this.finder().get(top.id) : undefined;
-  }
-
-  private recallDossier(session: Session): Reply {
-    if (!session.lastDossier) return { paragraphs: [[text('Trong cuộc trò chuyện này bạn chưa tra mã hồ sơ nào.')]] };
-    return {
-      paragraphs: [
-        [text('Mã hồ sơ bạn vừa tra: '), bold(session.lastDossier.code)],
-        [text('Bạn gửi lại mã này nếu muốn xem tình trạng mới nhất.')],
-      ],
-    };
-  }
-
-  private finder(): ProcedureFinder {
-    return this.options.finder();
+    return top && top.code === status.procedureCode ? ctx.finder.get(top.id) : undefined;
   }
 }
-
-/**
- * Retrieval abstains on short topic words ("khai sinh", "tạm trú") because several procedures match them
- * equally well. When every content word of the question is matched, word pairs match too, and the first
- * candidates are nearly tied, the citizen is asked to pick instead of being told nothing was found.
- */
 
 /** Menu ids are `<kind letter><sequence in base 36>`; menus shown since the current answer's card belong to it. */
 function belongsToCurrentAnswer(session: Session, menuId: string): boolean {
@@ -657,8 +612,4 @@ function belongsToCurrentAnswer(session: Session, menuId: string): boolean {
     seq >= session.answerMenuSeq &&
     seq <= session.menuSeq
   );
-}
-
-function shorten(value: string, max: number): string {
-  return value.length <= max ? value : `${value.slice(0, max - 1).trimEnd()}…`;
 }

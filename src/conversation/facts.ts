@@ -110,7 +110,7 @@ export interface Duration {
 }
 const UNIT_LABEL: Record<Unit, string> = { working_day: 'ngày làm việc', day: 'ngày', hour: 'giờ', month: 'tháng' };
 /** Rough hours, only to order durations of different units. */
-const UNIT_HOURS: Record<Unit, number> = { hour: 1, working_day: 24 * 1.4, day: 24, month: 24 * 30 };
+const UNIT_HOURS: Record<Unit, number> = { hour: 1, working_day: 24, day: 24, month: 24 * 30 };
 
 export function durationText(d: Duration): string {
   return d.value === 0 ? 'trong ngày' : `${d.value.toLocaleString('vi-VN')} ${UNIT_LABEL[d.unit]}`;
@@ -152,9 +152,16 @@ export function methodDurations(m: SubmissionMethod): Duration[] {
   return [...structured, ...durationsInText(m.note)];
 }
 
+/**
+ * Each duration once, shortest first. "9 ngày" (the portal's unit) and "9 ngày làm việc" (its own words) are the
+ * same time: the working days are kept.
+ */
 function distinct(durations: Duration[]): Duration[] {
   const seen = new Map<string, Duration>();
   for (const d of durations) seen.set(`${d.value} ${d.unit}`, d);
+  for (const d of [...seen.values()]) {
+    if (d.unit === 'day' && seen.has(`${d.value} working_day`)) seen.delete(`${d.value} day`);
+  }
   return [...seen.values()].sort((a, b) => a.value * UNIT_HOURS[a.unit] - b.value * UNIT_HOURS[b.unit]);
 }
 
@@ -165,11 +172,13 @@ export function timeSummary(p: Procedure): string | undefined {
   const last = all.at(-1);
   if (!first || !last) return undefined;
   if (all.length === 1) return durationText(first);
-  const byMethod = p.submissionMethods.every((m) => distinct(methodDurations(m)).length <= 1);
+  // "tùy cách nộp" only when each way of submitting has one time of its own; otherwise it depends on the case.
+  const perKind = new Map<string, Duration[]>();
+  for (const m of p.submissionMethods) perKind.set(m.method, [...(perKind.get(m.method) ?? []), ...methodDurations(m)]);
+  const byMethod = [...perKind.values()].every((d) => distinct(d).length <= 1);
   const why = byMethod ? 'tùy cách nộp' : 'tùy trường hợp';
-  if (all.every((d) => d.unit === first.unit) && first.value > 0) {
-    return `${first.value.toLocaleString('vi-VN')}–${durationText(last)} ${why}`;
-  }
+  if (first.value === 0) return `trong ngày đến ${durationText(last)} ${why}`;
+  if (first.unit === last.unit) return `${first.value.toLocaleString('vi-VN')}–${durationText(last)} ${why}`;
   return `từ ${durationText(first)} đến ${durationText(last)} ${why}`;
 }
 

@@ -79,14 +79,18 @@ export function processingTime(m: SubmissionMethod): string | undefined {
 
 function methodsLine(p: Procedure): string {
   const kinds = new Set(p.submissionMethods.map((m) => m.method));
-  return kinds.has('online') ? 'có' : 'chưa có (nộp trực tiếp hoặc qua bưu chính)';
+  if (kinds.has('online')) return 'có';
+  return `chưa có (${[...kinds].map((k) => METHOD_LABEL[k].toLowerCase()).join(' hoặc ')})`;
 }
 
-/** The answer card: name, what it is for, where it applies, key facts as of `now`, source. At most CARD_MAX. */
-export function card(p: Procedure, alsoAt: Level[], now: Date = new Date()): Paragraph[] {
+/**
+ * The answer card: name, what it is for, where it applies, key facts as of `now`, source. At most CARD_MAX
+ * characters, `note` (e.g. the place the citizen gave, shown under the name) included.
+ */
+export function card(p: Procedure, alsoAt: Level[], now: Date = new Date(), note?: Paragraph): Paragraph[] {
   const today = vietnamDate(now);
   const build = (titleMax: number, summaryMax: number, agencyMax: number): Paragraph[] => {
-    const paragraphs: Paragraph[] = [titleLine(p, titleMax)];
+    const paragraphs: Paragraph[] = [titleLine(p, titleMax), ...(note ? [note] : [])];
     if (p.summary) paragraphs.push([text(shortenAtWord(p.summary, summaryMax))]);
     const place = placeLine(p);
     if (place) paragraphs.push(place);
@@ -134,7 +138,7 @@ export function card(p: Procedure, alsoAt: Level[], now: Date = new Date()): Par
 export function splitText(value: string, max = PAGE_CHARS): string[] {
   const parts: string[] = [];
   let current = '';
-  const pieces = value.split(/(?<=\n)|(?<=[.;:!?])\s+/);
+  const pieces = value.split(/(?<=\n)|(?<=[.;:!?])[^\S\n]+/);
   const flush = () => {
     if (current.trim()) parts.push(current.trim());
     current = '';
@@ -260,9 +264,10 @@ function fullView(p: Procedure, kind: ViewKind, now: Date): Paragraph[] {
 export function stepView(p: Procedure, index: number, part: number): { paragraphs: Paragraph[]; parts: number } {
   const step = p.steps[index];
   if (!step) return { paragraphs: unknown(p, 'về các bước thực hiện'), parts: 1 };
-  const parts = splitText(cleanPortalText(step.description));
-  const shown = parts[Math.min(part, parts.length - 1)] ?? '';
   const title = step.title ? shortenAtWord(cleanPortalText(step.title), 120) : undefined;
+  // Room for the heading, the "(phần i/n)" line and the engine's "Đây là bước cuối…" line.
+  const parts = splitText(cleanPortalText(step.description), PAGE_CHARS - 80 - (title?.length ?? 0));
+  const shown = parts[Math.min(part, parts.length - 1)] ?? '';
   const heading: Paragraph = [bold(`Bước ${index + 1}/${p.steps.length}`), ...(title ? [text(` — ${title}`)] : [])];
   const more: Paragraph[] =
     parts.length > 1 ? [[text(`(phần ${Math.min(part, parts.length - 1) + 1}/${parts.length})`)]] : [];
@@ -361,32 +366,85 @@ function methodLabels(methods: SubmissionMethod['method'][]): string {
   return [...new Set(methods)].map((m, i) => (i === 0 ? METHOD_LABEL[m] : METHOD_LABEL[m].toLowerCase())).join(', ');
 }
 
-/** Methods with the same time and fee are said once ("Nộp trực tuyến, qua bưu chính: …"); notes said once. */
+interface MethodFacts {
+  method: SubmissionMethod['method'];
+  time?: string;
+  fee?: string;
+  /** The method's own note (often the case its time applies to), cleaned. */
+  note?: string;
+  feeNotes: string[];
+}
+
+function methodFacts(m: SubmissionMethod, today: string): MethodFacts {
+  const durations = methodDurations(m);
+  return {
+    method: m.method,
+    time: processingTime(m) ?? (durations.length > 0 ? durations.map(durationText).join(' hoặc ') : undefined),
+    fee: feeText(m, today),
+    note: m.note ? cleanPortalText(m.note) : undefined,
+    feeNotes: feeNotes(m, today),
+  };
+}
+
+/** Each note once, in order, as paragraphs. */
+function notesOnce(notes: (string | undefined)[], seen: Set<string>): Paragraph[] {
+  const out: Paragraph[] = [];
+  for (const note of notes) {
+    if (!note || seen.has(note)) continue;
+    seen.add(note);
+    out.push(...lines(note));
+  }
+  return out;
+}
+
+/**
+ * Fees and times per submission method. When every method charges the same, the fee is said once and the times
+ * follow by case; otherwise methods with the same time and fee are said together ("Nộp trực tuyến, qua bưu
+ * chính: …"). Every note is said once.
+ */
 function feesParagraphs(p: Procedure, now: Date): Paragraph[] {
   if (p.submissionMethods.length === 0) return unknown(p, 'về lệ phí và thời hạn giải quyết');
   const today = vietnamDate(now);
-  const groups = new Map<string, { methods: SubmissionMethod['method'][]; notes: string[] }>();
-  for (const m of p.submissionMethods) {
-    const durations = methodDurations(m);
-    const time = processingTime(m) ?? (durations.length > 0 ? durations.map(durationText).join(' hoặc ') : undefined);
-    const fee = feeText(m, today);
-    const key = sentence(`thời hạn ${time ?? 'chưa ghi rõ'}; ${fee ?? 'lệ phí chưa ghi rõ'}`);
-    const group = groups.get(key) ?? { methods: [], notes: [] };
-    group.methods.push(m.method);
-    for (const note of [...(m.note ? [cleanPortalText(m.note)] : []), ...feeNotes(m, today)]) {
-      if (!group.notes.includes(note)) group.notes.push(note);
+  const facts = p.submissionMethods.map((m) => methodFacts(m, today));
+  const seen = new Set<string>();
+  const allKinds = new Set(facts.map((f) => f.method));
+  const fees = new Set(facts.map((f) => f.fee ?? ''));
+  const times = new Set(facts.map((f) => f.time ?? ''));
+  if (fees.size === 1 && times.size > 1) {
+    const fee = facts[0]?.fee;
+    const paragraphs: Paragraph[] = [
+      [bold('Lệ phí: '), text(sentence(fee?.replace(/^lệ phí:? /u, '') ?? 'chưa ghi rõ'))],
+      ...notesOnce(
+        facts.flatMap((f) => f.feeNotes),
+        seen,
+      ),
+      [bold('Thời hạn giải quyết:')],
+    ];
+    const byTime = new Map<string, MethodFacts[]>();
+    for (const f of facts) byTime.set(f.time ?? 'chưa ghi rõ', [...(byTime.get(f.time ?? 'chưa ghi rõ') ?? []), f]);
+    for (const [time, group] of byTime) {
+      const kinds = new Set(group.map((f) => f.method));
+      const who = kinds.size === allKinds.size ? '' : ` (${methodLabels([...kinds]).toLowerCase()})`;
+      const cases = [...new Set(group.map((f) => f.note).filter((n): n is string => Boolean(n)))];
+      const [firstCase, ...otherCases] = cases.filter((c) => !seen.has(c));
+      cases.forEach((c) => {
+        seen.add(c);
+      });
+      paragraphs.push([text(`• ${time}${who}${firstCase ? `: ${firstCase.split('\n')[0]}` : ''}`)]);
+      const rest = [...(firstCase ? firstCase.split('\n').slice(1) : []), ...otherCases];
+      paragraphs.push(...rest.flatMap((r) => lines(r)));
     }
-    groups.set(key, group);
+    return paragraphs;
+  }
+  const groups = new Map<string, MethodFacts[]>();
+  for (const f of facts) {
+    const key = sentence(`thời hạn ${f.time ?? 'chưa ghi rõ'}; ${f.fee ?? 'lệ phí chưa ghi rõ'}`);
+    groups.set(key, [...(groups.get(key) ?? []), f]);
   }
   const paragraphs: Paragraph[] = [[bold('Lệ phí và thời hạn theo cách nộp:')]];
-  const seenNotes = new Set<string>();
-  for (const [line, { methods, notes }] of groups) {
-    paragraphs.push([bold(`${methodLabels(methods)}: `), text(line)]);
-    for (const note of notes) {
-      if (seenNotes.has(note)) continue;
-      seenNotes.add(note);
-      paragraphs.push(...lines(note));
-    }
+  for (const [line, group] of groups) {
+    paragraphs.push([bold(`${methodLabels(group.map((f) => f.method))}: `), text(line)]);
+    paragraphs.push(...notesOnce([...group.map((f) => f.note), ...group.flatMap((f) => f.feeNotes)], seen));
   }
   return paragraphs;
 }

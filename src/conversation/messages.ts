@@ -1,6 +1,5 @@
 // Fixed wordings of the assistant: greeting, help, thanks, abstain, stale menus. Short, polite, "mình/bạn".
-import { DOSSIER_CODE_EXAMPLE } from '../dossier/code.ts';
-import { PORTAL_DOSSIER_LOOKUP_URL, PORTAL_HOME_URL, PORTAL_HOTLINE } from '../knowledge/schema.ts';
+import { PORTAL_HOME_URL, PORTAL_HOTLINE } from '../knowledge/schema.ts';
 import { bold, link, type Reply, text } from './types.ts';
 
 const EXAMPLES = ['làm lại căn cước bị mất', 'đăng ký khai sinh cho con', 'sang tên xe máy', 'làm sổ đỏ lần đầu'];
@@ -57,20 +56,11 @@ export function goodbye(): Reply {
   return { paragraphs: [[text('Cảm ơn bạn đã hỏi. Chúc bạn làm thủ tục thuận lợi! Khi cần, bạn cứ nhắn mình.')]] };
 }
 
-/** A dossier question without a code: where the code is printed, and what to send. */
-export function askDossierCode(): Reply {
+export function placeNoted(province: string): Reply {
   return {
     paragraphs: [
-      [text('Bạn gửi giúp mình '), bold('mã hồ sơ'), text(' để mình tra cứu tình trạng nhé.')],
-      [
-        text(
-          'Mã hồ sơ in trên giấy tiếp nhận hồ sơ / phiếu hẹn trả kết quả, và có trong tin nhắn SMS hoặc email của Cổng Dịch vụ công khi bạn nộp trực tuyến. Ví dụ: ',
-        ),
-        bold(DOSSIER_CODE_EXAMPLE),
-        text('.'),
-      ],
+      [text(`Mình đã ghi nhận bạn ở ${province}. Bạn cần làm thủ tục gì? Mình sẽ ưu tiên thủ tục áp dụng ở nơi bạn.`)],
     ],
-    links: [{ label: 'Tra cứu trên Cổng Dịch vụ công', url: PORTAL_DOSSIER_LOOKUP_URL }],
   };
 }
 

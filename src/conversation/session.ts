@@ -17,7 +17,11 @@ export const SessionSchema = z.object({
   /** Page of a long listing or a long step ("Xem thêm"). */
   page: z.number().int().nonnegative().optional(),
   /** What the last menu was about, so "Xem thêm" knows what to continue. */
-  view: z.enum(['card', 'steps', 'documents', 'fees', 'where', 'related', 'clarify', 'dossier', 'other']).optional(),
+  view: z
+    .enum(['card', 'steps', 'documents', 'fees', 'where', 'related', 'clarify', 'dossier', 'place', 'other'])
+    .optional(),
+  /** GSO code of the citizen's province, once said ("tôi ở Nghệ An"): later answers prefer its records. */
+  province: z.string().optional(),
   /** The last menu shown; typed numbers and labels resolve against it, older menus are stale. */
   menu: MenuSchema.optional(),
   menuSeq: z.number().int().nonnegative(),

@@ -30,7 +30,7 @@ export type Intent =
   | { kind: 'nav'; to: 'next' | 'prev' | 'more' }
   | { kind: 'step'; number: number }
   | { kind: 'feedback'; helpful: boolean }
-  | { kind: 'question'; text: string; aspect?: Aspect; rest: string; yesNo?: boolean };
+  | { kind: 'question'; text: string; aspect?: Aspect; aspectPhrase?: string; rest: string; yesNo?: boolean };
 
 const phrases = (list: string[]): string[][] => list.map((p) => foldAccents(normalizeText(p)).split(' '));
 
@@ -508,12 +508,12 @@ export function understand(text: string, menu: Menu | undefined): Intent {
   if (isDossierIntent(folded)) return { kind: 'dossier_intent' };
   if (isOffTopic(folded)) return { kind: 'offtopic' };
   if (isGeneric(folded)) return { kind: 'generic', text };
-  const { aspect, rest } = findAspect(folded);
+  const { aspect, phrase, rest } = findAspect(folded);
   const yesNo = isYesNo(folded);
   return {
     kind: 'question',
     text,
-    ...(aspect ? { aspect } : {}),
+    ...(aspect ? { aspect, aspectPhrase: phrase } : {}),
     rest: yesNo ? stripYesNo(rest.split(' ')).join(' ') : rest,
     ...(yesNo ? { yesNo } : {}),
   };
@@ -574,14 +574,14 @@ function stripYesNo(words: string[]): string[] {
 }
 
 /** Finds the first aspect the message asks about and what remains once its words are removed. */
-export function findAspect(folded: string[]): { aspect?: Aspect; rest: string } {
+export function findAspect(folded: string[]): { aspect?: Aspect; phrase?: string; rest: string } {
   for (const [aspect, list] of ASPECTS) {
     for (const phrase of list) {
       if (phrase.length === 1 && folded.length > 6) continue;
       const at = indexOfPhrase(folded, phrase);
       if (at < 0) continue;
       const rest = [...folded.slice(0, at), ...folded.slice(at + phrase.length)].join(' ');
-      return { aspect, rest };
+      return { aspect, phrase: phrase.join(' '), rest };
     }
   }
   return { rest: folded.join(' ') };

@@ -184,7 +184,7 @@ function validateAll(records: RawRecord[], problems: KnowledgeProblem[]): Proced
 }
 
 /**
- * Reads and validates one JSON knowledge file (aliases.json, abbreviations.json); undefined when it does not
+ * Reads and validates one JSON knowledge file (aliases.json, abbreviations.json, out-of-scope.json); undefined when it does not
  * exist. A malformed file throws KnowledgeError naming the file and the field, like a broken procedure does.
  */
 export function readKnowledgeJson<T>(path: string, schema: z.ZodType<T>): T | undefined {

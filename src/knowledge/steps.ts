@@ -4,11 +4,17 @@ import type { Step } from './schema.ts';
 
 const STEP_MARK = /(?:^|\s)Bước\s+(\d{1,2})\s*[:.\-–)]\s*/giu;
 
-/** Split only when the numbers inside run 1, 2, 3… so that a mention of "Bước 2" in a sentence stays as it is. */
+/**
+ * Split at "Bước 1", "Bước 2", "Bước 3"… in order; a repeated or out-of-order number ("Bước 3" mentioned again
+ * inside step 3) stays in the text, and a text without "Bước 1" then "Bước 2" is left as one step.
+ */
 export function realSteps(steps: Step[]): Step[] {
   return steps.flatMap((step) => {
-    const marks = [...step.description.matchAll(STEP_MARK)];
-    if (marks.length < 2 || !marks.every((m, i) => Number(m[1]) === i + 1)) return [step];
+    const marks: RegExpMatchArray[] = [];
+    for (const m of step.description.matchAll(STEP_MARK)) {
+      if (Number(m[1]) === marks.length + 1) marks.push(m);
+    }
+    if (marks.length < 2) return [step];
     const before = step.description.slice(0, marks[0]?.index ?? 0).trim();
     const parts: Step[] = [];
     marks.forEach((m, i) => {

@@ -28,8 +28,10 @@ export interface Calibration {
   /** Weight of min(bigrams, 4). */
   bigrams: number;
   strength: number;
-  /** Abstain when confidence falls below this. */
+  /** Abstain when confidence falls below this… */
   abstainBelow: number;
+  /** …unless it is at least this and the match covers most of the question: then offer a menu. */
+  menuAbove: number;
   /** The question is ambiguous when the second family scores at least this share of the first. */
   ambiguousWithin: number;
 }
@@ -42,6 +44,7 @@ export const DEFAULT_CALIBRATION: Calibration = {
   bigrams: 1.8,
   strength: 0.4,
   abstainBelow: 0.4,
+  menuAbove: 0.08,
   ambiguousWithin: 0.92,
 };
 

@@ -6,11 +6,15 @@ import { canonicalCase, foldAccents } from '../text/normalize.ts';
 const LEVEL_PARENTHETICAL = /\([^)]*\bcap (?:tinh|xa|huyen|trung uong|bo|co so)\b[^)]*\)/g;
 const LEVEL_TAIL = /\b(?:duoc )?(?:thuc hien )?tai cap (?:tinh|xa|huyen|trung uong|bo)\b.*$/;
 const LEADING_THU_TUC = /^thu tuc\s+/;
+/** How a record is submitted ("bằng dịch vụ công trực tuyến toàn trình" / "một phần hoặc trực tiếp"): twins. */
+const CHANNEL =
+  /(?:thuc hien )?(?:bang )?(?:dich vu cong truc tuyen|dich vu cong|truc tuyen) (?:toan trinh|mot phan(?: hoac truc tiep)?)/g;
 
 export function familyKey(name: string): string {
   const plain = foldAccents(canonicalCase(name))
     .replace(LEVEL_PARENTHETICAL, ' ')
     .replace(/[^\p{L}\p{N}()]+/gu, ' ')
+    .replace(CHANNEL, ' ')
     .trim()
     .replace(LEADING_THU_TUC, '')
     .replace(LEVEL_TAIL, '')

@@ -120,6 +120,11 @@ export class LexicalIndex {
     return this.postings.has(term);
   }
 
+  /** Documents containing `term` (sorted), or none. */
+  documentsWith(term: string): Uint32Array | undefined {
+    return this.postings.get(term)?.docs;
+  }
+
   /** Adds weight × idf × impact of each query term to `scores` (one slot per document). */
   accumulate(terms: Map<string, number>, scores: Float32Array): void {
     for (const [term, weight] of terms) {

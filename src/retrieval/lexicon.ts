@@ -34,11 +34,24 @@ export interface Lexicon {
   fillerMask(tokens: string[], folded: string[], unaccented: boolean): boolean[];
   /** Extra token sequences indexed beside a record's text segment (abbreviations in both directions). */
   indexExpansions(tokens: string[]): string[][];
+  /** Out-of-scope phrases found in the query (folded tokens), e.g. "lãi suất tiết kiệm", "nào tốt". */
+  outOfScope(tokens: string[], folded: string[], unaccented: boolean): string[][];
 }
 
 function toPhrase(text: string): Phrase {
   const tokens = tokenize(text);
   return { tokens, folded: tokens.map(foldAccents), accented: hasDiacritics(text) };
+}
+
+function byFirstFolded(phrases: Phrase[]): Map<string, Phrase[]> {
+  const map = new Map<string, Phrase[]>();
+  for (const phrase of phrases) {
+    const key = phrase.folded[0] as string;
+    const list = map.get(key) ?? [];
+    list.push(phrase);
+    map.set(key, list);
+  }
+  return map;
 }
 
 function matchesAt(phrase: Phrase, tokens: string[], folded: string[], at: number, unaccented: boolean): boolean {
@@ -66,8 +79,10 @@ function abbreviationRules(entries: AbbreviationEntry[]): { when: string[]; add:
 export function compileLexicon(
   data: z.infer<typeof LexiconFile>,
   abbreviationEntries: AbbreviationEntry[] = [],
+  outOfScopePhrases: string[] = [],
 ): Lexicon {
   const abbreviations = compileAbbreviations(abbreviationEntries);
+  const outOfScope = byFirstFolded(outOfScopePhrases.map(toPhrase).filter((p) => p.tokens.length > 0));
   const rules = [...data.synonyms, ...abbreviationRules(abbreviationEntries)].map((s) => ({
     when: s.when.map(toPhrase).filter((p) => p.tokens.length > 0),
     add: s.add.map((a) => tokenize(a)).filter((t) => t.length > 0),
@@ -83,13 +98,7 @@ export function compileLexicon(
       byFirst.set(key, list);
     }
   });
-  const fillerByFirst = new Map<string, Phrase[]>();
-  for (const phrase of filler) {
-    const key = phrase.folded[0] as string;
-    const list = fillerByFirst.get(key) ?? [];
-    list.push(phrase);
-    fillerByFirst.set(key, list);
-  }
+  const fillerByFirst = byFirstFolded(filler);
 
   return {
     expansions(tokens, folded, unaccented) {
@@ -115,17 +124,34 @@ export function compileLexicon(
       return mask;
     },
     indexExpansions: (tokens) => abbreviations.expand(tokens),
+    outOfScope(tokens, folded, unaccented) {
+      const found: string[][] = [];
+      for (let i = 0; i < tokens.length; i++) {
+        for (const phrase of outOfScope.get(folded[i] as string) ?? []) {
+          if (matchesAt(phrase, tokens, folded, i, unaccented)) found.push(phrase.folded);
+        }
+      }
+      return found;
+    },
   };
 }
 
 export const LEXICON_FILE = 'aliases.json';
+export const OUT_OF_SCOPE_FILE = 'out-of-scope.json';
+
+const OutOfScopeFile = z.object({ version: z.number().int(), phrases: z.array(z.string().min(1)) });
+
+function loadOutOfScope(knowledgeDir: string): string[] {
+  return readKnowledgeJson(join(knowledgeDir, OUT_OF_SCOPE_FILE), OutOfScopeFile)?.phrases ?? [];
+}
 
 /**
- * Loads knowledge/aliases.json and knowledge/abbreviations.json; a missing file gives an empty table, a malformed
- * one throws KnowledgeError naming the file and the field.
+ * Loads knowledge/aliases.json, knowledge/abbreviations.json and knowledge/out-of-scope.json; a missing file
+ * gives an empty table, a malformed one throws KnowledgeError naming the file and the field.
  */
 export function loadLexicon(knowledgeDir: string): Lexicon {
   const abbreviations = loadAbbreviations(knowledgeDir);
+  const outOfScope = loadOutOfScope(knowledgeDir);
   const data = readKnowledgeJson(join(knowledgeDir, LEXICON_FILE), LexiconFile);
-  return compileLexicon(data ?? { version: 1, synonyms: [], filler: [] }, abbreviations);
+  return compileLexicon(data ?? { version: 1, synonyms: [], filler: [] }, abbreviations, outOfScope);
 }

@@ -3,6 +3,7 @@
 // weighed down, and the "units" (one per content word) used to measure how much of the question a match covers.
 import { PROCEDURE_CODE_PATTERN } from '../knowledge/schema.ts';
 import { acronymMask, analyze, foldAccents } from '../text/normalize.ts';
+import { type ActionClass, questionActionSpans } from './actions.ts';
 import type { Lexicon } from './lexicon.ts';
 import { bigramKey, foldedKey } from './terms.ts';
 
@@ -21,6 +22,8 @@ const QUERY_WEIGHTS = {
 export interface QueryUnit {
   terms: string[];
   filler: boolean;
+  /** The word belongs to a phrase naming an action ("đóng cửa" = end): a name doing that action covers it. */
+  actions?: ActionClass[];
 }
 
 export interface PreparedQuery {
@@ -31,14 +34,31 @@ export interface PreparedQuery {
   codes: string[];
   /** Number of canonical tokens (0 = nothing searchable). */
   length: number;
+  /** Canonical words of the question in order (diacritics kept). */
+  tokens: string[];
   /** Folded words of the question in order. */
   folded: string[];
+  /** The actions the question asks for (cấp lại, gia hạn, giải thể…). */
+  actions: Set<ActionClass>;
   /** Folded bigram keys of adjacent content (non-filler) words. */
   contentBigrams: string[];
 }
 
 function addTerm(terms: Map<string, number>, key: string, weight: number): void {
   if (weight > (terms.get(key) ?? 0)) terms.set(key, weight);
+}
+
+/** Searches a synonym's official phrase beside the question's words (its bigrams count as the question's own). */
+function addPhrase(terms: Map<string, number>, phrase: string[], bigrams: Set<string>): void {
+  const phraseFolded = phrase.map(foldAccents);
+  phrase.forEach((token, k) => {
+    addTerm(terms, token, QUERY_WEIGHTS.expansion);
+    addTerm(terms, foldedKey(phraseFolded[k] as string), QUERY_WEIGHTS.expansion * QUERY_WEIGHTS.foldedEcho);
+    if (k + 1 < phrase.length) {
+      addTerm(terms, bigramKey(token, phrase[k + 1] as string), QUERY_WEIGHTS.expansionBigram);
+      bigrams.add(foldedKey(bigramKey(phraseFolded[k] as string, phraseFolded[k + 1] as string)));
+    }
+  });
 }
 
 /** Longest question we read (in tokens); the rest of a 10 kB paste is ignored. */
@@ -80,15 +100,7 @@ export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
   const expansionBigrams = new Set<string>();
   for (const expansion of lexicon.expansions(tokens, folded, unaccented)) {
     for (const phrase of expansion.add) {
-      const phraseFolded = phrase.map(foldAccents);
-      phrase.forEach((token, k) => {
-        addTerm(terms, token, QUERY_WEIGHTS.expansion);
-        addTerm(terms, foldedKey(phraseFolded[k] as string), QUERY_WEIGHTS.expansion * QUERY_WEIGHTS.foldedEcho);
-        if (k + 1 < phrase.length) {
-          addTerm(terms, bigramKey(token, phrase[k + 1] as string), QUERY_WEIGHTS.expansionBigram);
-          expansionBigrams.add(foldedKey(bigramKey(phraseFolded[k] as string, phraseFolded[k + 1] as string)));
-        }
-      });
+      addPhrase(terms, phrase, expansionBigrams);
       // The words the expansion stands for are covered when its official words match.
       for (let u = expansion.start; u < expansion.end; u++) {
         const unit = units[u];
@@ -99,12 +111,23 @@ export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
       }
     }
   }
+  const actions = new Set<ActionClass>();
+  for (const span of questionActionSpans(tokens, folded, unaccented)) {
+    for (const c of span.classes) actions.add(c);
+    for (const phrase of span.official) addPhrase(terms, phrase, expansionBigrams);
+    for (let u = span.start; u < span.end; u++) {
+      const unit = units[u];
+      if (unit) unit.actions = span.classes;
+    }
+  }
   // An expansion stands for the words it replaces: its bigrams count as the question's own.
   return {
+    actions,
     terms,
     units,
     unaccented,
     codes,
+    tokens,
     folded,
     length: tokens.length,
     contentBigrams: [...new Set([...contentBigrams, ...expansionBigrams])],

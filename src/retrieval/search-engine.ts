@@ -3,6 +3,7 @@
 import type { Catalogue } from '../knowledge/loader.ts';
 import type { Procedure } from '../knowledge/schema.ts';
 import { foldToken, tokenize } from '../text/normalize.ts';
+import { type ActionClass, actionFactor, nameActions } from './actions.ts';
 import { type Calibration, confidenceOf, DEFAULT_CALIBRATION, type MatchFeatures } from './confidence.ts';
 import { FIELD_SPECS, procedureTerms, searchableName } from './documents.ts';
 import { familyKey, memberPreference } from './families.ts';
@@ -17,7 +18,7 @@ import {
 } from './fusion.ts';
 import { LexicalIndex } from './lexical-index.ts';
 import type { Lexicon } from './lexicon.ts';
-import { type PreparedQuery, prepareQuery } from './query.ts';
+import { type PreparedQuery, prepareQuery, type QueryUnit } from './query.ts';
 import type { Retriever, SearchHit, SearchOptions, SearchResult } from './types.ts';
 
 /** Dense similarities for a question (cosine, best first), provided when an embedding model is loaded. */
@@ -40,6 +41,20 @@ const COVERAGE_FLOOR = 0.5;
 const TIED_MARGIN = 0.05;
 /** A question quoting a curated alias gains up to ×(1 + ALIAS_BONUS) (when the alias is all it says). */
 const ALIAS_BONUS = 0.5;
+/** A menu is offered instead of abstaining only when the best match covers this much of the question… */
+const MENU_MIN_COVERAGE = 0.6;
+/** …and the question this much of its name. */
+const MENU_MIN_NAME_COVERAGE = 0.3;
+/** A candidate doing the asked action counts as an alternative when it covers this much of the question. */
+const ALTERNATIVE_COVERAGE = 0.3;
+/** Share of a word's weight covered when only its unaccented form matches an accented question. */
+const FOLDED_MATCH = 0.5;
+/** Questions with at most this many content words are short: each word must be found… */
+const SHORT_QUESTION = 6;
+/** …or the candidate is scaled by this. */
+const MISSING_RARE = 0.7;
+/** Records holding the question's rarest word join the re-ranking when there are at most this many. */
+const RARE_POOL = 40;
 /** How many lexical candidates are grouped and considered. */
 const CANDIDATES = 200;
 /** How many dense neighbours are fused. */
@@ -65,6 +80,8 @@ export class RetrievalEngine implements Retriever {
   private readonly nameWords: string[][] = [];
   /** Folded words of each name in order (for phrase matches). */
   private readonly nameSequences: string[][] = [];
+  /** Actions each name opens with (cấp, cấp lại, gia hạn…), to tell siblings apart. */
+  private readonly actions: Set<ActionClass>[] = [];
   /** Folded words of each curated alias, in order (a question that quotes one is a strong match). */
   private readonly aliasSequences: string[][][] = [];
   private readonly byCode = new Map<string, number[]>();
@@ -105,6 +122,7 @@ export class RetrievalEngine implements Retriever {
       this.preference.push(memberPreference(p, curated));
       const sequence = tokenize(searchableName(p.name)).map(foldToken);
       this.nameSequences.push(sequence);
+      this.actions.push(nameActions(searchableName(p.name)));
       this.aliasSequences.push(p.aliases.map((a) => tokenize(a).map(foldToken)).filter((a) => a.length >= 2));
       this.nameWords.push([...new Set(sequence)]);
       if (!this.familyNames.has(family) || curated) this.familyNames.set(family, p.name);
@@ -133,7 +151,8 @@ export class RetrievalEngine implements Retriever {
     this.index.accumulate(prepared.terms, scores);
     for (let i = 0; i < scores.length; i++) scores[i] = (scores[i] as number) * (this.priors[i] as number);
     const ranked = topIndices(scores, CANDIDATES);
-    this.rerank(prepared, scores, ranked.slice(0, RERANK_CANDIDATES));
+    const pool = this.withRareMatches(prepared, ranked, scores);
+    this.rerank(prepared, scores, pool);
     const maxScore = maxAchievable(prepared, this.index);
     const similarities = denseSearch ? await denseSearch : undefined;
     // Lexical scores before dense evidence: the lexical confidence features are read from them.
@@ -171,15 +190,29 @@ export class RetrievalEngine implements Retriever {
     // question to ask back, not an out-of-scope one.
     const tiedTopic =
       runnerUp !== undefined && features.coverage >= 0.99 && features.bigrams >= 1 && features.margin < TIED_MARGIN;
-    const abstain = confidence < this.calibration.abstainBelow && !tiedTopic;
+    // Shopping, prices, bank products… are out of scope even when they share words with a procedure.
+    const offTopic = codeHits.length === 0 && this.offTopic(prepared, top.best);
+    const unsure = confidence < this.calibration.abstainBelow && !tiedTopic;
+    // A plausible but uncertain match (most of the question found, confidence in the menu band) is offered as a
+    // short menu of the best candidates instead of "not found".
+    const fullyCovered = features.coverage >= 0.99 && features.bigrams >= 1 && features.nameCoverage >= 0.5;
+    const offerMenu =
+      unsure &&
+      !offTopic &&
+      (fullyCovered ||
+        (confidence >= this.calibration.menuAbove &&
+          features.coverage >= MENU_MIN_COVERAGE &&
+          features.nameCoverage >= MENU_MIN_NAME_COVERAGE));
+    const abstain = offTopic || (unsure && !offerMenu);
     // Close scores are ambiguous only when the runner-up's name fits the question as well as the top one's
     // ("khai sinh" vs "khai sinh có yếu tố nước ngoài" is not ambiguous for "làm giấy khai sinh").
     const ambiguous =
-      !abstain &&
-      codeHits.length === 0 &&
-      runnerUp !== undefined &&
-      (tiedTopic || second >= top.score * this.calibration.ambiguousWithin) &&
-      this.nameCoverage(words, runnerUp.best) >= features.nameCoverage - 0.1;
+      offerMenu ||
+      (!abstain &&
+        codeHits.length === 0 &&
+        runnerUp !== undefined &&
+        (tiedTopic || second >= top.score * this.calibration.ambiguousWithin) &&
+        this.nameCoverage(words, runnerUp.best) >= features.nameCoverage - 0.1);
     const shown = groups.slice(0, limit);
     return {
       hits: shown.map((g) => this.hit(g.representative, scores)),
@@ -191,6 +224,7 @@ export class RetrievalEngine implements Retriever {
       confidence,
       abstain,
       ambiguous,
+      ...(offerMenu ? { offerMenu } : {}),
       path: this.path,
       features,
     };
@@ -209,6 +243,14 @@ export class RetrievalEngine implements Retriever {
       score: scores[position] as number,
       family: this.families[position] as string,
     };
+  }
+
+  /** The question holds an out-of-scope phrase that the best procedure's own name does not contain. */
+  private offTopic(prepared: PreparedQuery, position: number): boolean {
+    const name = this.nameSequences[position] ?? [];
+    return this.lexicon
+      .outOfScope(prepared.tokens, prepared.folded, prepared.unaccented)
+      .some((phrase) => longestCommonRun(name, phrase).length < phrase.length);
   }
 
   private codeMatches(prepared: PreparedQuery): number[] {
@@ -298,9 +340,59 @@ export class RetrievalEngine implements Retriever {
       if (unit.filler) continue;
       const weight = Math.max(...unit.terms.slice(0, 2).map((t) => this.index.idf(t)));
       total += weight;
-      if (unit.terms.some((t) => this.index.contains(t, position))) covered += weight;
+      covered += weight * this.unitMatch(prepared, unit, position);
     }
     return { total, covered };
+  }
+
+  /**
+   * How well a document matches one word of the question: 1 for the word itself (or a synonym's word), less when
+   * only its unaccented form matches an accented question ("dược" is not "được").
+   */
+  private unitMatch(prepared: PreparedQuery, unit: QueryUnit, position: number): number {
+    if (unit.actions?.some((c) => this.actions[position]?.has(c))) return 1;
+    const echo = prepared.unaccented ? -1 : 1;
+    let folded = false;
+    for (let k = 0; k < unit.terms.length; k++) {
+      if (!this.index.contains(unit.terms[k] as string, position)) continue;
+      if (k !== echo) return 1;
+      folded = true;
+    }
+    return folded ? FOLDED_MATCH : 0;
+  }
+
+  /**
+   * The best lexical candidates, plus every record holding the question's rarest content word when few do: common
+   * words and their pairs must not push the one discriminating word ("mẫu Peru") out of the re-ranking.
+   */
+  private withRareMatches(prepared: PreparedQuery, ranked: number[], scores: Float32Array): number[] {
+    const pool = ranked.slice(0, RERANK_CANDIDATES);
+    const rarest = this.rarestUnit(prepared);
+    const docs = rarest === undefined ? undefined : this.index.documentsWith(rarest.key);
+    if (!docs || docs.length > RARE_POOL) return pool;
+    const inPool = new Set(pool);
+    for (const d of docs) {
+      if (inPool.has(d) || (scores[d] as number) <= 0) continue;
+      pool.push(d);
+      if (!ranked.includes(d)) ranked.push(d);
+    }
+    return pool;
+  }
+
+  /** The question's rarest content word that the index knows (its folded term), with all its matching terms. */
+  private rarestUnit(prepared: PreparedQuery): { key: string; unit: QueryUnit } | undefined {
+    let best: { key: string; unit: QueryUnit } | undefined;
+    let bestIdf = 0;
+    for (const unit of prepared.units) {
+      if (unit.filler) continue;
+      const key = unit.terms[unit.terms.length > 1 && !prepared.unaccented ? 1 : 0] as string;
+      const idf = this.index.idf(key);
+      if (this.index.has(key) && idf > bestIdf) {
+        bestIdf = idf;
+        best = { key, unit };
+      }
+    }
+    return best;
   }
 
   /**
@@ -309,8 +401,17 @@ export class RetrievalEngine implements Retriever {
    * phrase gains (× (1 + PHRASE_BONUS × phrase share of the name)); long questions often quote the name.
    */
   private rerank(prepared: PreparedQuery, scores: Float32Array, candidates: number[]): void {
+    const asked = prepared.actions;
+    // In a short question every word counts: a candidate without its rarest word ("cchn dược") loses ground.
+    const rarest = contentLength(prepared) <= SHORT_QUESTION ? this.rarestUnit(prepared) : undefined;
+    const alternative = candidates.some((p) => {
+      if (actionFactor(asked, this.actions[p] as Set<ActionClass>) <= 1) return false;
+      const { total, covered } = this.coverage(prepared, p);
+      return total > 0 && covered / total >= ALTERNATIVE_COVERAGE;
+    });
     for (const position of candidates) {
       let factor = 1;
+      if (rarest && this.unitMatch(prepared, rarest.unit, position) < 1) factor *= MISSING_RARE;
       const { total, covered } = this.coverage(prepared, position);
       if (total > 0) factor *= COVERAGE_FLOOR + covered / total;
       if (prepared.contentBigrams.length > 0) {
@@ -336,6 +437,7 @@ export class RetrievalEngine implements Retriever {
         if (longestCommonRun(prepared.folded, alias).length === alias.length) quoted = Math.max(quoted, alias.length);
       }
       if (quoted > 0) factor *= 1 + (ALIAS_BONUS * quoted) / Math.max(quoted, contentLength(prepared));
+      factor *= actionFactor(asked, this.actions[position] as Set<ActionClass>, alternative);
       scores[position] = (scores[position] as number) * factor;
     }
   }

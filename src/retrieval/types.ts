@@ -31,6 +31,11 @@ export interface SearchResult {
   abstain: boolean;
   /** The top candidates are too close to pick one: the conversation should ask. */
   ambiguous: boolean;
+  /**
+   * The best match is plausible but uncertain: rather than "not found", offer the first two or three as a menu
+   * (set together with `ambiguous`, so a conversation that only knows `ambiguous` already asks).
+   */
+  offerMenu?: boolean;
   path: RetrievalPath;
   /** What the confidence was computed from (absent when nothing matched). */
   features?: MatchFeatures;

@@ -24,6 +24,7 @@ import { NewConversationLimiter } from './new-conversations.ts';
 import { TokenBucketLimiter } from './rate-limit.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerChatRoute } from './routes/chat.ts';
+import { registerChatStateRoute } from './routes/chat-state.ts';
 import { registerDossierRoutes } from './routes/dossiers.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerProcedureRoute } from './routes/procedures.ts';
@@ -81,6 +82,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     newConversations: new NewConversationLimiter({ perMinute: config.NEW_CONVERSATIONS_PER_MINUTE }),
     metrics,
   });
+  registerChatStateRoute(app, assistant);
   registerSearchRoute(app, assistant.retriever);
   registerProcedureRoute(app, (id) => assistant.getProcedure(id));
   registerDossierRoutes(app, assistant.dossiers);

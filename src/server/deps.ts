@@ -19,6 +19,11 @@ export interface ServerAssistant {
   /** Rebuilds the search index and swaps it in atomically. */
   reindex(): Promise<{ version: string; procedures: number }>;
   status(): { knowledgeVersion: string; procedures: number; retrievalPath: RetrievalPath };
+  /**
+   * Optional: whether the engine still has this conversation's session, and its current menu id (the web page
+   * reconciles the transcript it kept across a reload against this).
+   */
+  conversationState?(conversationId: string): Promise<{ active: boolean; menuId?: string }>;
   /** Optional: cumulative engine outcome counts for /metrics (e.g. { answered: 12, abstained: 3 }). */
   engineOutcomes?(): Record<string, number>;
   /** Optional: the database's state (a fault makes /healthz answer 503 naming it). */

@@ -2,8 +2,11 @@
 // find the last menu and press a button by its label.
 
 import { type Config, loadConfig } from '../../src/config/config.ts';
+import { Engine, type EngineOptions, type ProcedureFinder } from '../../src/conversation/engine.ts';
 import type { Channel, Choice, ConversationEngine, Menu, Reply } from '../../src/conversation/types.ts';
 import { replyPlainText } from '../../src/conversation/types.ts';
+import { createLogger } from '../../src/log/logger.ts';
+import { MemoryFeedbackStore, MemorySessionStore } from '../../src/store/memory.ts';
 
 export function sendTo(
   engine: ConversationEngine,
@@ -44,4 +47,26 @@ export function testConfig(dataDir: string, env: Record<string, string> = {}): C
     EMBEDDING_MODEL_DIR: dataDir,
     ...env,
   });
+}
+
+/**
+ * A conversation with an engine over `finder` (in-memory stores, quiet logs): `say` sends a message and returns the
+ * visible text; `shown` is the procedure the last message showed (undefined for no procedure).
+ */
+export function recordingChat(finder: ProcedureFinder, extra: Partial<EngineOptions> = {}) {
+  const shown: (string | undefined)[] = [];
+  const engine = new Engine({
+    finder: () => finder,
+    sessions: new MemorySessionStore(60_000),
+    feedback: new MemoryFeedbackStore(),
+    logger: createLogger('silent'),
+    onTurn: (turn) => shown.push(turn.procedureId),
+    ...extra,
+  });
+  let n = 0;
+  const say = async (text: string) => {
+    const replies = await engine.handle({ channel: 'web', conversationId: 'c', userId: 'u', text, receivedAt: n++ });
+    return replies.map(replyPlainText).join('\n');
+  };
+  return { say, shown: () => shown.at(-1) };
 }

@@ -8,14 +8,15 @@ import type { DossierCodeMatch, DossierLookup, DossierStatus } from '../../dossi
 import { dossierView } from '../../dossier/view.ts';
 import { PORTAL_DOSSIER_LOOKUP_URL, PORTAL_HOTLINE, portalLinks } from '../../knowledge/schema.ts';
 import { bold, link, type Paragraph, type Reply, text } from '../types.ts';
+import { OPTION_LABELS, type OptionId } from './options.ts';
 
 export const DEMO_BANNER = 'DỮ LIỆU MINH HỌA';
 export const PRIVACY_NOTE = 'Vì lý do bảo mật, mình chỉ hiển thị tình trạng hồ sơ, không hiển thị thông tin cá nhân.';
 
 /** Menu shown when a code has an unfamiliar shape: the engine looks it up only after "yes". */
 export const MAYBE_CODE_MENU_ID = 'dsq';
-export const MAYBE_CODE_YES = 'yes';
-export const MAYBE_CODE_NO = 'no';
+export const MAYBE_CODE_YES: OptionId = 'yes';
+export const MAYBE_CODE_NO: OptionId = 'no';
 
 const lookupLink = link('Tra cứu hồ sơ trên Cổng Dịch vụ công', PORTAL_DOSSIER_LOOKUP_URL);
 const lookupQuickLink = { label: 'Tra cứu trên Cổng Dịch vụ công', url: PORTAL_DOSSIER_LOOKUP_URL };
@@ -88,8 +89,8 @@ export function describeCodeMatch(match: Exclude<DossierCodeMatch, { kind: 'vali
       id: MAYBE_CODE_MENU_ID,
       prompt: 'Tra cứu mã này?',
       options: [
-        { id: MAYBE_CODE_YES, label: 'Đúng, tra cứu giúp mình' },
-        { id: MAYBE_CODE_NO, label: 'Không phải' },
+        { id: MAYBE_CODE_YES, label: OPTION_LABELS.yes },
+        { id: MAYBE_CODE_NO, label: OPTION_LABELS.no },
       ],
     },
   };
@@ -140,4 +141,32 @@ function adviceFor(state: DossierStatus['state'], daysOverdue: number | undefine
 function waitText(seconds: number): string {
   if (seconds < 60) return `${seconds} giây`;
   return `${Math.ceil(seconds / 60)} phút`;
+}
+
+/** A dossier question without a code: where the code is printed, and what to send. */
+export function askDossierCode(): Reply {
+  return {
+    paragraphs: [
+      [text('Bạn gửi giúp mình '), bold('mã hồ sơ'), text(' để mình tra cứu tình trạng nhé.')],
+      [
+        text(
+          'Mã hồ sơ in trên giấy tiếp nhận hồ sơ / phiếu hẹn trả kết quả, và có trong tin nhắn SMS hoặc email của Cổng Dịch vụ công khi bạn nộp trực tuyến. Ví dụ: ',
+        ),
+        bold(DOSSIER_CODE_EXAMPLE),
+        text('.'),
+      ],
+    ],
+    links: [lookupQuickLink],
+  };
+}
+
+/** "nhắc tôi mã hồ sơ vừa tra": the last code of this conversation, if any. */
+export function recallDossier(last: { code: string } | undefined): Reply {
+  if (!last) return { paragraphs: [[text('Trong cuộc trò chuyện này bạn chưa tra mã hồ sơ nào.')]] };
+  return {
+    paragraphs: [
+      [text('Mã hồ sơ bạn vừa tra: '), bold(last.code)],
+      [text('Bạn gửi lại mã này nếu muốn xem tình trạng mới nhất.')],
+    ],
+  };
 }

@@ -1,0 +1,64 @@
+// The understanding step, given the session: a question is a follow-up about the current procedure when it asks
+// an aspect (lệ phí, mất bao lâu), is a yes/no question, or relates to the procedure's own fields (its documents,
+// agency and levels, online availability, conditions, steps), unless it confidently names another procedure
+// that the current one's fields do not cover. Anything else is a new question.
+import type { Procedure } from '../knowledge/schema.ts';
+import { contentWords, coveredWords, fieldIndex, indexText } from './relevance.ts';
+import type { Aspect, Intent } from './understand.ts';
+
+/** How sure retrieval must be that the message names another procedure. */
+export const NEW_TOPIC_CONFIDENCE = 0.6;
+/** Share of a message's topic words found in the current procedure's fields for it to count as related. */
+const RELATED_SHARE = 0.5;
+
+export interface TopicFinder {
+  search(
+    query: string,
+    options?: { limit?: number },
+  ): Promise<{ hits: { id: string; family: string }[]; confidence: number; abstain: boolean; ambiguous: boolean }>;
+  get(id: string): Procedure | undefined;
+  familyOf(id: string): Procedure[];
+}
+
+export type Routed =
+  | { kind: 'followup'; aspect?: Aspect; yesNo: boolean; words: string[] }
+  | { kind: 'new'; aspect?: Aspect; yesNo: boolean };
+
+type Question = Extract<Intent, { kind: 'question' }>;
+
+export async function routeQuestion(
+  intent: Question,
+  current: Procedure | undefined,
+  finder: TopicFinder,
+): Promise<Routed> {
+  const yesNo = intent.yesNo === true;
+  const base = { ...(intent.aspect ? { aspect: intent.aspect } : {}), yesNo };
+  if (!current) return { kind: 'new', ...base };
+  const words = contentWords(intent.rest);
+  const fields = fieldIndex(current);
+  const covered = coveredWords(words, fields);
+  const related = words.length > 0 && covered / words.length >= RELATED_SHARE;
+  if (!intent.aspect && !yesNo && !related) return { kind: 'new', ...base };
+  if (words.length === 0) return { kind: 'followup', ...base, words };
+  const other = await otherProcedure(words, current, finder);
+  if (!other) return { kind: 'followup', ...base, words };
+  // Both fit: the one whose text covers more of the message's words wins; the current one on a tie. A yes/no
+  // question ("có cần mang sổ hộ khẩu không") asks about a requirement of the current procedure: it names
+  // another procedure only by that procedure's own name, not by its aliases (which are often documents).
+  const byName = coveredWords(words, yesNo ? indexText(other.name) : indexText(other.name, ...other.aliases));
+  return byName > covered ? { kind: 'new', ...base } : { kind: 'followup', ...base, words };
+}
+
+/** A procedure other than the current one (and its family) that retrieval confidently finds for these words. */
+async function otherProcedure(
+  words: string[],
+  current: Procedure,
+  finder: TopicFinder,
+): Promise<Procedure | undefined> {
+  if (words.length < 2) return undefined;
+  const result = await finder.search(words.join(' '), { limit: 3 });
+  const top = result.hits[0];
+  if (!top || result.abstain || result.confidence < NEW_TOPIC_CONFIDENCE) return undefined;
+  if (top.id === current.id || finder.familyOf(top.id).some((p) => p.id === current.id)) return undefined;
+  return finder.get(top.id);
+}

@@ -1,0 +1,35 @@
+// The clarify screen: a short numbered choice between procedures (several match equally, a generic word, the
+// related procedures), with long names shortened at a word boundary.
+import type { Procedure } from '../../knowledge/schema.ts';
+import { text } from '../types.ts';
+import { candidateOption, type OptionId, options } from './options.ts';
+import type { Screen } from './screen.ts';
+
+const LABEL_CHARS = 90;
+
+/** Shortens at a word boundary, with "…" only when something was cut. */
+export function shortLabel(value: string, max = LABEL_CHARS): string {
+  if (value.length <= max) return value;
+  const cut = value.slice(0, max - 1);
+  const atSpace = cut.lastIndexOf(' ');
+  return `${(atSpace > max / 2 ? cut.slice(0, atSpace) : cut).replace(/[\s,;:(–-]+$/, '')}…`;
+}
+
+export function clarifyScreen(procedures: Procedure[], prompt: string, extra: OptionId[] = ['none']): Screen {
+  return {
+    paragraphs: [[text(prompt)]],
+    menu: {
+      kind: 'k',
+      prompt: 'Chọn một thủ tục:',
+      options: [...procedures.map((p, i) => candidateOption(i, shortLabel(p.name))), ...options(...extra)],
+    },
+  };
+}
+
+export const CLARIFY_PROMPT = 'Mình thấy vài thủ tục gần giống nhau. Bạn cần thủ tục nào?';
+export const RELATED_PROMPT = 'Có thể bạn cũng cần các thủ tục sau:';
+
+/** "đăng ký" alone: which registration? */
+export function genericPrompt(message: string): string {
+  return `"${message.trim()}" có nhiều thủ tục khác nhau. Bạn chọn một thủ tục dưới đây, hoặc gõ rõ hơn việc bạn cần (ví dụ "đăng ký khai sinh cho con").`;
+}

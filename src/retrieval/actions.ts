@@ -1,0 +1,239 @@
+// What a procedure does to its object, and what the citizen wants done. Sibling procedures share an object and
+// differ by their action ("Cấp", "Cấp lại", "Xóa" đăng ký tàu cá; "Thành lập" vs "Giải thể" công ty): the name's
+// leading action words are matched against the question's own words and everyday equivalents ("làm mất" =
+// cấp lại, "hết hạn" = gia hạn or đổi, "đóng cửa công ty" = giải thể, "mới đóng" = cấp).
+import { foldToken, tokenize } from '../text/normalize.ts';
+
+export type ActionClass =
+  | 'issue'
+  | 'reissue'
+  | 'exchange'
+  | 'extend'
+  | 'modify'
+  | 'remove'
+  | 'end'
+  | 'pause'
+  | 'resume'
+  | 'recognise'
+  | 'restructure'
+  | 'convert'
+  | 'restore';
+
+/** The portal's action words, as they open procedure names (and as citizens also type them). */
+const OFFICIAL: Record<string, ActionClass[]> = {
+  cấp: ['issue'],
+  'cấp mới': ['issue'],
+  'đăng ký': ['issue'],
+  'thành lập': ['issue'],
+  'cho phép thành lập': ['issue'],
+  'thực hiện': ['issue'],
+  hưởng: ['issue'],
+  'giải quyết hưởng': ['issue'],
+  'cấp lại': ['reissue'],
+  'đăng ký lại': ['reissue'],
+  'khôi phục': ['restore'],
+  'cấp đổi': ['exchange'],
+  đổi: ['exchange'],
+  'gia hạn': ['extend'],
+  'cấp gia hạn': ['extend'],
+  'điều chỉnh': ['modify'],
+  'cấp điều chỉnh': ['modify'],
+  'sửa đổi': ['modify'],
+  'cấp sửa đổi': ['modify'],
+  'bổ sung': ['modify'],
+  'cấp bổ sung': ['modify'],
+  'thay đổi': ['modify'],
+  'đăng ký thay đổi': ['modify'],
+  'đăng ký biến động': ['modify'],
+  'cải chính': ['modify'],
+  'đính chính': ['modify'],
+  'cập nhật': ['modify'],
+  xóa: ['remove'],
+  'xóa đăng ký': ['remove'],
+  hủy: ['remove'],
+  'hủy bỏ': ['remove'],
+  'thu hồi': ['remove'],
+  'trả lại': ['remove'],
+  'chấm dứt': ['end'],
+  'giải thể': ['end'],
+  'thôi hưởng': ['end'],
+  'tạm ngừng': ['pause'],
+  'tạm dừng': ['pause'],
+  'đình chỉ': ['pause'],
+  'tiếp tục': ['resume'],
+  'công nhận': ['recognise'],
+  'sáp nhập': ['restructure'],
+  'hợp nhất': ['restructure'],
+  chia: ['restructure'],
+  tách: ['restructure'],
+  'chuyển đổi': ['convert'],
+  'cấp chuyển đổi': ['convert'],
+};
+
+/** How citizens say the same thing. Only the question is read with these. */
+const EVERYDAY: Record<string, ActionClass[]> = {
+  'làm lại': ['reissue'],
+  'xin lại': ['reissue'],
+  'bị mất': ['reissue'],
+  'làm mất': ['reissue'],
+  'đánh mất': ['reissue'],
+  'đánh rơi': ['reissue'],
+  'thất lạc': ['reissue'],
+  hỏng: ['reissue', 'exchange'],
+  'bị hỏng': ['reissue', 'exchange'],
+  rách: ['reissue', 'exchange'],
+  'hết hạn': ['extend', 'exchange', 'reissue'],
+  'sắp hết hạn': ['extend', 'exchange', 'reissue'],
+  'thêm thời gian': ['extend'],
+  'kéo dài': ['extend'],
+  'đổi mới': ['exchange'],
+  'đổi sang': ['exchange'],
+  'sửa lại': ['modify'],
+  'sửa thông tin': ['modify'],
+  'ghi sai': ['modify'],
+  'sai thông tin': ['modify'],
+  'đổi tên': ['modify'],
+  'đổi địa chỉ': ['modify'],
+  'chuyển địa chỉ': ['modify'],
+  'đóng cửa': ['end'],
+  'đóng công ty': ['end'],
+  dẹp: ['end'],
+  'ngừng hẳn': ['end'],
+  'không kinh doanh nữa': ['end'],
+  ngừng: ['pause'],
+  'tạm nghỉ': ['pause'],
+  'mở lại': ['resume'],
+  'hoạt động trở lại': ['resume'],
+  'lần đầu': ['issue'],
+  'mới đóng': ['issue'],
+  'mới mua': ['issue'],
+  'cấp mới': ['issue'],
+  'xin cấp': ['issue'],
+  xin: ['issue'],
+  'làm mới': ['exchange'],
+};
+
+/** The official words an everyday phrase is searched with ("đóng cửa công ty" also searches "giải thể"). */
+const OFFICIAL_WORDS: Partial<Record<ActionClass, string[]>> = {
+  reissue: ['cấp lại'],
+  exchange: ['cấp đổi', 'đổi'],
+  extend: ['gia hạn'],
+  modify: ['điều chỉnh', 'thay đổi'],
+  remove: ['xóa', 'thu hồi'],
+  end: ['giải thể', 'chấm dứt'],
+  pause: ['tạm ngừng', 'tạm dừng'],
+  resume: ['tiếp tục'],
+};
+
+interface Phrase {
+  tokens: string[];
+  folded: string[];
+  classes: ActionClass[];
+  everyday: boolean;
+}
+
+function compile(table: Record<string, ActionClass[]>, everyday: boolean): Phrase[] {
+  return Object.entries(table).map(([text, classes]) => {
+    const tokens = tokenize(text);
+    return { tokens, folded: tokens.map(foldToken), classes, everyday };
+  });
+}
+
+const byLength = (a: Phrase, b: Phrase) => b.tokens.length - a.tokens.length;
+const NAME_PHRASES = compile(OFFICIAL, false).sort(byLength);
+const QUESTION_PHRASES = [...compile(OFFICIAL, false), ...compile(EVERYDAY, true)].sort(byLength);
+/** Words that may open a name before its action ("Thủ tục đề nghị cấp…", "Thông báo tạm ngừng…"). */
+const NAME_PREFIX = new Set(['thủ', 'tục', 'đề', 'nghị', 'thông', 'báo', 'hồ', 'sơ']);
+const CONNECTORS = new Set(['và', 'hoặc', 'hay']);
+/** Actions are read from the first words of a name only. */
+const NAME_WINDOW = 10;
+
+function matchAt(phrases: Phrase[], tokens: string[], folded: string[], at: number, unaccented: boolean) {
+  for (const p of phrases) {
+    if (at + p.tokens.length > tokens.length) continue;
+    // A lone unaccented syllable is too ambiguous to read as an action ("mat" = mất / mặt).
+    if (unaccented && p.tokens.length === 1 && p.tokens[0] !== p.folded[0]) continue;
+    let ok = true;
+    for (let k = 0; k < p.tokens.length && ok; k++) {
+      ok = unaccented ? folded[at + k] === p.folded[k] : tokens[at + k] === p.tokens[k];
+    }
+    if (ok) return p;
+  }
+  return undefined;
+}
+
+/** The actions a procedure name opens with ("Cấp, cấp lại Giấy…" → issue, reissue); empty when none. */
+export function nameActions(name: string): Set<ActionClass> {
+  const tokens = tokenize(name).slice(0, NAME_WINDOW);
+  const folded = tokens.map(foldToken);
+  const found = new Set<ActionClass>();
+  let i = 0;
+  while (i < tokens.length && NAME_PREFIX.has(tokens[i] as string)) i++;
+  while (i < tokens.length) {
+    if (CONNECTORS.has(tokens[i] as string)) {
+      i++;
+      continue;
+    }
+    const p = matchAt(NAME_PHRASES, tokens, folded, i, false);
+    if (!p) break;
+    for (const c of p.classes) found.add(c);
+    i += p.tokens.length;
+  }
+  return found;
+}
+
+/** A phrase of the question that names an action, and the token positions it spans. */
+export interface ActionSpan {
+  start: number;
+  end: number;
+  classes: ActionClass[];
+  /** Official words to search beside an everyday phrase (empty for an official one). */
+  official: string[][];
+}
+
+/** The action phrases of a question, anywhere in it, through official and everyday words. */
+export function questionActionSpans(tokens: string[], folded: string[], unaccented: boolean): ActionSpan[] {
+  const spans: ActionSpan[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    const p = matchAt(QUESTION_PHRASES, tokens, folded, i, unaccented);
+    if (!p) {
+      i++;
+      continue;
+    }
+    const official = p.everyday ? p.classes.flatMap((c) => OFFICIAL_WORDS[c] ?? []).map((w) => tokenize(w)) : [];
+    spans.push({ start: i, end: i + p.tokens.length, classes: p.classes, official });
+    i += p.tokens.length;
+  }
+  return spans;
+}
+
+/** The actions a question asks for. */
+export function questionActions(tokens: string[], folded: string[], unaccented: boolean): Set<ActionClass> {
+  return new Set(questionActionSpans(tokens, folded, unaccented).flatMap((s) => s.classes));
+}
+
+/** Score multipliers for an action match. */
+const ACTION_MATCH = 1.4;
+const ACTION_MISMATCH = 0.4;
+/** …and when another candidate does what the question asks ("giải thể" asked, "thành lập" offered). */
+const ACTION_MISMATCH_WITH_ALTERNATIVE = 0.25;
+/** A question asking for the ordinary action (cấp, đăng ký, làm, lần đầu) makes a name with only another action less likely. */
+const IMPLIED_MISMATCH = 0.85;
+
+/**
+ * How a name's actions fit the question's: a shared marked action raises the candidate, a name whose actions the
+ * question does not ask for lowers it, more so when `alternative` (another candidate that fits the question
+ * well does what it asks). Names without a leading action are left alone.
+ */
+export function actionFactor(asked: Set<ActionClass>, offered: Set<ActionClass>, alternative = false): number {
+  if (offered.size === 0) return 1;
+  const marked = [...asked].filter((c) => c !== 'issue');
+  if (marked.length > 0) {
+    for (const c of marked) if (offered.has(c)) return ACTION_MATCH;
+    return alternative ? ACTION_MISMATCH_WITH_ALTERNATIVE : ACTION_MISMATCH;
+  }
+  // A bare topic ("bằng lái") names no action: every sibling fits, the conversation may ask which.
+  if (!asked.has('issue')) return 1;
+  return offered.has('issue') ? 1 : IMPLIED_MISMATCH;
+}

@@ -1,0 +1,109 @@
+// Sibling procedures told apart by their action (cấp / cấp lại / xóa / giải thể…), the rare word that decides,
+// out-of-scope questions that share a procedure's words, and the menu offered for a plausible but unsure match.
+import { describe, expect, it } from 'vitest';
+import { nameActions, questionActions } from '../src/retrieval/actions.ts';
+import { compileLexicon } from '../src/retrieval/lexicon.ts';
+import { RetrievalEngine } from '../src/retrieval/search-engine.ts';
+import { analyze } from '../src/text/normalize.ts';
+import { catalogueOf, procedure } from './helpers/procedures.ts';
+
+const boatIssue = procedure({ name: 'Cấp giấy chứng nhận đăng ký tàu cá', fields: ['Thủy sản'] });
+const boatReissue = procedure({ name: 'Cấp lại giấy chứng nhận đăng ký tàu cá', fields: ['Thủy sản'] });
+const boatRemove = procedure({ name: 'Xóa đăng ký tàu cá', fields: ['Thủy sản'] });
+const companyFound = procedure({ name: 'Đăng ký thành lập công ty TNHH một thành viên', fields: ['Doanh nghiệp'] });
+const companyEnd = procedure({
+  name: 'Giải thể doanh nghiệp, giải thể trong trường hợp bị thu hồi Giấy chứng nhận đăng ký doanh nghiệp',
+  fields: ['Doanh nghiệp'],
+});
+const permitExtend = procedure({ name: 'Gia hạn giấy phép xây dựng', fields: ['Xây dựng'] });
+const permitIssue = procedure({ name: 'Cấp giấy phép xây dựng', fields: ['Xây dựng'] });
+const builders = procedure({ name: 'Cấp lại chứng chỉ hành nghề hoạt động xây dựng', fields: ['Xây dựng'] });
+const pharmacists = procedure({ name: 'Cấp lại chứng chỉ hành nghề dược (trường hợp bị mất)', fields: ['Dược'] });
+const lifeSurplus = procedure({
+  name: 'Phê chuẩn phương pháp phân chia thặng dư trong bảo hiểm nhân thọ',
+  fields: ['Bảo hiểm'],
+});
+// Other company procedures, so that "công ty TNHH … thành viên" is as common as it is in the real catalogue.
+const companyPeers = [
+  'Đăng ký thành lập công ty TNHH hai thành viên trở lên',
+  'Đăng ký thay đổi thành viên công ty TNHH hai thành viên trở lên',
+  'Chuyển đổi công ty TNHH một thành viên thành công ty cổ phần',
+  'Đăng ký thay đổi chủ sở hữu công ty TNHH một thành viên',
+].map((name) => procedure({ name, fields: ['Doanh nghiệp'] }));
+const rateSupport = procedure({ name: 'Hỗ trợ lãi suất vay vốn sản xuất nông nghiệp', fields: ['Nông nghiệp'] });
+
+const lexicon = compileLexicon(
+  {
+    version: 1,
+    synonyms: [{ when: ['công ty'], add: ['doanh nghiệp'] }],
+    filler: ['tôi', 'muốn', 'thì', 'làm', 'sao', 'loại', 'nào'],
+  },
+  [{ short: 'cchn', long: ['chứng chỉ hành nghề'], source: 'hand' }],
+  ['nào tốt', 'lãi suất tiết kiệm', 'lãi suất vay'],
+);
+const engine = new RetrievalEngine(catalogueOf([]), lexicon);
+const all = [
+  boatIssue,
+  boatReissue,
+  boatRemove,
+  companyFound,
+  companyEnd,
+  permitExtend,
+  permitIssue,
+  builders,
+  pharmacists,
+  lifeSurplus,
+  rateSupport,
+  ...companyPeers,
+];
+const finder = new RetrievalEngine(catalogueOf([], all), lexicon);
+const top = async (q: string) => (await finder.search(q)).hits[0]?.id;
+
+describe('actions', () => {
+  it('reads the actions a name opens with', () => {
+    expect([...nameActions('Cấp, cấp lại Giấy chứng nhận')]).toEqual(['issue', 'reissue']);
+    expect([...nameActions('Thủ tục xóa đăng ký tàu cá')]).toEqual(['remove']);
+    expect([...nameActions('Hỗ trợ chi phí mai táng')]).toEqual([]);
+  });
+
+  it('reads everyday words for actions in a question, with or without diacritics', () => {
+    const asked = (q: string) => {
+      const a = analyze(q);
+      return [...questionActions(a.tokens, a.folded, a.unaccented)];
+    };
+    expect(asked('bằng lái bị mất thì làm sao')).toContain('reissue');
+    expect(asked('giấy phép sắp hết hạn')).toContain('extend');
+    expect(asked('dong cua cong ty')).toContain('end');
+  });
+
+  it('prefers the sibling whose action the question asks for', async () => {
+    expect(await top('đăng ký tàu cá mới đóng')).toBe(boatIssue.id);
+    expect(await top('làm lại giấy đăng ký tàu cá bị mất')).toBe(boatReissue.id);
+    expect(await top('tàu cá bán rồi muốn xóa đăng ký')).toBe(boatRemove.id);
+    expect(await top('giải thể công ty TNHH một thành viên')).toBe(companyEnd.id);
+    expect(await top('dong cua cong ty tnhh mot thanh vien')).toBe(companyEnd.id);
+    expect(await top('giấy phép xây dựng hết hạn muốn xin thêm thời gian')).toBe(permitExtend.id);
+    expect(await top('xin giấy phép xây dựng nhà')).toBe(permitIssue.id);
+  });
+
+  it('lets the rare word decide between names that share the common ones', async () => {
+    expect(await top('cấp lại cchn dược')).toBe(pharmacists.id);
+  });
+});
+
+describe('out of scope and unsure questions', () => {
+  it('abstains on shopping and bank questions that share words with a procedure', async () => {
+    expect((await finder.search('mua bảo hiểm nhân thọ loại nào tốt')).abstain).toBe(true);
+    expect((await finder.search('lãi suất tiết kiệm ngân hàng')).abstain).toBe(true);
+  });
+
+  it('still answers a procedure whose own name holds the phrase', async () => {
+    const result = await finder.search('hỗ trợ lãi suất vay vốn sản xuất nông nghiệp');
+    expect(result.abstain).toBe(false);
+    expect(result.hits[0]?.id).toBe(rateSupport.id);
+  });
+
+  it('answers nothing from an empty catalogue', async () => {
+    expect((await engine.search('giải thể công ty')).abstain).toBe(true);
+  });
+});
