@@ -2,9 +2,10 @@
 // in the same process so noisy machines still give comparable ratios.
 //  1. Retrieval over the whole catalogue: index build time, query latency p50/p95, throughput and RSS of our
 //     engine (lexical path) vs a plain BM25 library (MiniSearch with default settings over names and fields).
-//  2. POST /api/chat under load: the real server in a child process, autocannon from this process on
-//     loopback; requests/s, p50/p95 latency and the server's RSS.
-//  3. Reindex under load: the same server answers paced chat and /healthz requests while POST /admin/reindex
+//  2. POST /api/chat under load: the real server in child processes, autocannon from this process on
+//     loopback; requests/s, p50/p95 latency and the servers' RSS, for three set-ups in the same run: one
+//     instance on SQLite, one on PostgreSQL, two on PostgreSQL (a throw-away local PostgreSQL server).
+//  3. Reindex under load: one server answers paced chat and /healthz requests while POST /admin/reindex
 //     rebuilds the whole catalogue (target: p95 ≤ 100 ms for both), against the same load without a reindex.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { loadConfig } from '../src/config/config.ts';
 import { kbKind, loadSearchCatalogue } from '../src/knowledge/sources.ts';
 import { buildRetrievalEngine } from '../src/retrieval/build.ts';
 import { type EvalQuestion, evaluate, percentile, readQuestions } from '../src/retrieval/evaluate.ts';
+import { findPostgresBin, POSTGRES_INSTALL_HINT, startPostgres } from '../test/helpers/postgres.ts';
 
 const SHARED = resolve('../shared/datasets');
 const DEV_QUESTIONS = join(SHARED, 'dvc-faq-questions-project3-hust/dev-eval.jsonl');
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
     ...(values.kb ? { kb: values.kb } : {}),
   };
   if (values['reindex-only']) {
-    await withServer(catalogDir, (url) => benchReindex(url, CHAT_MESSAGES));
+    await benchReindex(catalogDir);
     return;
   }
   const questions: EvalQuestion[] = [
@@ -124,7 +126,10 @@ async function main(): Promise<void> {
       `Chất lượng (FAQ dev): ours hit@1 ${oursQuality.hit1} hit@3 ${oursQuality.hit3} | MiniSearch hit@1 ${(hit1 / dev.length).toFixed(3)} hit@3 ${(hit3 / dev.length).toFixed(3)}`,
     );
   }
-  if (!values['skip-chat']) await benchChat(catalogDir);
+  if (!values['skip-chat']) {
+    await benchChat(catalogDir);
+    await benchReindex(catalogDir);
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -145,7 +150,55 @@ function rssOf(pid: number): number {
   return kb ? Number(kb) * 1024 : 0;
 }
 
-const CHAT_MESSAGES = [
+interface Setup {
+  label: string;
+  instances: number;
+  databaseUrl?: string;
+}
+
+/** Starts one server process (src/main.ts) on a free port and resolves once /healthz answers 200. */
+async function startServer(catalogDir: string | undefined, databaseUrl: string | undefined) {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'tldvc-bench-'));
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    // The load comes from one address with many conversations: lift the per-conversation limit for the bench.
+    CHAT_RATE_PER_MINUTE: '1000000',
+    CHAT_RATE_BURST: '1000000',
+    NEW_CONVERSATIONS_PER_MINUTE: '1000000',
+    ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+    DATABASE_URL: databaseUrl ?? '',
+    ...(catalogDir ? { CATALOG_DIR: catalogDir } : {}),
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`${url}/healthz`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    rss: () => rssOf(child.pid as number),
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const MESSAGES = [
   'làm lại căn cước bị mất',
   'lam giay khai sinh cho con',
   'sang tên xe máy',
@@ -155,52 +208,47 @@ const CHAT_MESSAGES = [
   'thời tiết mai thế nào',
 ];
 
-/** Runs the real server in a child process (limits lifted for one loopback client) while `work` runs. */
-async function withServer(catalogDir: string | undefined, work: (url: string, pid: number) => Promise<void>) {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'tldvc-bench-'));
-  const env = {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    // The load comes from one address with many conversations: lift the per-conversation and per-client
-    // limits for the bench.
-    CHAT_RATE_PER_MINUTE: '1000000',
-    NEW_CONVERSATIONS_PER_MINUTE: '1000000',
-    ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
-    ...(catalogDir ? { CATALOG_DIR: catalogDir } : {}),
-  };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+/**
+ * POST /api/chat under load for three set-ups in the same run: one instance on SQLite, one on PostgreSQL, two on
+ * PostgreSQL (each instance gets half the connections and half the paced rate; figures are summed).
+ */
+async function benchChat(catalogDir: string | undefined): Promise<void> {
+  const setups: Setup[] = [{ label: '1 tiến trình, SQLite', instances: 1 }];
+  const pgBin = findPostgresBin();
+  let pg: Awaited<ReturnType<typeof startPostgres>> | undefined;
+  if (pgBin) {
+    pg = await startPostgres(pgBin);
+    setups.push(
+      { label: '1 tiến trình, PostgreSQL', instances: 1, databaseUrl: await pg.createDatabase('bench_one') },
+      { label: '2 tiến trình, PostgreSQL', instances: 2, databaseUrl: await pg.createDatabase('bench_two') },
+    );
+  } else {
+    console.log(`(Bỏ qua các cấu hình PostgreSQL: ${POSTGRES_INSTALL_HINT})`);
+  }
   try {
-    const url = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 120_000;
-    while (Date.now() < deadline) {
-      const ok = await fetch(`${url}/healthz`)
-        .then((r) => r.ok)
-        .catch(() => false);
-      if (ok) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    await work(url, child.pid as number);
+    for (const setup of setups) await benchSetup(setup, catalogDir);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    rmSync(dataDir, { recursive: true, force: true });
+    await pg?.stop();
   }
 }
 
-async function benchChat(catalogDir: string | undefined): Promise<void> {
-  console.log('\n== POST /api/chat dưới tải (máy chủ ở tiến trình riêng, autocannon trên loopback) ==');
-  await withServer(catalogDir, async (url, pid) => {
-    const messages = CHAT_MESSAGES;
+async function benchSetup(setup: Setup, catalogDir: string | undefined): Promise<void> {
+  console.log(`\n== POST /api/chat dưới tải: ${setup.label} (autocannon trên loopback) ==`);
+  const servers: Awaited<ReturnType<typeof startServer>>[] = [];
+  for (let i = 0; i < setup.instances; i++) servers.push(await startServer(catalogDir, setup.databaseUrl));
+  try {
+    for (const server of servers) {
+      const probe = await fetch(`${server.url}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ conversationId: 'bench-probe', text: 'làm giấy khai sinh' }),
+      });
+      if (probe.status !== 200)
+        throw new Error(`the server answers ${probe.status} before any load: ${await probe.text()}`);
+    }
     let counter = 0;
     const latencies: number[] = [];
-    const run = (duration: number, connections: number, overallRate?: number) =>
+    const one = (url: string, duration: number, connections: number, overallRate?: number) =>
       autocannon({
         url,
         connections,
@@ -217,7 +265,7 @@ async function benchChat(catalogDir: string | undefined): Promise<void> {
                 ...request,
                 body: JSON.stringify({
                   conversationId: `bench-${counter % 500}`,
-                  text: messages[counter % messages.length],
+                  text: MESSAGES[counter % MESSAGES.length],
                 }),
               };
             },
@@ -225,28 +273,44 @@ async function benchChat(catalogDir: string | undefined): Promise<void> {
         ],
         setupClient: (client) => client.on('response', (_status, _bytes, responseMs) => latencies.push(responseMs)),
       });
+    // The load is split evenly over the instances (as a round-robin proxy would); the figures are summed.
+    const run = async (duration: number, connections: number, overallRate?: number) => {
+      const n = servers.length;
+      const results = await Promise.all(
+        servers.map((s) =>
+          one(s.url, duration, Math.max(1, connections / n), overallRate ? overallRate / n : undefined),
+        ),
+      );
+      return {
+        average: results.reduce((sum, r) => sum + r.requests.average, 0),
+        errors: results.reduce((sum, r) => sum + r.errors, 0),
+        non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+        timeouts: results.reduce((sum, r) => sum + r.timeouts, 0),
+      };
+    };
     await run(3, 16); // warm-up
     latencies.length = 0;
-    const result = await run(15, 16);
+    const result = await run(10, 16);
     const errors = (r: typeof result) => `lỗi ${r.errors}, non-2xx ${r.non2xx}, timeout ${r.timeouts}`;
     const spread = () =>
       `p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, p99 ${ms(percentile(latencies, 99))}`;
     console.log(
-      `Bão hòa (16 kết nối): ${result.requests.average.toFixed(0)} yêu cầu/giây (${errors(result)}); độ trễ ${spread()}`,
+      `Bão hòa (16 kết nối): ${result.average.toFixed(0)} yêu cầu/giây (${errors(result)}); độ trễ ${spread()}`,
     );
     latencies.length = 0;
     // Paced load: 8 connections sharing the target rate, as independent citizens would arrive.
-    const target = await run(15, 8, TARGET_RATE);
+    const target = await run(10, 8, TARGET_RATE);
     console.log(
-      `Ở tải mục tiêu ${TARGET_RATE} yêu cầu/giây: đạt ${target.requests.average.toFixed(0)}/giây (${errors(target)}); độ trễ ${spread()}`,
+      `Ở tải mục tiêu ${TARGET_RATE} yêu cầu/giây: đạt ${target.average.toFixed(0)}/giây (${errors(target)}); độ trễ ${spread()}`,
     );
-    console.log(`RSS máy chủ sau tải: ${mb(rssOf(pid))}`);
-    await benchReindex(url, messages);
-  });
+    console.log(`RSS máy chủ sau tải: ${servers.map((s) => mb(s.rss())).join(' + ')}`);
+  } finally {
+    for (const server of servers) await server.stop();
+  }
 }
 
 /** Paced chat (40/s) and /healthz (10/s) requests from `fetch`, each latency kept with its kind. */
-function pacedLoad(url: string, messages: string[]) {
+function pacedLoad(url: string) {
   const samples = { chat: [] as number[], health: [] as number[], failed: 0 };
   let tick = 0;
   const fire = (kind: 'chat' | 'health') => {
@@ -256,7 +320,7 @@ function pacedLoad(url: string, messages: string[]) {
         ? fetch(`${url}/api/chat`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ conversationId: `reindex-${tick % 200}`, text: messages[tick % messages.length] }),
+            body: JSON.stringify({ conversationId: `reindex-${tick % 200}`, text: MESSAGES[tick % MESSAGES.length] }),
           })
         : fetch(`${url}/healthz`);
     request.then(
@@ -282,40 +346,45 @@ function pacedLoad(url: string, messages: string[]) {
   };
 }
 
-async function benchReindex(url: string, messages: string[]): Promise<void> {
+/** Chat and /healthz p95 while POST /admin/reindex rebuilds the whole catalogue, against the same load without. */
+async function benchReindex(catalogDir: string | undefined): Promise<void> {
   console.log('\n== Dựng lại chỉ mục dưới tải (40 chat/giây + 10 /healthz/giây) ==');
+  const server = await startServer(catalogDir, undefined);
   const describe = (label: string, s: ReturnType<typeof pacedLoad>['samples']) =>
     console.log(
       `${label}: chat p50 ${ms(percentile(s.chat, 50))}, p95 ${ms(percentile(s.chat, 95))} (${s.chat.length}); /healthz p95 ${ms(percentile(s.health, 95))} (${s.health.length}); lỗi ${s.failed}`,
     );
-  const warmUp = pacedLoad(url, messages);
-  await new Promise((r) => setTimeout(r, 5_000));
-  await warmUp.stop();
-  const baseline = pacedLoad(url, messages);
-  await new Promise((r) => setTimeout(r, 10_000));
-  await baseline.stop();
-  describe('Không dựng lại (đối chứng)', baseline.samples);
+  try {
+    const warmUp = pacedLoad(server.url);
+    await new Promise((r) => setTimeout(r, 5_000));
+    await warmUp.stop();
+    const baseline = pacedLoad(server.url);
+    await new Promise((r) => setTimeout(r, 10_000));
+    await baseline.stop();
+    describe('Không dựng lại (đối chứng)', baseline.samples);
 
-  const during = pacedLoad(url, messages);
-  const started = performance.now();
-  // A connection of its own: a pooled one the server is just closing would fail the POST.
-  const res = await fetch(`${url}/admin/reindex`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, connection: 'close' },
-  });
-  const reindexMs = performance.now() - started;
-  await during.stop();
-  const body = (await res.json()) as { procedures?: number };
-  console.log(`Dựng lại: HTTP ${res.status}, ${body.procedures ?? '?'} thủ tục, ${(reindexMs / 1000).toFixed(1)} s`);
-  describe('Trong lúc dựng lại', during.samples);
-  const worst = Math.max(percentile(during.samples.chat, 95), percentile(during.samples.health, 95));
-  console.log(
-    `Mục tiêu p95 ≤ ${REINDEX_TARGET_P95_MS} ms: ${worst <= REINDEX_TARGET_P95_MS ? 'ĐẠT' : 'CHƯA ĐẠT'} (${ms(worst)})`,
-  );
+    const during = pacedLoad(server.url);
+    const started = performance.now();
+    // A connection of its own: a pooled one the server is just closing would fail the POST.
+    const res = await fetch(`${server.url}/admin/reindex`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, connection: 'close' },
+    });
+    const reindexMs = performance.now() - started;
+    await during.stop();
+    const body = (await res.json()) as { procedures?: number };
+    console.log(`Dựng lại: HTTP ${res.status}, ${body.procedures ?? '?'} thủ tục, ${(reindexMs / 1000).toFixed(1)} s`);
+    describe('Trong lúc dựng lại', during.samples);
+    const worst = Math.max(percentile(during.samples.chat, 95), percentile(during.samples.health, 95));
+    console.log(
+      `Mục tiêu p95 ≤ ${REINDEX_TARGET_P95_MS} ms: ${worst <= REINDEX_TARGET_P95_MS ? 'ĐẠT' : 'CHƯA ĐẠT'} (${ms(worst)})`,
+    );
+  } finally {
+    await server.stop();
+  }
 }
 
 main().catch((error) => {
-  const cause = (error as Error & { cause?: Error }).cause;
-  console.error(`Lỗi: ${(error as Error).message}${cause ? ` (${cause.message})` : ''}`);
+  console.error(`Lỗi: ${(error as Error).message}`);
   process.exit(1);
 });

@@ -87,8 +87,11 @@ export async function start(options: StartOptions = {}): Promise<Started> {
       engine: assistant.engine,
       logger,
       app,
-      // Several instances on one database: polling channels run on the elected one only. Alone, start them now.
-      ...(assistant.stores.engine === 'postgres' ? { pollers: assistant.stores.pollers } : {}),
+      // Several instances on one database: polling channels run on the elected one only, and the Zalo OA
+      // refresh token lives in the database. Alone: polling starts now, the token stays in a 0600 file.
+      ...(assistant.stores.engine === 'postgres'
+        ? { pollers: assistant.stores.pollers, stateStore: assistant.stores.state }
+        : {}),
     });
     await app.listen({ port: config.PORT, host: config.HOST });
   } catch (error) {

@@ -1,7 +1,8 @@
 // Database faults degrade the service instead of ending it (issue 10 item 2): with a damaged SQLite file or
 // PostgreSQL gone, chat answers "hệ thống đang bận" with the hotline (503 store_unavailable), /healthz answers
 // 503 naming the reason, search and procedure pages keep working, and service comes back by itself.
-import { closeSync, existsSync, openSync, readdirSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type Started, start } from '../src/main.ts';
@@ -98,6 +99,50 @@ describe('a damaged SQLite file', () => {
     expect(named.map((r) => String(r.msg).split(':')[0])).toHaveLength(2);
     await expectDegraded(server.url, 'corrupt');
     expect(readdirSync(dataDir).sort()).toEqual(expect.arrayContaining(['assistant.sqlite', 'dossiers.sqlite']));
+  });
+});
+
+/** A tiny tmpfs (needs root): the data directory on a disk that can be filled. */
+function tinyDisk(): { dir: string; unmount(): void } | string {
+  if (process.getuid?.() !== 0) return 'needs root to mount a tiny tmpfs';
+  const dir = dirs.make('tiny-disk-');
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', dir], { stdio: 'pipe' });
+  } catch (error) {
+    return `cannot mount a tmpfs here (${(error as Error).message.split('\n')[0]})`;
+  }
+  return { dir, unmount: () => execFileSync('umount', ['-l', dir], { stdio: 'pipe' }) };
+}
+
+describe('a full disk', () => {
+  const disk = tinyDisk();
+  if (typeof disk === 'string') {
+    it.skip(`disk full — SKIPPED: ${disk}`, () => {});
+    return;
+  }
+  afterAll(() => disk.unmount());
+
+  it('answers "hệ thống đang bận" while the disk is full and recovers once space is freed', async () => {
+    const server = await serve({ DATA_DIR: disk.dir });
+    expect((await chat(server.url)).status).toBe(200);
+    const filler = join(disk.dir, 'filler');
+    const fd = openSync(filler, 'w');
+    try {
+      for (;;) writeSync(fd, Buffer.alloc(64 * 1024, 1));
+    } catch {
+      // ENOSPC: the disk is full now.
+    } finally {
+      closeSync(fd);
+    }
+    let status = 200;
+    for (let i = 0; i < 200 && status === 200; i++) status = (await chat(server.url)).status;
+    expect(status).toBe(503);
+    await expectDegraded(server.url, 'disk_full');
+    expect(server.logs.text()).not.toMatch(/\n\s+at /);
+
+    rmSync(filler);
+    await until(async () => (await fetch(`${server.url}/healthz`)).status === 200, 10_000);
+    expect((await chat(server.url)).status).toBe(200);
   });
 });
 

@@ -76,6 +76,8 @@ export function classifyStoreError(error: unknown): StoreFaultReason | undefined
   if (ERRNO[code]) return ERRNO[code];
   if (/^[0-9A-Z]{5}$/.test(code)) return postgresReason(code);
   const message = String((error as { message?: unknown }).message ?? '');
+  // node-postgres: every pooled connection busy for too long (overload, not an outage).
+  if (/timeout exceeded when trying to connect/i.test(message)) return 'busy';
   // node-postgres reports a lost or refused connection without a code.
   if (
     /Connection terminated|connection timeout|Client has encountered a connection error|not queryable|Client was closed/i.test(

@@ -278,7 +278,7 @@ async function postgresStores(
 ): Promise<StoreBundle> {
   const log = logger.child({ component: 'postgres' });
   const pool = createPool(url, config.DATABASE_POOL_SIZE, log, 'queries');
-  const lockPool = createPool(url, config.DATABASE_POOL_SIZE, log, 'locks');
+  const lockPool = createPool(url, config.DATABASE_POOL_SIZE, log, 'locks', 30_000);
   let ready = false;
   const prepare = async () => {
     if (ready) return;

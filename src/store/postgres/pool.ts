@@ -7,11 +7,15 @@ export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 export type Client = pg.Client;
 
-export function createPool(url: string, max: number, logger: Logger, name: string): pg.Pool {
+/**
+ * `waitMs`: how long a caller may wait for a free connection (or a new one) before the call fails; the lock
+ * pool waits longer, since its connections are held while messages are handled.
+ */
+export function createPool(url: string, max: number, logger: Logger, name: string, waitMs = 5_000): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: waitMs,
     idleTimeoutMillis: 30_000,
     keepAlive: true,
     application_name: `tro-ly-dvc ${name}`,
