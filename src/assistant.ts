@@ -13,6 +13,7 @@ import { loadProvinces, PROVINCES_FILE } from './knowledge/provinces.ts';
 import type { Procedure } from './knowledge/schema.ts';
 import type { Logger } from './log/logger.ts';
 import { createIndexHolder } from './reindex/reindexer.ts';
+import { buildIndexInWorker, WorkerIndex } from './reindex/worker-index.ts';
 import { buildRetrievalEngine } from './retrieval/build.ts';
 import { setupDenseRetrieval } from './retrieval/dense/setup.ts';
 import type { RetrievalPath, Retriever } from './retrieval/types.ts';
@@ -45,6 +46,11 @@ export interface AssistantOptions {
   /** Keep sessions and feedback in memory instead of SQLite (tests, terminal chat). */
   inMemory?: boolean;
   now?: () => number;
+  /**
+   * Serve search from a worker thread from the start (the server does): the main thread's heap stays small
+   * and searches never hold its event loop. Off by default, so tests and scripts build in-process.
+   */
+  indexInWorker?: boolean;
 }
 
 export { DATABASE_FILE } from './store/open.ts';
@@ -59,7 +65,10 @@ export async function createAssistant(
   const catalogue = loadCatalogue(sources);
   // The dense path is optional: without a local model it logs why and the engine runs lexically.
   const dense = await setupDenseRetrieval({ config, catalogue, logger });
-  const retrieval = buildRetrievalEngine(sources, { catalogue, dense: dense?.searcher });
+  const retrieval = options.indexInWorker
+    ? await buildIndexInWorker({ ...sources, requireCurated: false, denseModelId: dense?.searcher.modelId })
+    : buildRetrievalEngine(sources, { catalogue, dense: dense?.searcher });
+  if (retrieval instanceof WorkerIndex) retrieval.useDense(dense?.searcher);
   const index = createIndexHolder({ initial: retrieval, sources, dense, dataDir: config.dataDir, logger });
   logger.info(
     {

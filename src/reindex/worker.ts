@@ -2,7 +2,7 @@
 // reports the result compactly (src/reindex/protocol.ts), then answers searches until it is terminated.
 // Started by src/reindex/spawn.ts; never imported by the main thread.
 import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 import { join, relative } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CURATED_SUBDIR, KnowledgeError, loadCatalogue } from '../knowledge/loader.ts';
@@ -12,18 +12,33 @@ import type { FromWorker, ToWorker, WorkerInput } from './protocol.ts';
 
 /**
  * Linux gives each thread its own nice value: the build runs at the lowest priority, so on a busy machine the
- * main thread (chat, health checks) gets the CPU first. Elsewhere this quietly does nothing.
+ * main thread (chat, health checks) gets the CPU first; the returned function restores the priority before
+ * the worker starts serving searches. Lowered only where it can be restored (raising a priority back needs
+ * the right to), elsewhere — or off Linux — the build simply runs at normal priority.
  */
-function lowerPriority(): void {
+function buildAtLowPriority(): () => void {
+  const nothing = () => {};
   try {
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(tid) && tid > 0) setPriority(tid, 19);
+    if (!Number.isInteger(tid) || tid <= 0) return nothing;
+    const normal = getPriority(tid);
+    if (normal >= 19) return nothing;
+    setPriority(tid, normal + 1);
+    setPriority(tid, normal); // throws without the right to raise it back: then stay at normal priority
+    setPriority(tid, 19);
+    return () => {
+      try {
+        setPriority(tid, normal);
+      } catch {
+        // cannot happen after the probe above; serving at low priority is still correct, only slower
+      }
+    };
   } catch {
-    // not Linux, or not allowed: build at normal priority
+    return nothing;
   }
 }
 
-lowerPriority();
+const restorePriority = buildAtLowPriority();
 const port = parentPort;
 if (!port) throw new Error('src/reindex/worker.ts runs only as a worker thread');
 const input = workerData as WorkerInput;
@@ -110,6 +125,7 @@ function build(): RetrievalEngine | undefined {
         version: catalogue.version,
         procedures,
         offsets,
+        ids: catalogue.procedures.map((p) => p.id),
         curated: curatedArray,
         familyMembers,
         familyStarts,
@@ -136,6 +152,7 @@ function build(): RetrievalEngine | undefined {
 }
 
 const engine = build();
+restorePriority();
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'dense-result') {
