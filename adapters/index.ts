@@ -13,8 +13,10 @@ import type { Logger } from '../src/log/logger.ts';
 import type { Registry } from '../src/metrics/registry.ts';
 import { errorMessage } from './shared/error-message.ts';
 import { withTimeout } from './shared/timeout.ts';
-import { redactToken } from './telegram/errors.ts';
+import { isPassingStartFailure, redactToken } from './telegram/errors.ts';
 import { type CredentialsLookup, findZaloCredentials } from './zalo/credentials.ts';
+import { isNetworkFailure } from './zalo/login-errors.ts';
+import { isPassingZaloBotFailure } from './zalo-bot/api.ts';
 import type { TokenState } from './zalo-oa/token.ts';
 
 export interface StartChannelsOptions {
@@ -33,6 +35,8 @@ export interface StartChannelsOptions {
   stateStore?: TokenState;
   /** A channel not started after this long is skipped (and stopped if it comes up later). Default 30 s. */
   startupTimeoutMs?: number;
+  /** First wait before starting again a channel whose start failed for a passing reason (doubles, ≤ 5 min). Default 5 s. */
+  startRetryMs?: number;
   /**
    * Chooses the one instance that runs the polling channels (the store bundle's `pollers`): `start` runs when
    * this instance leads, `stop` when it no longer does. Without it polling channels start at once.
@@ -56,6 +60,8 @@ interface Plan {
   onFailure?: string;
   /** Polls the platform (no webhook): runs on one instance only when several share a database. */
   polls?: boolean;
+  /** A failed start worth trying again later (the platform or the network was down), not a bad setting. */
+  retryable?: (error: unknown) => boolean;
 }
 
 /** The embedded-mode file (in the data directory, mode 0600) that keeps the OA's single-use refresh token. */
@@ -71,6 +77,7 @@ function telegramPlan({ config, inbound, channelStates, registry, logger, app }:
     off: config.TELEGRAM_BOT_TOKEN ? undefined : 'TELEGRAM_BOT_TOKEN not set',
     polls: !config.TELEGRAM_WEBHOOK_URL,
     onFailure: 'check TELEGRAM_BOT_TOKEN (and TELEGRAM_API_ROOT / TELEGRAM_WEBHOOK_URL)',
+    retryable: isPassingStartFailure,
     async start() {
       const { startTelegram } = await import('./telegram/bot.ts');
       const webhook =
@@ -109,6 +116,8 @@ function zaloPlan({ config, inbound, channelStates, registry, logger }: Wired): 
           ? `invalid credentials: ${lookup.reason}`
           : undefined,
     onFailure: 'the Zalo session is probably expired or invalid: run `npm run zalo:login` again',
+    // Zalo unreachable at boot: try again later; a refused session is not retried.
+    retryable: isNetworkFailure,
     polls: true,
     async start() {
       if (lookup.status !== 'found') throw new Error('no credentials');
@@ -178,6 +187,7 @@ function zaloBotPlan({ config, inbound, channelStates, registry, logger, app }: 
     off: config.ZALO_BOT_TOKEN ? undefined : 'ZALO_BOT_TOKEN not set',
     polls: !config.ZALO_BOT_WEBHOOK_URL,
     onFailure: 'check ZALO_BOT_TOKEN (and ZALO_BOT_API_ROOT / ZALO_BOT_WEBHOOK_URL)',
+    retryable: isPassingZaloBotFailure,
     async start() {
       const { startZaloBot } = await import('./zalo-bot/channel.ts');
       const token = config.ZALO_BOT_TOKEN as string;
@@ -214,6 +224,52 @@ async function startWithin(plan: Plan, ms: number): ReturnType<Plan['start']> {
 }
 
 /**
+ * Starts again, with growing waits (reported "retrying"), a channel whose start failed for a passing reason
+ * (Telegram unreachable at boot); a failure that is not passing stops it for good ("stopped", with why).
+ */
+function retryStart(plan: Plan, options: Wired, log: Logger, first: unknown): { stop(): Promise<void> } {
+  const initialMs = options.startRetryMs ?? 5_000;
+  let attempt = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let up: { stop(): Promise<void> } | undefined;
+  let stopped = false;
+  const schedule = (error: unknown) => {
+    const waitMs = Math.min(initialMs * 2 ** attempt++, 300_000);
+    const reason = `failed to start: ${errorText(error)}; trying again in ${Math.ceil(waitMs / 1000)} s`;
+    options.channelStates.report(plan.channel, 'retrying', reason);
+    log.warn({ channel: plan.channel, error: errorText(error), waitMs }, `${plan.channel}: failed to start; retrying`);
+    timer = setTimeout(() => void again(), waitMs);
+    timer.unref();
+  };
+  const again = async () => {
+    try {
+      const started = await startWithin(plan, options.startupTimeoutMs ?? 30_000);
+      if (stopped) return void (await started.stop().catch(() => undefined));
+      up = started;
+      log.info({ channel: plan.channel, ...started.detail }, `${plan.channel}: running`);
+      if (options.channelStates.get(plan.channel)?.state !== 'running')
+        options.channelStates.report(plan.channel, 'running');
+    } catch (error) {
+      if (stopped) return;
+      if (plan.retryable?.(error)) return schedule(error);
+      options.channelStates.report(plan.channel, 'stopped', `failed to start: ${errorText(error)}`);
+      log.error(
+        { channel: plan.channel, error: errorText(error), advice: plan.onFailure },
+        `${plan.channel}: failed to start`,
+      );
+    }
+  };
+  schedule(first);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await up?.stop();
+    },
+  };
+}
+
+/**
  * A polling channel runs only while this instance is the elected poller: started when it becomes the leader,
  * stopped when it stops being one; meanwhile it is on 'standby'.
  */
@@ -233,6 +289,10 @@ function electedChannel(plan: Plan, options: Wired, log: Logger): { channel: Pla
         log.info({ channel: plan.channel, ...detail }, `${plan.channel}: running (this instance polls)`);
         options.channelStates.report(plan.channel, 'running');
       } catch (error) {
+        if (plan.retryable?.(error)) {
+          running = retryStart(plan, options, log, error);
+          return;
+        }
         options.channelStates.report(plan.channel, 'stopped', `failed to start: ${errorText(error)}`);
         log.error(
           { channel: plan.channel, error: errorText(error), advice: plan.onFailure },
@@ -273,6 +333,9 @@ export async function startChannels(given: StartChannelsOptions): Promise<Channe
         if (!options.channelStates.get(plan.channel)) options.channelStates.report(plan.channel, 'running');
         return { channel: plan.channel, stop };
       } catch (error) {
+        if (plan.retryable?.(error)) {
+          return { channel: plan.channel, later: true, ...retryStart(plan, options, log, error) };
+        }
         options.channelStates.report(plan.channel, 'stopped', `failed to start: ${errorText(error)}`);
         log.error(
           { channel: plan.channel, error: errorText(error), advice: plan.onFailure },
@@ -284,7 +347,8 @@ export async function startChannels(given: StartChannelsOptions): Promise<Channe
   );
   const running = started.filter((entry) => entry !== undefined);
   return {
-    running: running.map((entry) => entry.channel),
+    // Channels still trying to start are stopped with the others but not listed as running.
+    running: running.filter((entry) => !('later' in entry)).map((entry) => entry.channel),
     async stop() {
       const results = await Promise.allSettled(running.map((entry) => entry.stop()));
       results.forEach((result, index) => {

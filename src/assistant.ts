@@ -16,6 +16,7 @@ import { createIndexHolder } from './reindex/reindexer.ts';
 import { buildIndexInWorker, WorkerIndex } from './reindex/worker-index.ts';
 import { buildRetrievalEngine } from './retrieval/build.ts';
 import { setupDenseRetrieval } from './retrieval/dense/setup.ts';
+import { loadLearned } from './retrieval/learned.ts';
 import type { RetrievalPath, Retriever } from './retrieval/types.ts';
 import { followReindexes } from './store/follow-reindex.ts';
 import { openStores, type StoreBundle } from './store/open.ts';
@@ -66,8 +67,17 @@ export async function createAssistant(
   // The dense path is optional: without a local model it logs why and the engine runs lexically.
   const dense = await setupDenseRetrieval({ config, catalogue, logger });
   const retrieval = options.indexInWorker
-    ? await buildIndexInWorker({ ...sources, requireCurated: false, denseModelId: dense?.searcher.modelId })
-    : buildRetrievalEngine(sources, { catalogue, dense: dense?.searcher });
+    ? await buildIndexInWorker({
+        ...sources,
+        dataDir: config.dataDir,
+        requireCurated: false,
+        denseModelId: dense?.searcher.modelId,
+      })
+    : buildRetrievalEngine(sources, {
+        catalogue,
+        dense: dense?.searcher,
+        learned: loadLearned(config.dataDir, (message) => logger.warn({ dataDir: config.dataDir }, message)),
+      });
   if (retrieval instanceof WorkerIndex) retrieval.useDense(dense?.searcher);
   const index = createIndexHolder({ initial: retrieval, sources, dense, dataDir: config.dataDir, logger });
   logger.info(

@@ -1,7 +1,11 @@
 // What a card says as of today: the fee in force (a reduced rate with its end date and the normal rate in
 // brackets, switching back after the end date), the processing time always shown and summarised across cases,
 // methods with the same time and fee said once, the issuing province on provincial cards, and honest provenance.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createAssistant } from '../src/assistant.ts';
 import {
   CARD_MAX,
   card,
@@ -16,7 +20,10 @@ import {
 import { type Paragraph, replyPlainText } from '../src/conversation/types.ts';
 import { feeWindowFromNote } from '../src/knowledge/fee-dates.ts';
 import { loadCatalogue } from '../src/knowledge/loader.ts';
+import { PortalImport } from '../src/knowledge/portal-import.ts';
 import type { Procedure } from '../src/knowledge/schema.ts';
+import { createLogger } from '../src/log/logger.ts';
+import { testConfig } from './helpers/conversation.ts';
 import { catalogueOf, procedure } from './helpers/procedures.ts';
 
 const curated = loadCatalogue({ knowledgeDir: 'knowledge' });
@@ -52,6 +59,13 @@ describe('fees in force today', () => {
     expect(plain(feesView(byCode('1.001456'), vn('2026-11-30T09:00:00')))).not.toContain('160.000');
   });
 
+  it('says an exemption apart from the rates (đăng ký tạm trú)', () => {
+    const text = plain(card(byCode('1.004194'), []));
+    expect(text).toContain('Lệ phí: từ 5.000 đến 15.000 đồng');
+    expect(text).toContain('có trường hợp được miễn');
+    expect(text).not.toMatch(/từ 0 |miễn phí/);
+  });
+
   it('shows a rate dated to start later only from its first day', () => {
     const p = procedure({
       name: 'Cấp giấy phép thử nghiệm',
@@ -84,6 +98,94 @@ describe('fees in force today', () => {
     expect(
       feeWindowFromNote('135.000 đồng. Nộp trực tuyến từ 01/12/2023 đến hết 31/12/2025 áp dụng mức 115.000'),
     ).toEqual({});
+  });
+});
+
+describe('through the engine', () => {
+  /** The card and the fees answer for "làm lại căn cước bị mất", with the engine's clock or the message's time. */
+  async function askFee(options: { engineNow?: number; receivedAt: number }): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'facts-engine-'));
+    const assistant = await createAssistant(testConfig(dir), createLogger('silent'), {
+      inMemory: true,
+      ...(options.engineNow ? { now: () => options.engineNow as number } : {}),
+    });
+    try {
+      const ask = (text: string) =>
+        assistant.engine.handle({
+          channel: 'web',
+          conversationId: 'web:facts',
+          userId: 'u',
+          text,
+          receivedAt: options.receivedAt,
+        });
+      const replies = [...(await ask('làm lại căn cước bị mất')), ...(await ask('lệ phí bao nhiêu'))];
+      return replies.map(replyPlainText).join('\n');
+    } finally {
+      await assistant.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('tells the fee in force on the day of the message, or of the injected clock', async () => {
+    const before = await askFee({ receivedAt: vn('2026-11-30T09:00:00').getTime() });
+    expect(before).toContain('35.000 đồng (đến hết 31/12/2026; mức thường 70.000 đồng)');
+    const after = await askFee({ receivedAt: vn('2027-01-02T09:00:00').getTime() });
+    expect(after).toContain('Lệ phí: 70.000 đồng');
+    expect(after).not.toContain('35.000');
+    const clock = await askFee({ engineNow: vn('2027-01-02T09:00:00').getTime(), receivedAt: Date.now() });
+    expect(clock).not.toContain('35.000');
+  });
+});
+
+describe('imported from the portal', () => {
+  /** One hand-made portal record: a list line and its detail, as the portal's APIs return them. */
+  function importOne(detail: Record<string, unknown>) {
+    const id = '0190bbbb-0000-7000-8000-000000000001';
+    const importer = new PortalImport();
+    importer.addListLine(
+      1,
+      JSON.stringify({
+        id,
+        code: '1.999101',
+        name: 'Cấp phép thử',
+        type: 'SPECIFIC',
+        departmentPromulgate: 'UBND tỉnh Lạng Sơn',
+      }),
+    );
+    importer.addDetail(
+      '1.999101.json',
+      JSON.stringify({
+        code: 'OK',
+        message: 'OK',
+        data: { id, code: '1.999101', name: 'Cấp phép thử', type: 'SPECIFIC', ...detail },
+      }),
+    );
+    const [p] = importer.finish('2026-11-30', '2026-07-18').procedures;
+    return catalogueOf([], [p as Procedure]).procedures[0] as Procedure;
+  }
+
+  it('records a dated reduction, splits "Bước 1 … Bước 2 …" into steps, and says the province and the data date', () => {
+    const p = importOne({
+      executionSteps: [{ name: '', description: 'Bước 1: Nộp hồ sơ tại Trung tâm. Bước 2: Nhận kết quả.' }],
+      executionMethods: [
+        {
+          submissionMethod: 'DIRECT',
+          processingTime: 5,
+          processingTimeUnit: 'WORKING_DAY',
+          fees: [
+            { type: 'FEE', value: 100000, description: '' },
+            { type: 'FEE', value: 50000, description: 'Từ ngày 01/7/2025 đến hết ngày 31/12/2026 áp dụng mức 50%.' },
+          ],
+        },
+      ],
+    });
+    expect(p.steps.map((s) => s.description)).toEqual(['Nộp hồ sơ tại Trung tâm.', 'Nhận kết quả.']);
+    const today = plain(card(p, [], vn('2026-11-30T10:00:00')));
+    expect(today).toContain('Lệ phí: 50.000 đồng (đến hết 31/12/2026; mức thường 100.000 đồng)');
+    expect(today).toContain('Thủ tục riêng của tỉnh Lạng Sơn');
+    expect(today).toContain('Nguồn: Cổng DVCQG, dữ liệu ngày 18/07/2026.');
+    expect(today).not.toContain('kiểm tra');
+    expect(plain(card(p, [], vn('2027-01-01T10:00:00')))).toContain('Lệ phí: 100.000 đồng');
   });
 });
 

@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Channels, startChannels } from '../adapters/index.ts';
 import { zaloOaSignature } from '../adapters/zalo-oa/signature.ts';
+import { ChannelStates } from '../src/channels/states.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { text } from '../src/conversation/types.ts';
 import { type FakeTelegram, startFakeTelegram, textUpdate } from './fixtures/fake-telegram.ts';
@@ -14,6 +15,7 @@ import { ScriptedEngine } from './helpers/engines.ts';
 import { listenLocally } from './helpers/local-server.ts';
 import { captureLogs } from './helpers/logs.ts';
 import { tempDirs } from './helpers/temp-dirs.ts';
+import { until } from './helpers/until.ts';
 
 const echo = () => new ScriptedEngine((event) => [{ paragraphs: [[text(`Bạn hỏi: ${event.text}`)]] }]);
 const temp = tempDirs('channels-');
@@ -136,6 +138,30 @@ describe('startChannels', () => {
     } finally {
       await silentServer.close();
     }
+  });
+
+  it('keeps trying to start Telegram while the Bot API is down at boot, then answers', async () => {
+    const { logger } = captureLogs('info');
+    const channelStates = new ChannelStates();
+    fake.failNext('getMe', { error_code: 502, description: 'Bad Gateway' }, 2);
+    const config = loadConfig({ ...baseEnv(), TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url });
+    channels = await startChannels({ config, engine: echo(), logger, app, channelStates, startRetryMs: 50 });
+    expect(channelStates.get('telegram')).toMatchObject({ state: 'retrying', reason: expect.stringMatching(/502/) });
+    await until(() => channelStates.get('telegram')?.state === 'running', 'telegram running', 5_000);
+    fake.pushUpdate(textUpdate(42, 'xin chào'));
+    const [sent] = await fake.waitForCalls('sendMessage');
+    expect(sent?.body.text).toBe('Bạn hỏi: xin chào');
+  });
+
+  it('does not retry a rejected token: the channel is stopped with the reason', async () => {
+    const { logger } = captureLogs('info');
+    const channelStates = new ChannelStates();
+    const config = loadConfig({ ...baseEnv(), TELEGRAM_BOT_TOKEN: '999:wrong-token', TELEGRAM_API_ROOT: fake.url });
+    channels = await startChannels({ config, engine: echo(), logger, app, channelStates, startRetryMs: 50 });
+    expect(channelStates.get('telegram')).toMatchObject({
+      state: 'stopped',
+      reason: expect.stringMatching(/Unauthorized/),
+    });
   });
 
   it('reports a broken Zalo credentials file as off with the reason', async () => {

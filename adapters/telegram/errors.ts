@@ -84,3 +84,10 @@ export const telegramSendErrors: SendErrors = {
     return code === undefined ? description : `${code} ${description}`;
   },
 };
+
+/** A failed start worth retrying: Telegram or the network was down (not a bad token, URL or route clash). */
+export function isPassingStartFailure(error: unknown): boolean {
+  const telegramError = asTelegramError(error);
+  if (telegramError) return telegramError.code === 429 || telegramError.code >= 500;
+  return !/already exists/i.test(errorMessage(error));
+}

@@ -84,11 +84,18 @@ export function cardFee(p: Procedure, today: string): string | undefined {
   const facts = perMethod.flat();
   if (facts.length === 0) return undefined;
   const priced = facts.filter((f) => f.amount !== undefined && f.kind === 'fee');
-  const withAmount = priced.length > 0 ? priced : facts.filter((f) => f.amount !== undefined);
+  const anyAmount = priced.length > 0 ? priced : facts.filter((f) => f.amount !== undefined);
+  // "0 đồng" next to real amounts is an exemption for some people, not the rate: said apart.
+  const exempt = anyAmount.some((f) => f.amount === 0) && anyAmount.some((f) => (f.amount ?? 0) > 0);
+  const withAmount = exempt ? anyAmount.filter((f) => (f.amount ?? 0) > 0) : anyAmount;
   if (withAmount.length === 0) return 'theo quy định, xem mục "Lệ phí & thời gian"';
   const texts = [...new Set(withAmount.map((f) => amountText(f) as string))];
   const inWords = facts.some((f) => f.amount === undefined && f.note);
-  if (texts.length === 1) return `${texts[0]}${inWords ? ' (có trường hợp khác, xem mục "Lệ phí & thời gian")' : ''}`;
+  const extra = exempt ? ', có trường hợp được miễn' : '';
+  if (texts.length === 1) {
+    if (inWords) return `${texts[0]} (có trường hợp khác${extra}, xem mục "Lệ phí & thời gian")`;
+    return `${texts[0]}${exempt ? ' (có trường hợp được miễn)' : ''}`;
+  }
   const amounts = withAmount.map((f) => f.amount as number);
   const min = Math.min(...amounts);
   const max = Math.max(...amounts);
@@ -98,7 +105,7 @@ export function cardFee(p: Procedure, today: string): string | undefined {
   const differsByMethod = perMethod.every(
     (m) => new Set(m.filter((f) => f.amount !== undefined).map((f) => f.amount)).size <= 1,
   );
-  return `từ ${min.toLocaleString('vi-VN')} đến ${formatVnd(max)}${timedNote} tùy ${differsByMethod ? 'cách nộp' : 'trường hợp'}`;
+  return `từ ${min.toLocaleString('vi-VN')} đến ${formatVnd(max)}${timedNote} tùy ${differsByMethod ? 'cách nộp' : 'trường hợp'}${extra}`;
 }
 
 // ---- processing time --------------------------------------------------------------------------------------
