@@ -1,11 +1,14 @@
 // `npm run eval -- [--kb <dir>] [--knowledge <dir>] --questions <jsonl> [--json] [--misses]
-//   [--dense | --oracle-cosine <c>] [--dense-weight <w>] [--dense-floor <f>] [--fit-confidence] [--learned <file>]`
+//   [--dense | --oracle-cosine <c>] [--dense-weight <w>] [--dense-floor <f>] [--fit-confidence]
+//   [--learned <file>] [--half learn|eval] [--split procedure|question]`
 // --kb may be an imported catalogue, a knowledge directory or a raw portal mirror (imported in memory).
 // Prints hit@1/3/5 (abstained = miss; per family and per exact record), MRR@10, out-of-scope abstain recall,
 // false abstains and latency for a question file (each id once).
 // --dense loads the embedding model and opens or builds the dense index exactly as the server does (DATA_DIR);
 // --oracle-cosine replaces the model by a stand-in that gives the gold procedures that cosine (others lower),
 // to test the fusion logic and see its ceiling. --fit-confidence fits the dense term of the confidence.
+// --learned uses a learned-questions file (npm run kb:learn; none by default, so figures stay comparable);
+// --half keeps one deterministic half of the question file (the other half is what kb:learn --half learned).
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/config.ts';
 import { loadSearchCatalogue } from '../src/knowledge/sources.ts';
@@ -17,10 +20,11 @@ import { setupDenseRetrieval } from '../src/retrieval/dense/setup.ts';
 import { fitDenseCalibration } from '../src/retrieval/dense-fit.ts';
 import { evaluate, figure, readQuestionFile } from '../src/retrieval/evaluate.ts';
 import { DEFAULT_FUSION, denseStrength, type FusionParameters } from '../src/retrieval/fusion.ts';
+import { type Half, halfOf, readLearned, type SplitBy } from '../src/retrieval/learned.ts';
 import type { DenseSearcher } from '../src/retrieval/search-engine.ts';
 
 const USAGE =
-  'Cách dùng: npm run eval -- [--kb <thư mục danh mục>] [--knowledge <thư mục>] --questions <tệp.jsonl> [--json] [--misses] [--dense | --oracle-cosine <0..1>] [--dense-weight <w>] [--dense-floor <f>] [--fit-confidence]';
+  'Cách dùng: npm run eval -- [--kb <thư mục danh mục>] [--knowledge <thư mục>] --questions <tệp.jsonl> [--json] [--misses] [--dense | --oracle-cosine <0..1>] [--dense-weight <w>] [--dense-floor <f>] [--fit-confidence] [--learned <tệp>] [--half learn|eval] [--split procedure|question]';
 
 async function main(): Promise<number> {
   let args: ReturnType<typeof parse>;
@@ -37,11 +41,18 @@ async function main(): Promise<number> {
     floor: values['dense-floor'] === undefined ? DEFAULT_FUSION.floor : Number(values['dense-floor']),
   };
   const badNumber = [oracleCosine, fusion.weight, fusion.floor].some((v) => v !== undefined && !Number.isFinite(v));
-  if (!values.questions || badNumber || (values.dense && oracleCosine !== undefined)) {
+  const half = values.half as Half | undefined;
+  const split = (values.split ?? 'procedure') as SplitBy;
+  const badHalf =
+    (half !== undefined && half !== 'learn' && half !== 'eval') || !['procedure', 'question'].includes(split);
+  if (!values.questions || badNumber || badHalf || (values.dense && oracleCosine !== undefined)) {
     console.error(USAGE);
     return 2;
   }
-  const { questions, duplicates } = readQuestionFile(values.questions);
+  const file = readQuestionFile(values.questions);
+  const { duplicates } = file;
+  const questions = half ? file.questions.filter((q) => halfOf(q, split) === half) : file.questions;
+  const learned = values.learned ? readLearned(values.learned) : undefined;
   const started = performance.now();
   const config = loadConfig();
   const { catalogue, knowledgeDir } = loadSearchCatalogue({
@@ -61,7 +72,7 @@ async function main(): Promise<number> {
     dense = runtime.searcher;
     close = runtime.close;
   }
-  const engine = buildRetrievalEngine({ knowledgeDir }, { catalogue, dense, fusion });
+  const engine = buildRetrievalEngine({ knowledgeDir }, { catalogue, dense, fusion, learned });
   const buildMs = performance.now() - started;
   const { report, outcomes } = await evaluate(engine, questions, (id) => engine.get(id)?.code, { duplicates });
   await close();
@@ -80,6 +91,8 @@ async function main(): Promise<number> {
   console.log(
     `Đánh giá ${report.n} câu (${report.in_scope} trong phạm vi, ${report.out_of_scope} ngoài phạm vi${report.duplicates > 0 ? `, bỏ ${report.duplicates} dòng trùng id` : ''}) trên ${engine.size} thủ tục, đường ${path}, dựng chỉ mục ${buildMs.toFixed(0)} ms`,
   );
+  if (half) console.log(`  chỉ nửa "${half}" của tệp (chia theo ${split === 'procedure' ? 'thủ tục' : 'câu hỏi'})`);
+  if (learned) console.log(`  dùng câu hỏi đã học của ${learned.size} thủ tục (${values.learned})`);
   if (dense) console.log(`  trộn vector: trọng số ${fusion.weight}, ngưỡng cosine ${fusion.floor}`);
   console.log('  (câu bị từ chối tính là trượt; theo nhóm thủ tục cùng tên, và theo đúng bản ghi)');
   console.log(
@@ -122,6 +135,9 @@ function parse() {
       'dense-weight': { type: 'string' },
       'dense-floor': { type: 'string' },
       'fit-confidence': { type: 'boolean', default: false },
+      learned: { type: 'string' },
+      half: { type: 'string' },
+      split: { type: 'string' },
     },
     strict: true,
   });

@@ -8,6 +8,7 @@ import { KnowledgeError, loadCatalogue } from '../src/knowledge/loader.ts';
 import { createLogger } from '../src/log/logger.ts';
 import { buildRetrievalEngine } from '../src/retrieval/build.ts';
 import { reindexDense } from '../src/retrieval/dense/setup.ts';
+import { LEARNED_FILE, loadLearned } from '../src/retrieval/learned.ts';
 import { createProgress, type Progress } from './lib/progress.ts';
 
 const USAGE = 'Cách dùng: npm run reindex [-- --kb <thư mục danh mục đã nhập>] [--knowledge <thư mục tri thức>]';
@@ -33,9 +34,11 @@ async function main(): Promise<number> {
   console.log(
     `Kho tri thức hợp lệ: ${catalogue.procedures.length} thủ tục (${curated} biên soạn, ${catalogue.procedures.length - curated} nhập từ cổng), phiên bản ${catalogue.version}.`,
   );
-  const lexical = buildRetrievalEngine(sources, { catalogue });
+  const learned = loadLearned(config.dataDir, (message) => console.warn(`Cảnh báo: ${message}`));
+  const lexical = buildRetrievalEngine(sources, { catalogue, learned });
+  const learnedNote = learned.size > 0 ? `, kèm câu hỏi đã học của ${learned.size} thủ tục (${LEARNED_FILE})` : '';
   console.log(
-    `Chỉ mục từ vựng: ${lexical.size} thủ tục, dựng trong ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+    `Chỉ mục từ vựng: ${lexical.size} thủ tục${learnedNote}, dựng trong ${((performance.now() - started) / 1000).toFixed(1)} s.`,
   );
 
   started = performance.now();

@@ -15,6 +15,7 @@ import type { Logger } from './log/logger.ts';
 import { createIndexHolder } from './reindex/reindexer.ts';
 import { buildRetrievalEngine } from './retrieval/build.ts';
 import { setupDenseRetrieval } from './retrieval/dense/setup.ts';
+import { loadLearned } from './retrieval/learned.ts';
 import type { RetrievalPath, Retriever } from './retrieval/types.ts';
 import { followReindexes } from './store/follow-reindex.ts';
 import { openStores, type StoreBundle } from './store/open.ts';
@@ -59,7 +60,8 @@ export async function createAssistant(
   const catalogue = loadCatalogue(sources);
   // The dense path is optional: without a local model it logs why and the engine runs lexically.
   const dense = await setupDenseRetrieval({ config, catalogue, logger });
-  const retrieval = buildRetrievalEngine(sources, { catalogue, dense: dense?.searcher });
+  const learned = loadLearned(config.dataDir, (message) => logger.warn({ dataDir: config.dataDir }, message));
+  const retrieval = buildRetrievalEngine(sources, { catalogue, dense: dense?.searcher, learned });
   const index = createIndexHolder({ initial: retrieval, sources, dense, dataDir: config.dataDir, logger });
   logger.info(
     {

@@ -1,7 +1,11 @@
 // What a card says as of today: the fee in force (a reduced rate with its end date and the normal rate in
 // brackets, switching back after the end date), the processing time always shown and summarised across cases,
 // methods with the same time and fee said once, the issuing province on provincial cards, and honest provenance.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createAssistant } from '../src/assistant.ts';
 import {
   CARD_MAX,
   card,
@@ -18,6 +22,8 @@ import { feeWindowFromNote } from '../src/knowledge/fee-dates.ts';
 import { loadCatalogue } from '../src/knowledge/loader.ts';
 import { PortalImport } from '../src/knowledge/portal-import.ts';
 import type { Procedure } from '../src/knowledge/schema.ts';
+import { createLogger } from '../src/log/logger.ts';
+import { testConfig } from './helpers/conversation.ts';
 import { catalogueOf, procedure } from './helpers/procedures.ts';
 
 const curated = loadCatalogue({ knowledgeDir: 'knowledge' });
@@ -92,6 +98,42 @@ describe('fees in force today', () => {
     expect(
       feeWindowFromNote('135.000 đồng. Nộp trực tuyến từ 01/12/2023 đến hết 31/12/2025 áp dụng mức 115.000'),
     ).toEqual({});
+  });
+});
+
+describe('through the engine', () => {
+  /** The card and the fees answer for "làm lại căn cước bị mất", with the engine's clock or the message's time. */
+  async function askFee(options: { engineNow?: number; receivedAt: number }): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'facts-engine-'));
+    const assistant = await createAssistant(testConfig(dir), createLogger('silent'), {
+      inMemory: true,
+      ...(options.engineNow ? { now: () => options.engineNow as number } : {}),
+    });
+    try {
+      const ask = (text: string) =>
+        assistant.engine.handle({
+          channel: 'web',
+          conversationId: 'web:facts',
+          userId: 'u',
+          text,
+          receivedAt: options.receivedAt,
+        });
+      const replies = [...(await ask('làm lại căn cước bị mất')), ...(await ask('lệ phí bao nhiêu'))];
+      return replies.map(replyPlainText).join('\n');
+    } finally {
+      await assistant.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('tells the fee in force on the day of the message, or of the injected clock', async () => {
+    const before = await askFee({ receivedAt: vn('2026-11-30T09:00:00').getTime() });
+    expect(before).toContain('35.000 đồng (đến hết 31/12/2026; mức thường 70.000 đồng)');
+    const after = await askFee({ receivedAt: vn('2027-01-02T09:00:00').getTime() });
+    expect(after).toContain('Lệ phí: 70.000 đồng');
+    expect(after).not.toContain('35.000');
+    const clock = await askFee({ engineNow: vn('2027-01-02T09:00:00').getTime(), receivedAt: Date.now() });
+    expect(clock).not.toContain('35.000');
   });
 });
 

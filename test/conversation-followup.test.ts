@@ -38,10 +38,17 @@ const residence = procedure({
   steps: [{ description: 'Nộp tờ khai.' }, { description: 'Nhận kết quả.' }],
 });
 const marriage = procedure({ name: 'Đăng ký kết hôn', levels: ['xa'] });
+const absence = procedure({
+  name: 'Khai báo tạm vắng',
+  levels: ['xa'],
+  targetGroups: ['Công dân Việt Nam'],
+  conditions:
+    'Người đi khỏi phạm vi đơn vị hành chính cấp xã nơi thường trú từ 12 tháng liên tục trở lên phải khai báo.',
+});
 const vneid = procedure({ name: 'Cấp tài khoản định danh điện tử VNeID', levels: ['xa'] });
 
 const retrieval = new RetrievalEngine(
-  catalogueOf([licence, healthLicence, permit, junction, residence, marriage, vneid]),
+  catalogueOf([licence, healthLicence, permit, junction, residence, marriage, vneid, absence]),
   compileLexicon({ version: 1, synonyms: [], filler: [] }),
 );
 
@@ -112,6 +119,17 @@ describe('yes/no questions', () => {
     const { say } = chat();
     await say('giấy phép xây dựng nhà ở riêng lẻ');
     expect(await say('làm ở sở được không')).toContain('Không. Theo dữ liệu của Cổng, thủ tục này thực hiện ở cấp xã');
+  });
+});
+
+describe('whether the procedure itself is needed', () => {
+  it('answers "có phải khai báo tạm vắng không" from its conditions and target groups', async () => {
+    const { say, shown } = chat();
+    await say('khai báo tạm vắng');
+    const text = await say('có phải khai báo tạm vắng không');
+    expect(shown()).toBe(absence.id);
+    expect(text).toContain('12 tháng liên tục');
+    expect(text).toContain('Đối tượng thực hiện: Công dân Việt Nam');
   });
 });
 

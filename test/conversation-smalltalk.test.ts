@@ -32,16 +32,24 @@ const send = (conversationId: string, input: string | Choice): Promise<Reply[]> 
 const unanswered = () => (assistant.feedback as MemoryFeedbackStore).unanswered;
 
 describe('small talk', () => {
-  it.each(['chào ad', 'chao admin a', 'vậy thôi cảm ơn', 'cảm ơn bạn nhiều', 'ok', 'oke nhé', 'tạm biệt'])(
-    '"%s" gets a short friendly answer',
-    async (message) => {
-      await send(`s-${message}`, 'đăng ký kết hôn');
-      const text = plain(await send(`s-${message}`, message));
-      expect(text).not.toContain('chưa tìm được');
-      expect(text).not.toContain('Đăng ký kết hôn');
-      expect(text.length).toBeLessThan(200);
-    },
-  );
+  it.each([
+    'chào ad',
+    'chao admin a',
+    'vậy thôi cảm ơn',
+    'cảm ơn bạn nhiều',
+    'ok',
+    'oke nhé',
+    'tạm biệt',
+    'bạn là ai',
+    'không cần nữa, cảm ơn nhé',
+    'chào buổi sáng',
+  ])('"%s" gets a short friendly answer', async (message) => {
+    await send(`s-${message}`, 'đăng ký kết hôn');
+    const text = plain(await send(`s-${message}`, message));
+    expect(text).not.toContain('chưa tìm được');
+    expect(text).not.toContain('Đăng ký kết hôn');
+    expect(text.length).toBeLessThan(200);
+  });
 
   it('greets a new user on the first /start without saying the conversation was reset', async () => {
     const first = plain(await send('start-1', '/start'));
@@ -71,6 +79,12 @@ describe('off-topic questions', () => {
       expect(unanswered().length).toBe(before + 1);
     },
   );
+
+  it('never answers a price question about something else with the current fee table', async () => {
+    await send('o-plane', 'đăng ký kết hôn');
+    const text = plain(await send('o-plane', 'giá vé máy bay đi Đà Nẵng hôm nay'));
+    expect(text).not.toMatch(/Thủ tục đăng ký kết hôn|Lệ phí và thời hạn/i);
+  });
 
   it('keeps an administrative question that mentions gold', async () => {
     const text = plain(await send('o-gold-licence', 'xin giấy phép kinh doanh vàng miếng'));

@@ -1,6 +1,8 @@
 // One contract for every store engine: the same suite runs against the in-process stores, embedded SQLite
 // and a real PostgreSQL (started by test/helpers/postgres.ts), through openStores() exactly as the server
 // opens them. Two bundles on one PostgreSQL database also share rate limits, seen ids and the order lock.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../src/config/config.ts';
 import { createLogger } from '../src/log/logger.ts';
@@ -204,6 +206,25 @@ if (requireTool(Boolean(pgBin), 'PostgreSQL store contract', POSTGRES_INSTALL_HI
       await Promise.all([first, second, elsewhere]);
       expect(events.indexOf('b start')).toBeGreaterThan(events.indexOf('a end'));
       expect(events.indexOf('c end')).toBeLessThan(events.indexOf('a end'));
+    });
+
+    it('see the records `npm run dossiers:import` wrote with DATABASE_URL set', async () => {
+      const result = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'scripts/dossiers-import.ts',
+          join(import.meta.dirname, 'fixtures', 'dossiers', 'records.csv'),
+        ],
+        {
+          env: { ...process.env, DATA_DIR: dirs.make(), DATABASE_URL: url, LOG_LEVEL: 'silent' },
+          encoding: 'utf8',
+        },
+      );
+      expect(result.stdout).toContain('4 mới');
+      expect(result.stdout).not.toContain('dossiers.sqlite');
+      expect(await b.dossiers.find('38.98.H29-250303-0012')).toMatchObject({ code: '38.98.H29-250303-0012' });
     });
 
     it('apply migrations once when started together', async () => {

@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type Started, start } from '../src/main.ts';
 import { classifyStoreError, StoreUnavailableError } from '../src/store/errors.ts';
@@ -43,10 +44,13 @@ const chat = (url: string, text = 'làm giấy khai sinh') =>
     body: JSON.stringify({ conversationId: `faults-${Math.floor(Math.random() * 1e9)}`, text }),
   });
 
-async function expectDegraded(url: string, reason: string): Promise<void> {
+async function expectDegraded(url: string, reason: string | RegExp): Promise<void> {
   const health = await fetch(`${url}/healthz`);
   expect(health.status).toBe(503);
-  expect(await health.json()).toMatchObject({ status: 'degraded', store: { ok: false, reason } });
+  expect(await health.json()).toMatchObject({
+    status: 'degraded',
+    store: { ok: false, reason: typeof reason === 'string' ? reason : expect.stringMatching(reason) },
+  });
   const answer = await chat(url);
   expect(answer.status).toBe(503);
   const body = (await answer.json()) as { error: { code: string; message: string } };
@@ -141,6 +145,51 @@ describe('a full disk', () => {
     expect(server.logs.text()).not.toMatch(/\n\s+at /);
 
     rmSync(filler);
+    await until(async () => (await fetch(`${server.url}/healthz`)).status === 200, 10_000);
+    expect((await chat(server.url)).status).toBe(200);
+  });
+
+  it('serves search from a read-only data directory, and chat once it is writable again', async () => {
+    const source = dirs.make('writable-');
+    const first = await serve({ DATA_DIR: source });
+    expect((await chat(first.url)).status).toBe(200);
+    await first.close();
+    servers.length = 0;
+    const target = dirs.make('read-only-');
+    execFileSync('mount', ['--bind', source, target], { stdio: 'pipe' });
+    try {
+      execFileSync('mount', ['-o', 'remount,ro,bind', target], { stdio: 'pipe' });
+      const server = await serve({ DATA_DIR: target });
+      await expectDegraded(server.url, /^(read_only|io_error)$/);
+      const named = server.logs.records().filter((r) => String(r.msg).includes(join(target, 'assistant.sqlite')));
+      expect(named).toHaveLength(1);
+      execFileSync('mount', ['-o', 'remount,rw,bind', target], { stdio: 'pipe' });
+      await until(async () => (await fetch(`${server.url}/healthz`)).status === 200, 10_000);
+      expect((await chat(server.url)).status).toBe(200);
+      await server.close();
+      servers.length = 0;
+    } finally {
+      execFileSync('umount', ['-l', target], { stdio: 'pipe' });
+    }
+  });
+});
+
+describe('a database file another program keeps locked', () => {
+  it('answers "hệ thống đang bận" while SQLite is busy and recovers when the lock is released', async () => {
+    const dataDir = dirs.make();
+    const server = await serve({ DATA_DIR: dataDir });
+    expect((await chat(server.url)).status).toBe(200);
+    const other = new Database(join(dataDir, 'assistant.sqlite'));
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      expect((await chat(server.url)).status).toBe(503);
+      expect(await (await fetch(`${server.url}/healthz`)).json()).toMatchObject({ store: { reason: 'busy' } });
+      const search = await fetch(`${server.url}/api/search?q=${encodeURIComponent('khai sinh')}`);
+      expect(search.status).toBe(200);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
     await until(async () => (await fetch(`${server.url}/healthz`)).status === 200, 10_000);
     expect((await chat(server.url)).status).toBe(200);
   });

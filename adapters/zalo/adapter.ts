@@ -214,7 +214,7 @@ export async function startZalo(options: ZaloChannelOptions): Promise<ZaloChanne
         'Zalo closed the connection because the account is used elsewhere (Zalo Web or another instance). ' +
           'The Zalo channel is stopped; close the other session and restart the assistant.',
       );
-      void channel.stop('the account is used elsewhere (Zalo Web or another instance; close code ' + code + ')');
+      void channel.stop(`the account is used elsewhere (Zalo Web or another instance; close code ${code})`);
       return;
     }
     if (connectedAt !== undefined && Date.now() - connectedAt >= stableAfterMs) failures = 0;

@@ -46,7 +46,11 @@ export class ZcaTransport implements ZaloTransport {
     | ({ onMessage: OnMessage; onClosed: OnClosed; onError: OnError; onConnected?: OnConnected } & TransportExtras)
     | undefined;
 
-  constructor(private readonly credentials: ZaloCredentials) {}
+  constructor(
+    private readonly credentials: ZaloCredentials,
+    /** zca-js options for tests and proxies: `polyfill` is the fetch it uses (tests route it to a local fake). */
+    private readonly zaloOptions: { polyfill?: typeof fetch } = {},
+  ) {}
 
   async start(
     onMessage: OnMessage,
@@ -58,7 +62,7 @@ export class ZcaTransport implements ZaloTransport {
     this.handlers = { onMessage, onClosed, onError, onConnected, ...extras };
     if (!this.api) {
       // checkUpdate: false — otherwise login() asks the npm registry for a newer zca-js first.
-      const zalo = new Zalo({ checkUpdate: false, logging: false, selfListen: false });
+      const zalo = new Zalo({ checkUpdate: false, logging: false, selfListen: false, ...this.zaloOptions });
       this.api = await zalo.login(this.credentials as Credentials);
       const listener = this.api.listener;
       // Attached once; they forward to the latest handlers. An 'error' listener must exist or ws errors crash.

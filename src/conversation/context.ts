@@ -39,14 +39,19 @@ export async function routeQuestion(
   const covered = coveredWords(words, fields);
   const related = words.length > 0 && covered / words.length >= RELATED_SHARE;
   if (!intent.aspect && !yesNo && !related) return { kind: 'new', ...base };
+  // "giá vé máy bay hôm nay", "mất bao lâu thì có bằng lái": an aspect word, but about something the current
+  // procedure's fields do not mention at all. A yes/no question stays: it asks about a requirement of this one.
+  if (intent.aspect && !yesNo && covered === 0 && words.length >= 2) return { kind: 'new', ...base };
   if (words.length === 0) return { kind: 'followup', ...base, words };
   const other = await otherProcedure(words, current, finder);
   if (!other) return { kind: 'followup', ...base, words };
-  // Both fit: the one whose text covers more of the message's words wins; the current one on a tie. A yes/no
+  // Both fit: the one whose text covers more of the message's words wins. A yes/no
   // question ("có cần mang sổ hộ khẩu không") asks about a requirement of the current procedure: it names
   // another procedure only by that procedure's own name, not by its aliases (which are often documents).
   const byName = coveredWords(words, yesNo ? indexText(other.name) : indexText(other.name, ...other.aliases));
-  return byName > covered ? { kind: 'new', ...base } : { kind: 'followup', ...base, words };
+  // A bare mention ("đăng ký tạm trú") that retrieval confidently names, as well as the fields do, is that one.
+  const names = byName > covered || (byName === covered && !intent.aspect && !yesNo);
+  return names ? { kind: 'new', ...base } : { kind: 'followup', ...base, words };
 }
 
 /** A procedure other than the current one (and its family) that retrieval confidently finds for these words. */

@@ -203,7 +203,9 @@ export class Engine implements ConversationEngine {
       if (onlyPlace(message, place)) return this.onPlaceOnly(ctx, place);
     }
     const current = session.procedureId ? ctx.finder.get(session.procedureId) : undefined;
-    const routed = await routeQuestion(intent, current, ctx.finder);
+    // The place is remembered above; what else the message says decides whether it is a follow-up.
+    const asked = place ? { ...intent, rest: withoutPlace(intent.rest, place) } : intent;
+    const routed = await routeQuestion(asked, current, ctx.finder);
     if (routed.kind === 'followup' && current) {
       ctx.outcome = 'aspect';
       // An aspect is answered by its section, unless a yes/no question names something in particular ("có cần
@@ -221,7 +223,10 @@ export class Engine implements ConversationEngine {
   /** "Nghệ An", "tôi ở Hà Nội": remember it, and answer the question that was waiting for it. */
   private async onPlaceOnly(ctx: Context, place: ProvinceMatch): Promise<Reply[]> {
     const { session } = ctx;
-    const waiting = session.view === 'place' ? session.question : undefined;
+    // Asked "which province?", or looking at another province's record: answer the question again for this one.
+    const current = session.procedureId ? ctx.finder.get(session.procedureId) : undefined;
+    const elsewhere = current?.type === 'provincial' && session.view !== 'dossier';
+    const waiting = session.view === 'place' || elsewhere ? session.question : undefined;
     if (waiting) return this.answerQuestion(ctx, waiting, waiting, undefined, place);
     ctx.outcome = 'smalltalk';
     return [say.placeNoted(place.province.name)];
@@ -412,6 +417,11 @@ export class Engine implements ConversationEngine {
     return reply;
   }
 
+  /** The day facts are told for (fees in force): the injected clock when there is one, else the message's time. */
+  private today(ctx: Context): Date {
+    return new Date(this.options.now ? this.options.now() : ctx.event.receivedAt);
+  }
+
   private cardReply(ctx: Context, p: Procedure, fresh = true, note?: ReturnType<typeof placeNote>): Reply {
     const { session, finder } = ctx;
     const newAnswer = fresh || session.procedureId !== p.id;
@@ -432,6 +442,7 @@ export class Engine implements ConversationEngine {
         hasRelated: p.related.some((id) => finder.get(id)),
         rate: Boolean(session.answerId && !session.rated.includes(session.answerId)),
         note,
+        now: this.today(ctx),
       }),
     );
     if (newAnswer) session.answerMenuSeq = session.menuSeq;
@@ -487,7 +498,7 @@ export class Engine implements ConversationEngine {
     if (aspect === 'documents') return this.documentsReply(ctx, p, 0);
     if (aspect === 'steps') return this.showStep(ctx, 0, 0)[0] ?? say.noProcedureYet();
     session.view = aspect === 'fees' || aspect === 'time' ? 'fees' : aspect === 'where' ? 'where' : 'other';
-    return this.show(ctx, sectionScreen(p, aspect));
+    return this.show(ctx, sectionScreen(p, aspect, this.today(ctx)));
   }
 
   private relatedReply(ctx: Context, p: Procedure): Reply {

@@ -1,5 +1,5 @@
 // How much a message is about a procedure's own fields: its documents, agencies and levels, online availability,
-// conditions, target groups, results and steps. Measured by lexical overlap of word pairs (accent-folded), so
+// conditions, target groups, results, steps and legal basis. Measured by lexical overlap of word pairs (accent-folded), so
 // "có cần mang giấy khám sức khỏe không" relates to a licence renewal whose documents list a health certificate,
 // and "phường làm được không" to a procedure done at commune level. Used to keep follow-ups on the current
 // procedure and to find the field a yes/no question is about.
@@ -8,7 +8,7 @@ import { analyze } from '../text/normalize.ts';
 
 /** Words that carry no topic in a question (question words, pronouns, politeness). */
 const STOP = new Set(
-  `co khong ko k hong hok khum can phai duoc dc la gi the nao bao nhieu toi minh em anh chi ban a nhe nha oi thi sao
+  `co khong ko k hong hok khum can phai duoc dc la gi the nao nhieu toi minh em anh chi ban a nhe nha oi thi sao
   con vay roi chua nua mang theo nay do kia nhung cac mot nhu va hay hoac voi cho cua o tai thu tuc nay lam
   muon hoi xin vui long giup ak ah ha hả nhi u um da vang ok oke di ve len ra vao tu den tren duoi qua luc khi neu
   ai cai nhieu it may moi het ma thoi luon ngay bay gio hien nay rat lam truong hop`.split(/\s+/),
@@ -56,6 +56,7 @@ export function fieldIndex(p: Procedure): FieldIndex {
     ...p.targetGroups,
     ...p.results,
     ...p.steps.flatMap((s) => [s.title, s.description]),
+    ...p.legalBasis.map((l) => l.name),
   );
 }
 

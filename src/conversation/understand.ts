@@ -146,6 +146,17 @@ const SMALL_TALK_FILLER = new Set([
   'so',
   'much',
   'you',
+  'buoi',
+  'sang',
+  'chieu',
+  'toi',
+  'khong',
+  'can',
+  'nua',
+  'gi',
+  'them',
+  'hom',
+  'nay',
 ]);
 /** Acknowledgements and goodbyes: every word of the message must come from here. */
 const ACK_WORDS = new Set([
@@ -184,7 +195,13 @@ const ACK_WORDS = new Set([
   'nhe',
   'nhiu',
   'lam',
+  'voi',
+  'ah',
+  'oki',
+  'okela',
 ]);
+/** "Bạn là ai": answered with the greeting, which says what the assistant is. */
+const INTRO = phrases(['bạn là ai', 'bạn tên gì', 'em là ai', 'đây là ai', 'bạn là gì', 'ai đấy', 'ai vậy']);
 const BYE = phrases(['vậy thôi', 'thế thôi', 'tạm biệt', 'bye', 'hết rồi', 'không còn gì']);
 
 /**
@@ -275,8 +292,32 @@ const OFF_TOPIC = phrases([
   'game',
   'kể chuyện cười',
   'bạn bao nhiêu tuổi',
-  'bạn là ai',
   'người yêu',
+  'vé máy bay',
+  'vé tàu',
+  'khách sạn',
+  'giá điện',
+  'giá nước',
+  'giá xe',
+  'giá phòng',
+  'giá thuê',
+  'lịch thi đấu',
+  'world cup',
+  'ngoại hạng',
+  'nhiệt độ',
+  'trời mưa',
+  'có mưa',
+  'giá bạc',
+  'giá usd',
+  'giá euro',
+  'ngân hàng nào',
+  'vay tiền',
+  'vay tín chấp',
+  'đặt hàng',
+  'giao hàng',
+  'bán ở đâu',
+  'mua ở đâu',
+  'mua online',
   'giá cà phê',
   'giá heo',
   'giá lúa',
@@ -287,6 +328,14 @@ const OFF_TOPIC = phrases([
 /** Words that make a message administrative even when it mentions an off-topic thing. */
 const ADMINISTRATIVE = phrases([
   'thủ tục',
+  'cấp',
+  'giấy',
+  'thẻ',
+  'nộp',
+  'chứng nhận',
+  'ủy ban',
+  'công an',
+  'đơn',
   'giấy phép',
   'cấp phép',
   'đăng ký',
@@ -523,7 +572,7 @@ const has = (words: string[], list: string[][]) => list.some((p) => indexOfPhras
 
 /** Greetings, thanks, acknowledgements and goodbyes, alone or with polite words around them. */
 function smallTalk(folded: string[]): Intent | undefined {
-  if (isExactly(folded, GREETING)) return { kind: 'greeting' };
+  if (isExactly(folded, GREETING) || isExactly(folded, INTRO)) return { kind: 'greeting' };
   if (isExactly(folded, THANKS)) return { kind: 'thanks' };
   const greetingAt = GREETING.find((p) => indexOfPhrase(folded, p) === 0);
   const thanksAt = THANKS.find((p) => indexOfPhrase(folded, p) >= 0);
@@ -580,8 +629,14 @@ export function findAspect(folded: string[]): { aspect?: Aspect; phrase?: string
       if (phrase.length === 1 && folded.length > 6) continue;
       const at = indexOfPhrase(folded, phrase);
       if (at < 0) continue;
-      const rest = [...folded.slice(0, at), ...folded.slice(at + phrase.length)].join(' ');
-      return { aspect, phrase: phrase.join(' '), rest };
+      // The rest is what the message says besides this aspect: every phrase of it is removed ("căn cứ pháp lý").
+      let rest = [...folded.slice(0, at), ...folded.slice(at + phrase.length)];
+      for (const other of list) {
+        if (other.length === 1 && folded.length > 6) continue;
+        for (let i = indexOfPhrase(rest, other); i >= 0; i = indexOfPhrase(rest, other))
+          rest = [...rest.slice(0, i), ...rest.slice(i + other.length)];
+      }
+      return { aspect, phrase: phrase.join(' '), rest: rest.join(' ') };
     }
   }
   return { rest: folded.join(' ') };

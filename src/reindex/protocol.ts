@@ -11,6 +11,8 @@ export interface WorkerInput {
   denseModelId?: string | undefined;
   /** Refuse a knowledge base without curated procedures (a reindex must not silently drop them). */
   requireCurated: boolean;
+  /** DATA_DIR: its learned questions (npm run kb:learn) are searched too. */
+  dataDir?: string | undefined;
 }
 
 /** The built index, described compactly: the procedures as JSON lines (transferred, not copied). */

@@ -60,6 +60,7 @@ export function createIndexHolder(options: IndexHolderOptions): IndexHolder {
         const next = await buildIndexInWorker({
           ...sources,
           requireCurated: true,
+          dataDir: options.dataDir,
           denseModelId: dense?.searcher.modelId,
           signal: control.signal,
           onFailure: (error) =>

@@ -42,6 +42,7 @@ export async function buildIndexInWorker(options: WorkerBuildOptions): Promise<W
     catalogDir: options.catalogDir,
     denseModelId: options.denseModelId,
     requireCurated: options.requireCurated,
+    dataDir: options.dataDir,
   });
   const abort = () => void worker.terminate();
   options.signal?.addEventListener('abort', abort, { once: true });

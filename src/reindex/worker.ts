@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CURATED_SUBDIR, KnowledgeError, loadCatalogue } from '../knowledge/loader.ts';
 import { buildRetrievalEngine } from '../retrieval/build.ts';
+import { loadLearned } from '../retrieval/learned.ts';
 import type { DenseSearcher, RetrievalEngine } from '../retrieval/search-engine.ts';
 import type { FromWorker, ToWorker, WorkerInput } from './protocol.ts';
 
@@ -52,6 +53,8 @@ function build(): RetrievalEngine | undefined {
     const engine = buildRetrievalEngine(sources, {
       catalogue,
       dense: input.denseModelId ? denseProxy(input.denseModelId) : undefined,
+      // A damaged learned file was reported at startup; here it only means no learning.
+      learned: input.dataDir ? loadLearned(input.dataDir, () => {}) : undefined,
     });
     const n = catalogue.procedures.length;
     const curatedPositions: number[] = [];

@@ -141,7 +141,12 @@ function compile(table: Record<string, ActionClass[]>, everyday: boolean): Phras
 
 const byLength = (a: Phrase, b: Phrase) => b.tokens.length - a.tokens.length;
 const NAME_PHRASES = compile(OFFICIAL, false).sort(byLength);
-const QUESTION_PHRASES = [...compile(OFFICIAL, false), ...compile(EVERYDAY, true)].sort(byLength);
+/** Official words too common in questions in another sense ("nộp bổ sung hồ sơ" = hand in more papers). */
+const NOT_IN_QUESTIONS = new Set(['bổ sung']);
+const QUESTION_PHRASES = [
+  ...compile(Object.fromEntries(Object.entries(OFFICIAL).filter(([text]) => !NOT_IN_QUESTIONS.has(text))), false),
+  ...compile(EVERYDAY, true),
+].sort(byLength);
 /** Words that may open a name before its action ("Thủ tục đề nghị cấp…", "Thông báo tạm ngừng…"). */
 const NAME_PREFIX = new Set(['thủ', 'tục', 'đề', 'nghị', 'thông', 'báo', 'hồ', 'sơ']);
 const CONNECTORS = new Set(['và', 'hoặc', 'hay']);
@@ -216,6 +221,9 @@ export function questionActions(tokens: string[], folded: string[], unaccented: 
 /** Score multipliers for an action match. */
 const ACTION_MATCH = 1.4;
 const ACTION_MISMATCH = 0.4;
+/** In a long question (a story), actions are matched more softly. */
+const LONG_MATCH = 1.2;
+const LONG_MISMATCH = 0.7;
 /** …and when another candidate does what the question asks ("giải thể" asked, "thành lập" offered). */
 const ACTION_MISMATCH_WITH_ALTERNATIVE = 0.25;
 /** A question asking for the ordinary action (cấp, đăng ký, làm, lần đầu) makes a name with only another action less likely. */
@@ -226,10 +234,17 @@ const IMPLIED_MISMATCH = 0.85;
  * question does not ask for lowers it, more so when `alternative` (another candidate that fits the question
  * well does what it asks). Names without a leading action are left alone.
  */
-export function actionFactor(asked: Set<ActionClass>, offered: Set<ActionClass>, alternative = false): number {
+export function actionFactor(
+  asked: Set<ActionClass>,
+  offered: Set<ActionClass>,
+  alternative = false,
+  long = false,
+): number {
   if (offered.size === 0) return 1;
   const marked = [...asked].filter((c) => c !== 'issue');
   if (marked.length > 0) {
+    // A long story mentions actions in passing ("đã làm mất", "nộp lại"): they weigh less there.
+    if (long) return marked.some((c) => offered.has(c)) ? LONG_MATCH : LONG_MISMATCH;
     for (const c of marked) if (offered.has(c)) return ACTION_MATCH;
     return alternative ? ACTION_MISMATCH_WITH_ALTERNATIVE : ACTION_MISMATCH;
   }

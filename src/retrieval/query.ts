@@ -22,6 +22,8 @@ const QUERY_WEIGHTS = {
 export interface QueryUnit {
   terms: string[];
   filler: boolean;
+  /** Synonym phrases standing for this word: a document holding a whole phrase covers the word. */
+  phrases?: { tokens: string[]; keys: string[] }[];
   /** The word belongs to a phrase naming an action ("đóng cửa" = end): a name doing that action covers it. */
   actions?: ActionClass[];
 }
@@ -38,6 +40,8 @@ export interface PreparedQuery {
   tokens: string[];
   /** Folded words of the question in order. */
   folded: string[];
+  /** The folded question with one synonym phrase put in place of the words it stands for ("lưu học sinh" → "du học sinh"). */
+  variants: string[][];
   /** The actions the question asks for (cấp lại, gia hạn, giải thể…). */
   actions: Set<ActionClass>;
   /** Folded bigram keys of adjacent content (non-filler) words. */
@@ -60,6 +64,17 @@ function addPhrase(terms: Map<string, number>, phrase: string[], bigrams: Set<st
     }
   });
 }
+
+/** What a document must hold to contain a phrase: its word, or every pair of adjacent words. */
+function phraseKeys(phrase: string[]): string[] {
+  if (phrase.length === 1) return [phrase[0] as string];
+  const keys: string[] = [];
+  for (let k = 0; k + 1 < phrase.length; k++) keys.push(bigramKey(phrase[k] as string, phrase[k + 1] as string));
+  return keys;
+}
+
+/** How many rewordings of the question (one synonym substituted each) are tried against procedure names. */
+const MAX_VARIANTS = 6;
 
 /** Longest question we read (in tokens); the rest of a 10 kB paste is ignored. */
 const MAX_QUERY_TOKENS = 64;
@@ -98,14 +113,23 @@ export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
     }
   }
   const expansionBigrams = new Set<string>();
+  const variants: string[][] = [];
   for (const expansion of lexicon.expansions(tokens, folded, unaccented)) {
     for (const phrase of expansion.add) {
       addPhrase(terms, phrase, expansionBigrams);
+      // A same-length rewording only ("lưu học sinh" → "du học sinh"): a longer official phrase is an elaboration.
+      if (variants.length < MAX_VARIANTS && phrase.length <= expansion.end - expansion.start)
+        variants.push([
+          ...folded.slice(0, expansion.start),
+          ...phrase.map(foldAccents),
+          ...folded.slice(expansion.end),
+        ]);
       // The words the expansion stands for are covered when its official words match.
       for (let u = expansion.start; u < expansion.end; u++) {
         const unit = units[u];
         if (!unit) continue;
-        for (const token of phrase) unit.terms.push(token);
+        unit.phrases ??= [];
+        unit.phrases.push({ tokens: phrase, keys: phraseKeys(phrase) });
         // A synonym phrase is topic-bearing even when its words are common filler ("làm lại").
         unit.filler = false;
       }
@@ -129,6 +153,7 @@ export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
     codes,
     tokens,
     folded,
+    variants,
     length: tokens.length,
     contentBigrams: [...new Set([...contentBigrams, ...expansionBigrams])],
   };

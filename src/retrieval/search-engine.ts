@@ -16,6 +16,8 @@ import {
   fuseDense,
   withDenseEvidence,
 } from './fusion.ts';
+import { LEARNED_CALIBRATION, LEARNED_FUSION, type Learned } from './learned.ts';
+import { LearnedQuestionIndex } from './learned-index.ts';
 import { LexicalIndex } from './lexical-index.ts';
 import type { Lexicon } from './lexicon.ts';
 import { type PreparedQuery, prepareQuery, type QueryUnit } from './query.ts';
@@ -49,6 +51,8 @@ const MENU_MIN_NAME_COVERAGE = 0.3;
 const ALTERNATIVE_COVERAGE = 0.3;
 /** Share of a word's weight covered when only its unaccented form matches an accented question. */
 const FOLDED_MATCH = 0.5;
+/** Questions with more content words than this are stories: actions in them are matched softly. */
+const LONG_QUESTION = 14;
 /** Questions with at most this many content words are short: each word must be found… */
 const SHORT_QUESTION = 6;
 /** …or the candidate is scaled by this. */
@@ -67,6 +71,8 @@ export interface RetrievalEngineOptions {
   fusion?: FusionParameters;
   /** The dense term of the confidence (hybrid path); the lexical calibration is used as is beneath it. */
   denseCalibration?: DenseCalibration;
+  /** Learned questions per procedure UUID (DATA_DIR/learned.json). */
+  learned?: Learned | undefined;
 }
 
 export class RetrievalEngine implements Retriever {
@@ -89,6 +95,8 @@ export class RetrievalEngine implements Retriever {
   private readonly familyNames = new Map<string, string>();
   private readonly familyMembers = new Map<string, number[]>();
   private readonly dense: DenseSearcher | undefined;
+  /** How citizens asked for procedures (npm run kb:learn), when anything was learned. */
+  private readonly learned: LearnedQuestionIndex | undefined;
   private readonly calibration: Calibration;
   private readonly fusion: FusionParameters;
   private readonly denseCalibration: DenseCalibration;
@@ -131,6 +139,10 @@ export class RetrievalEngine implements Retriever {
       this.byCode.set(p.code.toLowerCase(), list);
       this.positionById.set(p.id, i);
     });
+    this.learned =
+      options.learned && options.learned.size > 0
+        ? new LearnedQuestionIndex(options.learned, this.positionById, lexicon)
+        : undefined;
   }
 
   get path(): 'lexical' | 'hybrid' {
@@ -162,6 +174,13 @@ export class RetrievalEngine implements Retriever {
       const gained = fuseDense(scores, similarities, this.priors, maxScore > 0 ? maxScore : 1, this.fusion);
       for (const position of gained) if (!ranked.includes(position)) ranked.push(position);
     }
+    // Questions citizens were confirmed to mean a procedure by: evidence of the same kind, fused the same way.
+    const near = this.learned?.similar(prepared);
+    if (near && near.size > 0) {
+      if (lexical === scores) lexical = Float32Array.from(scores);
+      const gained = fuseDense(scores, near, this.priors, maxScore > 0 ? maxScore : 1, LEARNED_FUSION);
+      for (const position of gained) if (!ranked.includes(position)) ranked.push(position);
+    }
     // A procedure code typed in the question ("1.001193") puts that procedure first, whatever else matched.
     const codeHits = this.codeMatches(prepared);
     if (codeHits.length > 0) {
@@ -185,6 +204,10 @@ export class RetrievalEngine implements Retriever {
       features.dense = Math.max(0, ...top.members.map((m) => similarities.get(m) ?? 0));
       if (codeHits.length === 0)
         confidence = withDenseEvidence(confidence, denseStrength(features.dense, this.fusion), this.denseCalibration);
+    }
+    if (near && near.size > 0 && codeHits.length === 0) {
+      const closest = Math.max(0, ...top.members.map((m) => near.get(m) ?? 0));
+      confidence = withDenseEvidence(confidence, denseStrength(closest, LEARNED_FUSION), LEARNED_CALIBRATION);
     }
     // A short topic ("khai sinh", "tạm trú") matches several procedures completely and equally: that is a
     // question to ask back, not an out-of-scope one.
@@ -358,6 +381,9 @@ export class RetrievalEngine implements Retriever {
       if (k !== echo) return 1;
       folded = true;
     }
+    for (const phrase of unit.phrases ?? []) {
+      if (phrase.keys.every((key) => this.index.contains(key, position))) return 1;
+    }
     return folded ? FOLDED_MATCH : 0;
   }
 
@@ -404,6 +430,7 @@ export class RetrievalEngine implements Retriever {
     const asked = prepared.actions;
     // In a short question every word counts: a candidate without its rarest word ("cchn dược") loses ground.
     const rarest = contentLength(prepared) <= SHORT_QUESTION ? this.rarestUnit(prepared) : undefined;
+    const long = contentLength(prepared) > LONG_QUESTION;
     const alternative = candidates.some((p) => {
       if (actionFactor(asked, this.actions[p] as Set<ActionClass>) <= 1) return false;
       const { total, covered } = this.coverage(prepared, p);
@@ -420,7 +447,12 @@ export class RetrievalEngine implements Retriever {
         factor *= COVERAGE_FLOOR + pairs / prepared.contentBigrams.length;
       }
       const name = this.nameSequences[position] ?? [];
-      const run = longestCommonRun(prepared.folded, name);
+      // The question's own words, or a rewording with a synonym in place ("lưu học sinh" → "du học sinh").
+      let run = longestCommonRun(prepared.folded, name);
+      for (const variant of prepared.variants) {
+        const alternative = longestCommonRun(variant, name);
+        if (alternative.length > run.length) run = alternative;
+      }
       if (prepared.folded.length >= 3 && run.length >= 2) {
         let runWeight = 0;
         let nameWeight = 0;
@@ -437,7 +469,7 @@ export class RetrievalEngine implements Retriever {
         if (longestCommonRun(prepared.folded, alias).length === alias.length) quoted = Math.max(quoted, alias.length);
       }
       if (quoted > 0) factor *= 1 + (ALIAS_BONUS * quoted) / Math.max(quoted, contentLength(prepared));
-      factor *= actionFactor(asked, this.actions[position] as Set<ActionClass>, alternative);
+      factor *= actionFactor(asked, this.actions[position] as Set<ActionClass>, alternative, long);
       scores[position] = (scores[position] as number) * factor;
     }
   }
@@ -477,8 +509,10 @@ function contentLength(prepared: PreparedQuery): number {
 /** Folded words of the question, including the words of its synonym expansions. */
 function queryWords(prepared: PreparedQuery): Set<string> {
   const words = new Set<string>();
-  for (const unit of prepared.units)
+  for (const unit of prepared.units) {
     for (const t of unit.terms) words.add(t.startsWith('~') ? t.slice(1) : foldToken(t));
+    for (const phrase of unit.phrases ?? []) for (const t of phrase.tokens) words.add(foldToken(t));
+  }
   return words;
 }
 

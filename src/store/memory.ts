@@ -58,10 +58,15 @@ export class MemoryFeedbackStore implements FeedbackStore {
     this.unanswered.push(entry);
   }
 
+  async ratings(options: { since?: number } = {}): Promise<FeedbackEntry[]> {
+    const since = options.since ?? 0;
+    return this.feedback.filter((f) => f.at >= since).sort((a, b) => a.at - b.at);
+  }
+
   async summary(options: { since?: number; limit?: number } = {}): Promise<FeedbackSummary> {
     const since = options.since ?? 0;
     return summarize(
-      this.feedback.filter((f) => f.at >= since),
+      await this.ratings(options),
       this.unanswered.filter((u) => u.at >= since),
       options.limit ?? 20,
     );

@@ -278,7 +278,8 @@ async function postgresStores(
 ): Promise<StoreBundle> {
   const log = logger.child({ component: 'postgres' });
   const pool = createPool(url, config.DATABASE_POOL_SIZE, log, 'queries');
-  const lockPool = createPool(url, config.DATABASE_POOL_SIZE, log, 'locks', 30_000);
+  // A message waits at most 60 s for the one before it (on another instance) to finish.
+  const lockPool = createPool(url, config.DATABASE_POOL_SIZE, log, 'locks', 30_000, { lock_timeout: '60s' });
   let ready = false;
   const prepare = async () => {
     if (ready) return;

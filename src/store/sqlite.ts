@@ -34,7 +34,8 @@ export function openDatabase(path: string, options: { check?: boolean } = {}): S
 
 function prepare(db: SqliteDatabase, check: boolean): void {
   db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
+  // better-sqlite3 waits synchronously: keep the wait short so a locked file never freezes the server for long.
+  db.pragma('busy_timeout = 1000');
   if (check) {
     const result = db.pragma('quick_check(1)', { simple: true });
     if (result !== 'ok') {
@@ -152,14 +153,13 @@ export class SqliteFeedbackStore implements FeedbackStore {
     this.insertUnanswered.run(e.question, e.reason, e.channel, e.at);
   }
 
-  async summary(options: { since?: number; limit?: number } = {}): Promise<FeedbackSummary> {
-    const since = options.since ?? 0;
-    const feedback = this.db
+  async ratings(options: { since?: number } = {}): Promise<FeedbackEntry[]> {
+    return this.db
       .prepare<
         [number],
         { answer_id: string; procedure_id: string; question: string; helpful: number; channel: string; at: number }
-      >('SELECT answer_id, procedure_id, question, helpful, channel, at FROM feedback WHERE at >= ?')
-      .all(since)
+      >('SELECT answer_id, procedure_id, question, helpful, channel, at FROM feedback WHERE at >= ? ORDER BY at')
+      .all(options.since ?? 0)
       .map((r) => ({
         answerId: r.answer_id,
         procedureId: r.procedure_id,
@@ -168,6 +168,11 @@ export class SqliteFeedbackStore implements FeedbackStore {
         channel: r.channel,
         at: r.at,
       }));
+  }
+
+  async summary(options: { since?: number; limit?: number } = {}): Promise<FeedbackSummary> {
+    const since = options.since ?? 0;
+    const feedback = await this.ratings(options);
     const unanswered = this.db
       .prepare<[number], UnansweredEntry>('SELECT question, reason, channel, at FROM unanswered WHERE at >= ?')
       .all(since);

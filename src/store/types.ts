@@ -38,6 +38,8 @@ export interface FeedbackStore {
   recordFeedback(entry: FeedbackEntry): Promise<void>;
   recordUnanswered(entry: UnansweredEntry): Promise<void>;
   summary(options?: { since?: number; limit?: number }): Promise<FeedbackSummary>;
+  /** Every rating recorded since `since` (ms), oldest first: `npm run kb:learn` reads the confirmed ones. */
+  ratings(options?: { since?: number }): Promise<FeedbackEntry[]>;
   close(): void;
 }
 

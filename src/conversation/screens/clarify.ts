@@ -1,18 +1,16 @@
 // The clarify screen: a short numbered choice between procedures (several match equally, a generic word, the
 // related procedures), with long names shortened at a word boundary.
 import type { Procedure } from '../../knowledge/schema.ts';
+import { shortenAtWord } from '../../text/shorten.ts';
 import { text } from '../types.ts';
 import { candidateOption, type OptionId, options } from './options.ts';
 import type { Screen } from './screen.ts';
 
 const LABEL_CHARS = 90;
 
-/** Shortens at a word boundary, with "…" only when something was cut. */
+/** Shortens at a word boundary, with "…" only when something was cut (the one shortener: src/text/shorten.ts). */
 export function shortLabel(value: string, max = LABEL_CHARS): string {
-  if (value.length <= max) return value;
-  const cut = value.slice(0, max - 1);
-  const atSpace = cut.lastIndexOf(' ');
-  return `${(atSpace > max / 2 ? cut.slice(0, atSpace) : cut).replace(/[\s,;:(–-]+$/, '')}…`;
+  return shortenAtWord(value, max);
 }
 
 export function clarifyScreen(procedures: Procedure[], prompt: string, extra: OptionId[] = ['none']): Screen {

@@ -95,7 +95,7 @@ export function otherProvinceScreen(p: Procedure, issuer: Province | undefined, 
 
 /** Place words around a province name ("tôi ở", "tại", "tỉnh"): nothing else means the message only says where. */
 const PLACE_ONLY_WORDS = new Set(
-  'toi minh em anh chi o tai song dang que nha la thuoc tinh thanh pho tp quan huyen xa phuong a nhe nha ben ve day do'.split(
+  'toi minh em anh chi o tai song dang que nha la thuoc tinh thanh pho tp quan huyen xa phuong a nhe nha ben ve day do chuyen sang roi vua moi'.split(
     ' ',
   ),
 );

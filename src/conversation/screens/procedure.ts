@@ -14,9 +14,10 @@ const NEXT_PROMPT = 'Bạn muốn xem gì tiếp?';
 /** The answer card. `related` = the related procedures that exist; `rate` = feedback buttons still offered. */
 export function cardScreen(
   p: Procedure,
-  extra: { alsoAt: Level[]; hasRelated: boolean; rate: boolean; note?: Paragraph | undefined },
+  extra: { alsoAt: Level[]; hasRelated: boolean; rate: boolean; note?: Paragraph | undefined; now?: Date },
 ): Screen {
-  const paragraphs = guide.card(p, extra.alsoAt, new Date(), extra.note);
+  // `now` decides which fee is in force (a reduced rate until its end date, Vietnam time).
+  const paragraphs = guide.card(p, extra.alsoAt, extra.now ?? new Date(), extra.note);
   return {
     paragraphs,
     links: guide.quickLinks(p),
@@ -124,9 +125,9 @@ export function documentsEndScreen(p: Procedure): Screen {
 
 type SectionAspect = Exclude<Aspect, 'documents' | 'steps'>;
 
-const SECTION_VIEWS: Record<SectionAspect, (p: Procedure) => Paragraph[]> = {
-  fees: (p) => guide.feesView(p),
-  time: (p) => guide.timeView(p),
+const SECTION_VIEWS: Record<SectionAspect, (p: Procedure, now: Date) => Paragraph[]> = {
+  fees: (p, now) => guide.feesView(p, now),
+  time: (p, now) => guide.timeView(p, now),
   where: (p) => guide.whereView(p),
   online: (p) => guide.onlineView(p),
   result: (p) => guide.listView(p, 'Kết quả bạn nhận được:', p.results, 'về kết quả thực hiện'),
@@ -141,9 +142,9 @@ const SECTION_VIEWS: Record<SectionAspect, (p: Procedure) => Paragraph[]> = {
 };
 
 /** One section of the current procedure (fees and time, where, online, results, legal basis, conditions). */
-export function sectionScreen(p: Procedure, aspect: SectionAspect): Screen {
+export function sectionScreen(p: Procedure, aspect: SectionAspect, now: Date = new Date()): Screen {
   return {
-    paragraphs: [guide.titleLine(p), ...SECTION_VIEWS[aspect](p), guide.sourceLine(p)],
+    paragraphs: [guide.titleLine(p), ...SECTION_VIEWS[aspect](p, now), guide.sourceLine(p)],
     links: guide.quickLinks(p),
     menu: { kind: 'x', prompt: NEXT_PROMPT, options: sectionOptions(p, aspect) },
   };

@@ -125,6 +125,22 @@ function bestEvidence(p: Procedure, words: string[]): Evidence | undefined {
   return best;
 }
 
+/** Whether one has to do this procedure at all: what its conditions and target groups say. */
+function whoMustAnswer(p: Procedure): Paragraph[] {
+  const paragraphs: Paragraph[] = [[text(`Theo dữ liệu của Cổng về thủ tục «${quote(p.name)}»:`)]];
+  const condition = sentences(p.conditions ?? '')[0];
+  if (condition) paragraphs.push([bold('Điều kiện: '), text(`«${quote(condition)}»`)]);
+  if (p.targetGroups.length > 0)
+    paragraphs.push([bold('Đối tượng thực hiện: '), text(quote(p.targetGroups.join('; ')))]);
+  if (paragraphs.length === 1) return notSaid(p);
+  paragraphs.push([
+    text('Trường hợp của bạn có thuộc diện phải làm hay không, bạn xem chi tiết trên '),
+    link('Cổng Dịch vụ công', p.links.procedure),
+    text(' hoặc hỏi cơ quan thực hiện.'),
+  ]);
+  return paragraphs;
+}
+
 function notSaid(p: Procedure): Paragraph[] {
   return [
     [
@@ -148,6 +164,9 @@ export function yesNoAnswer(p: Procedure, words: string[]): { paragraphs: Paragr
     return { paragraphs: onlineAnswer(p), found: true };
   const level = askedLevel(words);
   if (level) return { paragraphs: levelAnswer(p, level), found: true };
+  // "có phải khai báo tạm vắng không" on that very procedure: who must do it, from its conditions and groups.
+  if (words.length > 0 && coveredWords(words, indexText(p.name)) === words.length)
+    return { paragraphs: whoMustAnswer(p), found: true };
   const evidence = bestEvidence(p, words);
   if (!evidence) return { paragraphs: notSaid(p), found: false };
   return {

@@ -1,17 +1,22 @@
 // Keeps the messages of one conversation in order across instances: inside this process a queue per
-// conversation, and across processes a transaction-scoped advisory lock (pg_advisory_xact_lock) held on a
-// connection of a separate small pool while the work runs, so the work's own queries never wait for it.
+// conversation, and across processes an advisory lock on the conversation's 64-bit key, held on a connection
+// of a separate small pool while the work runs (so the work's own queries never wait for it). A connection that
+// dies releases its locks (the server ends the session), so a crashed instance never blocks a conversation.
+import { createHash } from 'node:crypto';
 import { classifyStoreError, StoreUnavailableError } from '../errors.ts';
 import { MemoryConversationLock } from '../memory.ts';
 import type { ConversationLock } from '../types.ts';
 import type { Pool, PoolClient } from './pool.ts';
 
-/** A message waits at most this long for the one before it on another instance. */
-const LOCK_TIMEOUT = '60s';
+/** The advisory-lock key of a conversation: the first 8 bytes of its SHA-256, as a signed 64-bit integer. */
+export function conversationKey(conversationId: string): string {
+  return createHash('sha256').update(`conversation:${conversationId}`).digest().readBigInt64BE(0).toString();
+}
 
 export class PgConversationLock implements ConversationLock {
   private readonly local = new MemoryConversationLock();
 
+  /** `lockPool` should have `lock_timeout` set (a message waits that long at most for the one before it). */
   constructor(private readonly lockPool: Pool) {}
 
   run<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
@@ -19,11 +24,11 @@ export class PgConversationLock implements ConversationLock {
   }
 
   private async acrossInstances<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
+    const key = conversationKey(conversationId);
     let client: PoolClient | undefined;
     try {
       client = await this.lockPool.connect();
-      await client.query(`BEGIN; SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
-      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`conversation:${conversationId}`]);
+      await client.query({ name: 'conversation-lock', text: 'SELECT pg_advisory_lock($1)', values: [key] });
     } catch (error) {
       client?.release(error as Error);
       throw new StoreUnavailableError(classifyStoreError(error) ?? 'unreachable', { cause: error });
@@ -31,8 +36,8 @@ export class PgConversationLock implements ConversationLock {
     try {
       return await work();
     } finally {
-      // Ending the transaction releases the lock; a broken connection releases it too (the server ends the session).
-      await client.query('COMMIT').then(
+      // If the unlock fails the connection is discarded, which releases the lock as well.
+      await client.query({ name: 'conversation-unlock', text: 'SELECT pg_advisory_unlock($1)', values: [key] }).then(
         () => client.release(),
         (error: Error) => client.release(error),
       );

@@ -11,11 +11,25 @@ export type Client = pg.Client;
  * `waitMs`: how long a caller may wait for a free connection (or a new one) before the call fails; the lock
  * pool waits longer, since its connections are held while messages are handled.
  */
-export function createPool(url: string, max: number, logger: Logger, name: string, waitMs = 5_000): pg.Pool {
+export function createPool(
+  url: string,
+  max: number,
+  logger: Logger,
+  name: string,
+  waitMs = 5_000,
+  settings?: Record<string, string>,
+): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max,
     connectionTimeoutMillis: waitMs,
+    ...(settings
+      ? {
+          options: Object.entries(settings)
+            .map(([k, v]) => `-c ${k}=${v}`)
+            .join(' '),
+        }
+      : {}),
     idleTimeoutMillis: 30_000,
     keepAlive: true,
     application_name: `tro-ly-dvc ${name}`,

@@ -43,10 +43,11 @@ export class PgSessionStore<S> implements SessionStore<S> {
   }
 
   async load(conversationId: string): Promise<S | undefined> {
-    const { rows } = await this.pool.query<{ data: string; updated_at: string }>(
-      'SELECT data, updated_at FROM sessions WHERE conversation_id = $1',
-      [conversationId],
-    );
+    const { rows } = await this.pool.query<{ data: string; updated_at: string }>({
+      name: 'session-load',
+      text: 'SELECT data, updated_at FROM sessions WHERE conversation_id = $1',
+      values: [conversationId],
+    });
     const row = rows[0];
     if (!row) return undefined;
     if (this.now() - Number(row.updated_at) > this.idleMs) {
@@ -62,11 +63,12 @@ export class PgSessionStore<S> implements SessionStore<S> {
   }
 
   async save(conversationId: string, session: S): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO sessions (conversation_id, data, updated_at) VALUES ($1, $2, $3)
+    await this.pool.query({
+      name: 'session-save',
+      text: `INSERT INTO sessions (conversation_id, data, updated_at) VALUES ($1, $2, $3)
        ON CONFLICT (conversation_id) DO UPDATE SET data = EXCLUDED.data, updated_at = EXCLUDED.updated_at`,
-      [conversationId, JSON.stringify(session), this.now()],
-    );
+      values: [conversationId, JSON.stringify(session), this.now()],
+    });
     this.sweep();
   }
 
@@ -96,8 +98,7 @@ export class PgFeedbackStore implements FeedbackStore {
     ]);
   }
 
-  async summary(options: { since?: number; limit?: number } = {}): Promise<FeedbackSummary> {
-    const since = options.since ?? 0;
+  async ratings(options: { since?: number } = {}): Promise<FeedbackEntry[]> {
     const feedback = await this.pool.query<{
       answer_id: string;
       procedure_id: string;
@@ -105,20 +106,28 @@ export class PgFeedbackStore implements FeedbackStore {
       helpful: boolean;
       channel: string;
       at: string;
-    }>('SELECT answer_id, procedure_id, question, helpful, channel, at FROM feedback WHERE at >= $1', [since]);
+    }>('SELECT answer_id, procedure_id, question, helpful, channel, at FROM feedback WHERE at >= $1 ORDER BY at', [
+      options.since ?? 0,
+    ]);
+    return feedback.rows.map((r) => ({
+      answerId: r.answer_id,
+      procedureId: r.procedure_id,
+      question: r.question,
+      helpful: r.helpful,
+      channel: r.channel,
+      at: Number(r.at),
+    }));
+  }
+
+  async summary(options: { since?: number; limit?: number } = {}): Promise<FeedbackSummary> {
+    const since = options.since ?? 0;
+    const feedback = await this.ratings(options);
     const unanswered = await this.pool.query<{ question: string; reason: string; channel: string; at: string }>(
       'SELECT question, reason, channel, at FROM unanswered WHERE at >= $1',
       [since],
     );
     return summarize(
-      feedback.rows.map((r) => ({
-        answerId: r.answer_id,
-        procedureId: r.procedure_id,
-        question: r.question,
-        helpful: r.helpful,
-        channel: r.channel,
-        at: Number(r.at),
-      })),
+      feedback,
       unanswered.rows.map((r) => ({
         question: r.question,
         reason: r.reason as UnansweredEntry['reason'],
@@ -145,11 +154,12 @@ export class PgSeenMessageStore implements SeenMessageStore {
   async firstSighting(key: string, ttlMs: number): Promise<boolean> {
     const now = this.now();
     // Claims the id, or re-claims it once the earlier sighting expired; no row back = a live duplicate.
-    const { rowCount } = await this.pool.query(
-      `INSERT INTO seen_messages (key, expires_at) VALUES ($1, $2)
+    const { rowCount } = await this.pool.query({
+      name: 'seen-claim',
+      text: `INSERT INTO seen_messages (key, expires_at) VALUES ($1, $2)
        ON CONFLICT (key) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE seen_messages.expires_at <= $3`,
-      [key, now + ttlMs, now],
-    );
+      values: [key, now + ttlMs, now],
+    });
     this.sweep();
     return rowCount === 1;
   }
@@ -169,8 +179,9 @@ export class PgRateLimitStore implements RateLimitStore {
   async take(key: string, perMinute: number, capacity = perMinute): Promise<RateDecision> {
     const now = this.now();
     const msPerToken = 60_000 / perMinute;
-    const { rows } = await this.pool.query<{ full_at: number; taken: boolean }>(
-      `WITH taken AS (
+    const { rows } = await this.pool.query<{ full_at: number; taken: boolean }>({
+      name: 'rate-take',
+      text: `WITH taken AS (
          INSERT INTO rate_buckets AS b (key, full_at) VALUES ($1, $2::float8 + $3::float8)
          ON CONFLICT (key) DO UPDATE SET full_at = GREATEST(b.full_at, $2::float8) + $3::float8
            WHERE b.full_at - ($4::float8 - 1) * $3::float8 <= $2::float8
@@ -179,8 +190,8 @@ export class PgRateLimitStore implements RateLimitStore {
        SELECT full_at, true AS taken FROM taken
        UNION ALL
        SELECT full_at, false AS taken FROM rate_buckets WHERE key = $1 AND NOT EXISTS (SELECT 1 FROM taken)`,
-      [key, now, msPerToken, capacity],
-    );
+      values: [key, now, msPerToken, capacity],
+    });
     this.sweep();
     const row = rows[0];
     if (!row || row.taken) return { allowed: true, retryAfterSeconds: 0 };
