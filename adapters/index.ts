@@ -15,6 +15,8 @@ import { errorMessage } from './shared/error-message.ts';
 import { withTimeout } from './shared/timeout.ts';
 import { isPassingStartFailure, redactToken } from './telegram/errors.ts';
 import { type CredentialsLookup, findZaloCredentials } from './zalo/credentials.ts';
+import { isNetworkFailure } from './zalo/login-errors.ts';
+import { isPassingZaloBotFailure } from './zalo-bot/api.ts';
 import type { TokenState } from './zalo-oa/token.ts';
 
 export interface StartChannelsOptions {
@@ -114,6 +116,8 @@ function zaloPlan({ config, inbound, channelStates, registry, logger }: Wired): 
           ? `invalid credentials: ${lookup.reason}`
           : undefined,
     onFailure: 'the Zalo session is probably expired or invalid: run `npm run zalo:login` again',
+    // Zalo unreachable at boot: try again later; a refused session is not retried.
+    retryable: isNetworkFailure,
     polls: true,
     async start() {
       if (lookup.status !== 'found') throw new Error('no credentials');
@@ -183,6 +187,7 @@ function zaloBotPlan({ config, inbound, channelStates, registry, logger, app }: 
     off: config.ZALO_BOT_TOKEN ? undefined : 'ZALO_BOT_TOKEN not set',
     polls: !config.ZALO_BOT_WEBHOOK_URL,
     onFailure: 'check ZALO_BOT_TOKEN (and ZALO_BOT_API_ROOT / ZALO_BOT_WEBHOOK_URL)',
+    retryable: isPassingZaloBotFailure,
     async start() {
       const { startZaloBot } = await import('./zalo-bot/channel.ts');
       const token = config.ZALO_BOT_TOKEN as string;

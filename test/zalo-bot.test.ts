@@ -9,9 +9,11 @@ import { setTimeout as pause } from 'node:timers/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startChannels } from '../adapters/index.ts';
 import { startZaloBot, type ZaloBotChannel } from '../adapters/zalo-bot/channel.ts';
 import { createAssistant } from '../src/assistant.ts';
 import { type ChannelRunState, ChannelStates } from '../src/channels/states.ts';
+import { loadConfig } from '../src/config/config.ts';
 import { type ConversationEngine, text } from '../src/conversation/types.ts';
 import { BOT_INFO, type FakeZaloBot, startFakeZaloBot, stickerUpdate, textUpdate } from './fixtures/fake-zalo-bot.ts';
 import { testConfig } from './helpers/conversation.ts';
@@ -222,5 +224,38 @@ describe('Zalo Bot Platform webhook', () => {
     await fake.waitForSent(1);
     await pause(150);
     expect(fake.sent().map((m) => m.text)).toEqual(['Bạn hỏi: cấp lại căn cước']);
+  });
+});
+
+describe('Zalo Bot Platform in startChannels', () => {
+  it('keeps trying to start while the Bot API is down at boot, reports "retrying", then answers', async () => {
+    const fake = await fakeBot();
+    fake.fail('getMe', 502, 2);
+    const app = Fastify();
+    const dir = mkdtempSync(join(tmpdir(), 'zalo-bot-start-'));
+    const channelStates = new ChannelStates();
+    const channels = await startChannels({
+      config: loadConfig({
+        ZALO_CREDENTIALS_FILE: join(dir, 'none.json'),
+        ZALO_BOT_TOKEN: fake.token,
+        ZALO_BOT_API_ROOT: fake.url,
+      }),
+      engine: echo(),
+      logger: silent,
+      app,
+      channelStates,
+      startRetryMs: 50,
+    });
+    cleanups.push(async () => {
+      await channels.stop();
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    expect(channelStates.get('zalo_bot')).toMatchObject({ state: 'retrying', reason: expect.stringMatching(/502/) });
+    await until(() => channelStates.get('zalo_bot')?.state === 'running', 'zalo_bot running');
+    fake.push(textUpdate('xin chào'));
+    const [reply] = await fake.waitForSent(1);
+    expect(reply?.text).toBe('Bạn hỏi: xin chào');
+    expect(JSON.stringify(channelStates.snapshot())).not.toContain(fake.token);
   });
 });

@@ -87,3 +87,8 @@ export class ZaloBotApi {
     return parsed.data.result as T;
   }
 }
+
+/** A failed start worth retrying: the platform or the network was down (not a refused token). */
+export function isPassingZaloBotFailure(error: unknown): boolean {
+  return error instanceof ZaloBotApiError && error.transient;
+}

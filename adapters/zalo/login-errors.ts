@@ -30,12 +30,17 @@ const WHY: Array<[RegExp, string]> = [
   [/CERT|SSL|TLS|SELF_SIGNED/, 'chứng chỉ TLS không hợp lệ (thường do proxy hoặc tường lửa chặn HTTPS)'],
 ];
 
+/** The login failed because Zalo could not be reached (worth trying again later), not because it refused. */
+export function isNetworkFailure(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return causeOf(error) !== undefined || /fetch failed|network|socket|timed? ?out/i.test(message);
+}
+
 /** A Vietnamese explanation of a login failure, with what to check when it is a network problem. */
 export function explainLoginFailure(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const cause = causeOf(error);
-  const network = cause !== undefined || /fetch failed|network|socket/i.test(message);
-  if (!network) return `Không đăng nhập được Zalo: ${message}`;
+  if (!isNetworkFailure(error)) return `Không đăng nhập được Zalo: ${message}`;
   const code = cause?.code ?? '';
   const why = WHY.find(([pattern]) => pattern.test(code))?.[1] ?? 'lỗi mạng';
   const address = cause?.address ? `${cause.address}${cause.port ? `:${cause.port}` : ''}` : undefined;
