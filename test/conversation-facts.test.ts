@@ -12,6 +12,7 @@ import {
   feesView,
   MESSAGE_MAX,
   sourceLine,
+  stepView,
   timeView,
   titleLine,
   viewPage,
@@ -186,6 +187,22 @@ describe('imported from the portal', () => {
     expect(today).toContain('Nguồn: Cổng DVCQG, dữ liệu ngày 18/07/2026.');
     expect(today).not.toContain('kiểm tra');
     expect(plain(card(p, [], vn('2027-01-01T10:00:00')))).toContain('Lệ phí: 100.000 đồng');
+  });
+});
+
+describe('raw portal text', () => {
+  it("drops the portal's own step numbers, checkbox prefixes and runs a) b) c) on one line", () => {
+    const p = procedure({
+      name: 'Cấp phép thử',
+      steps: [
+        { title: 'Bước 3:', description: 'Tiếp nhận hồ sơ' },
+        { title: 'Bước 2: Thẩm định', description: '☐ - Cán bộ kiểm tra:  a) đơn; b) bản vẽ; c) giấy tờ đất.' },
+      ],
+    });
+    expect(plain(stepView(p, 0, 0).paragraphs)).toBe('Bước 1/2\nTiếp nhận hồ sơ');
+    expect(plain(stepView(p, 1, 0).paragraphs)).toBe(
+      'Bước 2/2 — Thẩm định\nCán bộ kiểm tra:\na) đơn;\nb) bản vẽ;\nc) giấy tờ đất.',
+    );
   });
 });
 

@@ -206,7 +206,12 @@ describe('questions about the current procedure', () => {
     expect(shown).toBeGreaterThan(0);
     expect(shown).toBeLessThanOrEqual(Math.min(p.legalBasis.length, LIST_ITEMS));
     if (p.legalBasis.length > shown) {
-      expect(chat.text()).toContain(`Còn ${p.legalBasis.length - shown} mục nữa. Bạn xem đầy đủ trên Cổng`);
+      // The rest is one "Xem thêm" away.
+      expect(chat.text()).toMatch(/\(trang 1\/\d\)/);
+      await chat.press('Xem thêm');
+      expect(chat.text()).toMatch(/\(trang 2\/\d\)/);
+      expect(chat.text()).not.toContain(`• ${p.legalBasis[0]?.name}`);
+      expect(chat.text().match(/^• /gm)?.length ?? 0).toBeGreaterThan(0);
     }
     expect(replyPlainText(chat.replies[0] as Reply).length).toBeLessThanOrEqual(MESSAGE_MAX);
   });

@@ -152,23 +152,31 @@ describe('a nine-document checklist', () => {
 });
 
 describe('long lists and texts in one message', () => {
-  it('shows the first legal bases and says how many more are on the portal', async () => {
+  it('shows a list of legal bases that fits one message whole', async () => {
     const chat = setup();
     await chat.say('cấp giấy phép nuôi ong mật');
     await chat.say('căn cứ pháp lý');
-    expect(chat.text).toContain('• Văn bản về nuôi ong số 12');
-    expect(chat.text).not.toContain('số 13');
-    expect(chat.text).toContain('Còn 3 mục nữa. Bạn xem đầy đủ trên Cổng Dịch vụ công.');
+    expect(chat.text).toContain('• Văn bản về nuôi ong số 1\n');
+    expect(chat.text).toContain('• Văn bản về nuôi ong số 15');
+    expect(chat.labels()).not.toContain('Xem thêm');
   });
 
-  it('shows the first page of long conditions and says the rest is on the portal', async () => {
+  it('pages long conditions with "Xem thêm" and "Quay lại", each page one phone message', async () => {
     expect(LONG_CONDITIONS.length).toBeGreaterThan(PAGE_CHARS);
     const chat = setup();
     await chat.say('cấp giấy phép nuôi ong mật');
     await chat.say('điều kiện là gì');
     expect(chat.text).toContain('Điều kiện: Điều kiện thứ 1 ');
     expect(chat.text).not.toContain('Điều kiện thứ 30 ');
-    expect(chat.text).toContain('Điều kiện còn tiếp. Bạn xem đầy đủ trên Cổng Dịch vụ công.');
+    expect(chat.text).toContain('(trang 1/2)');
+    expect(chat.text.length).toBeLessThanOrEqual(1200);
+    await chat.press('Xem thêm');
+    expect(chat.text).toContain('Điều kiện thứ 30 ');
+    expect(chat.text).not.toContain('Điều kiện thứ 1 ');
+    expect(chat.text).toContain('(trang 2/2)');
+    expect(chat.labels()).not.toContain('Xem thêm');
+    await chat.say('quay lại');
+    expect(chat.text).toContain('Điều kiện thứ 1 ');
   });
 });
 

@@ -27,7 +27,7 @@ const codeOf = (id: string) => engine.get(id)?.code;
 describe.skipIf(!shared)('retrieval quality over the national catalogue', () => {
   it('finds colloquial, abbreviated and accent-less questions', async () => {
     const { report } = await evaluate(engine, readQuestions('test/fixtures/retrieval/colloquial.jsonl'), codeOf);
-    expect(report.hit1).toBeGreaterThanOrEqual(0.85);
+    expect(report.hit1).toBeGreaterThanOrEqual(0.9);
     expect(report.hit3).toBeGreaterThanOrEqual(0.95);
     expect(report.false_abstain).toBeLessThanOrEqual(0.05);
   });
@@ -42,15 +42,35 @@ describe.skipIf(!shared)('retrieval quality over the national catalogue', () => 
     expect(second.false_abstain).toBeLessThanOrEqual(0.05);
   });
 
+  it('finds procedures nobody curated, from keywords, abbreviations and long stories', async () => {
+    // The tuning half was used to build the abbreviations, actions and everyday words; the held-back half was
+    // written afterwards and only measured.
+    const tuned = (await evaluate(engine, readQuestions('test/fixtures/retrieval/longtail-tune.jsonl'), codeOf)).report;
+    expect(tuned.hit1).toBeGreaterThanOrEqual(0.85);
+    expect(tuned.hit3).toBeGreaterThanOrEqual(0.95);
+    expect(tuned.false_abstain).toBeLessThanOrEqual(0.03);
+    expect(tuned.oos_recall).toBeGreaterThanOrEqual(0.9);
+    const held = (await evaluate(engine, readQuestions('test/fixtures/retrieval/longtail-heldback.jsonl'), codeOf))
+      .report;
+    expect(held.hit1).toBeGreaterThanOrEqual(0.78);
+    expect(held.hit3).toBeGreaterThanOrEqual(0.9);
+    expect(held.false_abstain).toBeLessThanOrEqual(0.05);
+    expect(held.oos_recall).toBeGreaterThanOrEqual(0.75);
+  });
+
   it('abstains on out-of-scope questions', async () => {
     const { report } = await evaluate(engine, readQuestions('test/fixtures/retrieval/oos.jsonl'), codeOf);
-    expect(report.oos_recall).toBeGreaterThanOrEqual(0.9);
+    expect(report.oos_recall).toBeGreaterThanOrEqual(0.95);
+    // Shopping, prices, bank products and weddings share words with procedures (karaoke, kết hôn, vay vốn).
+    const shared = (await evaluate(engine, readQuestions('test/fixtures/retrieval/oos-shared-words.jsonl'), codeOf))
+      .report;
+    expect(shared.oos_recall).toBeGreaterThanOrEqual(0.8);
   });
 
   it('answers long real FAQ questions', async () => {
     const { report } = await evaluate(engine, readQuestions(DEV), codeOf);
-    expect(report.hit1).toBeGreaterThanOrEqual(0.6);
-    expect(report.hit3).toBeGreaterThanOrEqual(0.75);
+    expect(report.hit1).toBeGreaterThanOrEqual(0.65);
+    expect(report.hit3).toBeGreaterThanOrEqual(0.78);
     expect(report.false_abstain).toBeLessThanOrEqual(0.05);
   });
 });

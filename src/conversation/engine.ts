@@ -29,6 +29,7 @@ import {
   cardScreen,
   documentsEndScreen,
   documentsScreen,
+  type SectionAspect,
   sectionScreen,
   stepParts,
   stepScreen,
@@ -474,6 +475,15 @@ export class Engine implements ConversationEngine {
       ctx.outcome = 'navigation';
       return [this.show(ctx, documentsEndScreen(p))];
     }
+    if (session.section && (session.view === 'fees' || session.view === 'where' || session.view === 'other')) {
+      // "Xem thêm" / "Quay lại" page a long section; past its last page, "Xem thêm" says it is complete.
+      const page = session.page ?? 0;
+      if (to === 'more' || to === 'prev') {
+        const target = to === 'more' ? page + 1 : Math.max(0, page - 1);
+        if (to === 'prev' || sectionScreen(p, session.section, this.today(ctx), page).hasMore)
+          return [this.sectionReply(ctx, p, session.section, target)];
+      }
+    }
     if (session.view !== 'steps') {
       // Back to the walk from another view: continue where it stopped, or start it.
       const at = session.step;
@@ -498,7 +508,14 @@ export class Engine implements ConversationEngine {
     if (aspect === 'documents') return this.documentsReply(ctx, p, 0);
     if (aspect === 'steps') return this.showStep(ctx, 0, 0)[0] ?? say.noProcedureYet();
     session.view = aspect === 'fees' || aspect === 'time' ? 'fees' : aspect === 'where' ? 'where' : 'other';
-    return this.show(ctx, sectionScreen(p, aspect, this.today(ctx)));
+    return this.sectionReply(ctx, p, aspect, 0);
+  }
+
+  private sectionReply(ctx: Context, p: Procedure, aspect: SectionAspect, page: number): Reply {
+    const view = sectionScreen(p, aspect, this.today(ctx), page);
+    ctx.session.section = aspect;
+    ctx.session.page = view.page;
+    return this.show(ctx, view.screen);
   }
 
   private relatedReply(ctx: Context, p: Procedure): Reply {

@@ -264,9 +264,13 @@ function fullView(p: Procedure, kind: ViewKind, now: Date): Paragraph[] {
 export function stepView(p: Procedure, index: number, part: number): { paragraphs: Paragraph[]; parts: number } {
   const step = p.steps[index];
   if (!step) return { paragraphs: unknown(p, 'về các bước thực hiện'), parts: 1 };
-  const title = step.title ? shortenAtWord(cleanPortalText(step.title), 120) : undefined;
+  // The portal's own "Bước 2:" is dropped: the heading numbers the steps ("Bước 2/5").
+  const ownNumber = /^\s*Bước\s*\d+\s*[:.\-–)]?\s*/iu;
+  const rawTitle = step.title ? cleanPortalText(step.title).replace(ownNumber, '') : '';
+  const title = rawTitle ? shortenAtWord(rawTitle, 120) : undefined;
   // Room for the heading, the "(phần i/n)" line and the engine's "Đây là bước cuối…" line.
-  const parts = splitText(cleanPortalText(step.description), PAGE_CHARS - 80 - (title?.length ?? 0));
+  const description = cleanPortalText(step.description).replace(ownNumber, '');
+  const parts = splitText(description, PAGE_CHARS - 80 - (title?.length ?? 0));
   const shown = parts[Math.min(part, parts.length - 1)] ?? '';
   const heading: Paragraph = [bold(`Bước ${index + 1}/${p.steps.length}`), ...(title ? [text(` — ${title}`)] : [])];
   const more: Paragraph[] =

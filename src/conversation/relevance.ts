@@ -6,8 +6,16 @@
 import type { Level, Procedure } from '../knowledge/schema.ts';
 import { analyze } from '../text/normalize.ts';
 
+/**
+ * A set of accent-folded words spelled as the normaliser spells them (a final "i" after a consonant is "y":
+ * "thì" is "thy"), so hand-written word lists match analysed messages.
+ */
+export function wordSet(words: Iterable<string>): Set<string> {
+  return new Set([...words].flatMap((w) => analyze(w).folded));
+}
+
 /** Words that carry no topic in a question (question words, pronouns, politeness). */
-const STOP = new Set(
+const STOP = wordSet(
   `co khong ko k hong hok khum can phai duoc dc la gi the nao nhieu toi minh em anh chi ban a nhe nha oi thi sao
   con vay roi chua nua mang theo nay do kia nhung cac mot nhu va hay hoac voi cho cua o tai thu tuc nay lam
   muon hoi xin vui long giup ak ah ha hả nhi u um da vang ok oke di ve len ra vao tu den tren duoi qua luc khi neu

@@ -20,6 +20,8 @@ export const SessionSchema = z.object({
   view: z
     .enum(['card', 'steps', 'documents', 'fees', 'where', 'related', 'clarify', 'dossier', 'place', 'other'])
     .optional(),
+  /** The section shown last (fees, time, where, …), so "Xem thêm" pages it. */
+  section: z.enum(['fees', 'time', 'where', 'online', 'result', 'legal', 'conditions']).optional(),
   /** GSO code of the citizen's province, once said ("tôi ở Nghệ An"): later answers prefer its records. */
   province: z.string().optional(),
   /** The last menu shown; typed numbers and labels resolve against it, older menus are stale. */

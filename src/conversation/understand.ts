@@ -5,6 +5,7 @@
 // the current procedure (lệ phí, thời gian, giấy tờ, ...). This is the lexical half; understandInContext
 // (context.ts) adds the session's current procedure.
 import { analyze, foldAccents, normalizeText } from '../text/normalize.ts';
+import { wordSet } from './relevance.ts';
 import type { Menu } from './types.ts';
 
 export type Aspect = 'fees' | 'time' | 'documents' | 'where' | 'online' | 'result' | 'legal' | 'steps' | 'conditions';
@@ -81,9 +82,9 @@ const RECALL_DOSSIER = phrases([
   'mã hồ sơ của tôi là gì',
   'mã vừa tra',
 ]);
-const POLITE_TAIL = new Set(['a', 'nhe', 'nha', 'nhe', 'di', 'voi', 'ban', 'oi', 'minh', 'toi', 'em', 'ok']);
+const POLITE_TAIL = wordSet(['a', 'nhe', 'nha', 'nhe', 'di', 'voi', 'ban', 'oi', 'minh', 'toi', 'em', 'ok']);
 /** Words that may surround a greeting or thanks without making it a question ("chào ad", "cảm ơn bạn nhiều"). */
-const SMALL_TALK_FILLER = new Set([
+const SMALL_TALK_FILLER = wordSet([
   ...POLITE_TAIL,
   'ad',
   'admin',
@@ -159,7 +160,7 @@ const SMALL_TALK_FILLER = new Set([
   'nay',
 ]);
 /** Acknowledgements and goodbyes: every word of the message must come from here. */
-const ACK_WORDS = new Set([
+const ACK_WORDS = wordSet([
   'ok',
   'oke',
   'okay',
@@ -358,7 +359,7 @@ const ADMINISTRATIVE = phrases([
 ]);
 
 /** Words of a too-generic question: when nothing else is said, the citizen is asked what they mean. */
-const GENERIC_WORDS = new Set([
+const GENERIC_WORDS = wordSet([
   'dang',
   'ky',
   'xin',
@@ -615,7 +616,7 @@ function isYesNo(folded: string[]): boolean {
   return folded.length >= 3 && (YES_NO_END.test(joined) || YES_NO_START.test(joined));
 }
 
-const YES_NO_WORDS = new Set(['co', 'khong', 'ko', 'k', 'hong', 'hok', 'phai', 'can', 'duoc', 'dc', 'chua', 'ha']);
+const YES_NO_WORDS = wordSet(['co', 'khong', 'ko', 'k', 'hong', 'hok', 'phai', 'can', 'duoc', 'dc', 'chua', 'ha']);
 
 /** The message without the words that only make it a yes/no question. */
 function stripYesNo(words: string[]): string[] {
@@ -625,7 +626,8 @@ function stripYesNo(words: string[]): string[] {
 /** Finds the first aspect the message asks about and what remains once its words are removed. */
 export function findAspect(folded: string[]): { aspect?: Aspect; phrase?: string; rest: string } {
   for (const [aspect, list] of ASPECTS) {
-    for (const phrase of list) {
+    // Longest phrase first within an aspect: "mất bao lâu" rather than "bao lâu" leaving "mất" behind.
+    for (const phrase of [...list].sort((a, b) => b.length - a.length)) {
       if (phrase.length === 1 && folded.length > 6) continue;
       const at = indexOfPhrase(folded, phrase);
       if (at < 0) continue;

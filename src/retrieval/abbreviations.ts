@@ -38,11 +38,14 @@ interface Compiled {
 export function compileAbbreviations(entries: AbbreviationEntry[]): Abbreviations {
   const byShort = new Map<string, Compiled>();
   const byFirst = new Map<string, { phrase: string[]; short: string[] }[]>();
+  /** First words of two-word abbreviations ("kh" of "kh&cn"): only there is a word pair looked up. */
+  const pairStarts = new Set<string>();
   for (const entry of entries) {
     const short = tokenize(entry.short);
     if (short.length === 0) continue;
     const long = entry.long.map((l) => tokenize(l)).filter((l) => l.length > 0);
     const key = short.map(foldToken).join(' ');
+    if (short.length > 1) pairStarts.add(foldToken(short[0] as string));
     const existing = byShort.get(key);
     if (existing) existing.long.push(...long);
     else byShort.set(key, { short, long });
@@ -62,8 +65,10 @@ export function compileAbbreviations(entries: AbbreviationEntry[]): Abbreviation
         const found = byShort.get(foldToken(token));
         if (found) extra.push(...found.long);
         const next = tokens[i + 1];
-        const pair = next === undefined ? undefined : byShort.get(`${foldToken(token)} ${foldToken(next)}`);
-        if (pair) extra.push(...pair.long);
+        if (next !== undefined && pairStarts.has(foldToken(token))) {
+          const pair = byShort.get(`${foldToken(token)} ${foldToken(next)}`);
+          if (pair) extra.push(...pair.long);
+        }
         for (const { phrase, short } of byFirst.get(token) ?? []) {
           if (phrase.every((t, k) => tokens[i + k] === t)) extra.push(short);
         }

@@ -431,16 +431,19 @@ export class RetrievalEngine implements Retriever {
     // In a short question every word counts: a candidate without its rarest word ("cchn dược") loses ground.
     const rarest = contentLength(prepared) <= SHORT_QUESTION ? this.rarestUnit(prepared) : undefined;
     const long = contentLength(prepared) > LONG_QUESTION;
-    const alternative = candidates.some((p) => {
-      if (actionFactor(asked, this.actions[p] as Set<ActionClass>) <= 1) return false;
+    const shares = candidates.map((p) => {
       const { total, covered } = this.coverage(prepared, p);
-      return total > 0 && covered / total >= ALTERNATIVE_COVERAGE;
+      return total > 0 ? covered / total : -1;
     });
-    for (const position of candidates) {
+    const alternative = candidates.some(
+      (p, k) =>
+        (shares[k] as number) >= ALTERNATIVE_COVERAGE && actionFactor(asked, this.actions[p] as Set<ActionClass>) > 1,
+    );
+    candidates.forEach((position, k) => {
       let factor = 1;
       if (rarest && this.unitMatch(prepared, rarest.unit, position) < 1) factor *= MISSING_RARE;
-      const { total, covered } = this.coverage(prepared, position);
-      if (total > 0) factor *= COVERAGE_FLOOR + covered / total;
+      const share = shares[k] as number;
+      if (share >= 0) factor *= COVERAGE_FLOOR + share;
       if (prepared.contentBigrams.length > 0) {
         let pairs = 0;
         for (const key of prepared.contentBigrams) if (this.index.contains(key, position)) pairs++;
@@ -471,7 +474,7 @@ export class RetrievalEngine implements Retriever {
       if (quoted > 0) factor *= 1 + (ALIAS_BONUS * quoted) / Math.max(quoted, contentLength(prepared));
       factor *= actionFactor(asked, this.actions[position] as Set<ActionClass>, alternative, long);
       scores[position] = (scores[position] as number) * factor;
-    }
+    });
   }
 
   /** Share of a procedure's name (rarity-weighted, folded words) that the question mentions. */
@@ -548,16 +551,17 @@ function* lazyMap<T, U>(items: readonly T[], map: (item: T) => U): Iterable<U> {
 export function longestCommonRun(query: string[], name: string[]): { start: number; length: number } {
   let best = { start: 0, length: 0 };
   let previous = new Uint16Array(name.length + 1);
+  let current = new Uint16Array(name.length + 1);
   for (let i = 1; i <= query.length; i++) {
-    const current = new Uint16Array(name.length + 1);
+    const word = query[i - 1];
     for (let j = 1; j <= name.length; j++) {
-      if (query[i - 1] === name[j - 1]) {
+      if (word === name[j - 1]) {
         const length = (previous[j - 1] as number) + 1;
         current[j] = length;
         if (length > best.length) best = { start: j - length, length };
-      }
+      } else current[j] = 0;
     }
-    previous = current;
+    [previous, current] = [current, previous];
   }
   return best;
 }

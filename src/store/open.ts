@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { Config } from '../config/config.ts';
 import { type DossierRecords, DossierStore, dossierDbPath } from '../dossier/store.ts';
+import type { DossierStatus } from '../dossier/types.ts';
 import type { Logger } from '../log/logger.ts';
 import { classifyStoreError, STORE_FAULT_TEXT, type StoreFaultReason, StoreUnavailableError } from './errors.ts';
 import { guard, type StoreEngine, StoreHealth, type StoreHealthState } from './health.ts';
@@ -108,7 +109,7 @@ function memoryStores(config: Pick<Config, 'SESSION_IDLE_MINUTES'>, now?: () => 
 
 /** Dossier records in memory (tests): the same behaviour as the SQLite and PostgreSQL ones. */
 class MemoryDossierRecords implements DossierRecords {
-  private readonly records = new Map<string, import('../dossier/types.ts').DossierStatus>();
+  private readonly records = new Map<string, DossierStatus>();
   async find(code: string) {
     const found = this.records.get(code);
     return found ? structuredClone(found) : undefined;
@@ -116,7 +117,7 @@ class MemoryDossierRecords implements DossierRecords {
   async count() {
     return this.records.size;
   }
-  async upsertAll(records: import('../dossier/types.ts').DossierStatus[]) {
+  async upsertAll(records: DossierStatus[]) {
     const counts = { inserted: 0, updated: 0 };
     for (const r of records) {
       if (this.records.has(r.code)) counts.updated++;

@@ -5,7 +5,9 @@
 import type { Province, ProvinceCatalogue, ProvinceMatch } from '../../knowledge/provinces.ts';
 import type { Procedure } from '../../knowledge/schema.ts';
 import { analyze } from '../../text/normalize.ts';
+import { wordSet } from '../relevance.ts';
 import { bold, type Paragraph, type Reply, text } from '../types.ts';
+import { shortLabel } from './clarify.ts';
 
 /** With no province known, a national hit this close to a provincial top hit (score ratio) is preferred to it. */
 const NATIONAL_NEAR_TOP = 0.8;
@@ -82,19 +84,19 @@ export function otherProvinceScreen(p: Procedure, issuer: Province | undefined, 
           bold(from),
           text(' ban hành:'),
         ],
-        [text(`«${p.name}»`)],
+        [text(`«${shortLabel(p.name, 200)}»`)],
         [text('Bạn có thể xem bản đó để tham khảo, hoặc hỏi Trung tâm Phục vụ hành chính công nơi bạn ở.')],
       ]
     : [
         [text('Mình chỉ thấy thủ tục này trong danh mục riêng của '), bold(from), text(':')],
-        [text(`«${p.name}»`)],
+        [text(`«${shortLabel(p.name, 200)}»`)],
         [text('Bạn đang ở tỉnh, thành phố nào? Mình sẽ tìm đúng thủ tục của nơi bạn ở.')],
       ];
   return { paragraphs };
 }
 
 /** Place words around a province name ("tôi ở", "tại", "tỉnh"): nothing else means the message only says where. */
-const PLACE_ONLY_WORDS = new Set(
+const PLACE_ONLY_WORDS = wordSet(
   'toi minh em anh chi o tai song dang que nha la thuoc tinh thanh pho tp quan huyen xa phuong a nhe nha ben ve day do chuyen sang roi vua moi'.split(
     ' ',
   ),

@@ -123,30 +123,31 @@ export function documentsEndScreen(p: Procedure): Screen {
   };
 }
 
-type SectionAspect = Exclude<Aspect, 'documents' | 'steps'>;
+export type SectionAspect = Exclude<Aspect, 'documents' | 'steps'>;
 
-const SECTION_VIEWS: Record<SectionAspect, (p: Procedure, now: Date) => Paragraph[]> = {
-  fees: (p, now) => guide.feesView(p, now),
-  time: (p, now) => guide.timeView(p, now),
-  where: (p) => guide.whereView(p),
-  online: (p) => guide.onlineView(p),
-  result: (p) => guide.listView(p, 'Kết quả bạn nhận được:', p.results, 'về kết quả thực hiện'),
-  legal: (p) =>
-    guide.listView(
-      p,
-      'Căn cứ pháp lý:',
-      p.legalBasis.map((l) => l.name),
-      'về căn cứ pháp lý',
-    ),
-  conditions: (p) => guide.conditionsView(p),
-};
-
-/** One section of the current procedure (fees and time, where, online, results, legal basis, conditions). */
-export function sectionScreen(p: Procedure, aspect: SectionAspect, now: Date = new Date()): Screen {
+/**
+ * One page of a section of the current procedure (fees and time, where, online, results, legal basis,
+ * conditions): at most one phone message, with "Xem thêm" / "Quay lại" when the section has more pages.
+ */
+export function sectionScreen(
+  p: Procedure,
+  aspect: SectionAspect,
+  now: Date = new Date(),
+  page = 0,
+): { screen: Screen; page: number; hasMore: boolean } {
+  const view = guide.viewPage(p, aspect, page, now);
   return {
-    paragraphs: [guide.titleLine(p), ...SECTION_VIEWS[aspect](p, now), guide.sourceLine(p)],
-    links: guide.quickLinks(p),
-    menu: { kind: 'x', prompt: NEXT_PROMPT, options: sectionOptions(p, aspect) },
+    screen: {
+      paragraphs: [guide.titleLine(p), ...view.paragraphs, guide.sourceLine(p)],
+      links: guide.quickLinks(p),
+      menu: {
+        kind: 'x',
+        prompt: NEXT_PROMPT,
+        options: [...options(view.page > 0 && 'prev', view.hasMore && 'more'), ...sectionOptions(p, aspect)],
+      },
+    },
+    page: view.page,
+    hasMore: view.hasMore,
   };
 }
 

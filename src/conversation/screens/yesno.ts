@@ -2,23 +2,23 @@
 // its structured fields (online availability, agency and level, documents, conditions, target groups), quoting
 // the field. When the record does not say, it says so honestly and gives the portal link; it never guesses "no".
 import type { Level, Procedure } from '../../knowledge/schema.ts';
-import { coveredWords, indexText } from '../relevance.ts';
+import { coveredWords, indexText, wordSet } from '../relevance.ts';
 import { bold, link, type Paragraph, text } from '../types.ts';
 
 const LEVEL_LABEL: Record<Level, string> = { xa: 'cấp xã', tinh: 'cấp tỉnh', trung_uong: 'cấp trung ương' };
 /** Longest quote of a field, so the answer stays short; the rest is one button away. */
 const QUOTE_CHARS = 280;
 
-const ONLINE = new Set(['online', 'truc', 'tuyen', 'mang', 'vneid', 'app', 'ung', 'dung', 'dien', 'thoai', 'cong']);
+const ONLINE = wordSet(['online', 'truc', 'tuyen', 'mang', 'vneid', 'app', 'ung', 'dung', 'dien', 'thoai', 'cong']);
 const ASKED_LEVEL: [Level | 'huyen', Set<string>][] = [
-  ['xa', new Set(['xa', 'phuong', 'dac', 'khu'])],
-  ['huyen', new Set(['huyen', 'quan', 'thi'])],
-  ['tinh', new Set(['tinh', 'so', 'thanh'])],
-  ['trung_uong', new Set(['bo', 'trung', 'uong', 'cuc'])],
+  ['xa', wordSet(['xa', 'phuong', 'dac', 'khu'])],
+  ['huyen', wordSet(['huyen', 'quan', 'thi'])],
+  ['tinh', wordSet(['tinh', 'so', 'thanh'])],
+  ['trung_uong', wordSet(['bo', 'trung', 'uong', 'cuc'])],
 ];
 
 /** Words too common in procedure texts to be evidence on their own. */
-const GENERIC = new Set([
+const GENERIC = wordSet([
   'nop',
   'giay',
   'to',

@@ -1,10 +1,12 @@
 // Messages between the instances on one database (LISTEN/NOTIFY): "the knowledge was reindexed" reaches every
-// instance so all serve the same version. The listening connection reconnects by itself after an outage.
+// instance so all serve the same version. The listening connection reconnects by itself after an outage, and
+// then reads the last announced version (kept in the state table), so an announcement missed meanwhile counts.
 import type { Logger } from '../../log/logger.ts';
 import type { StoreEvents } from '../types.ts';
 import { type Client, createClient, endQuietly, type Pool } from './pool.ts';
 
 const CHANNEL = 'tro_ly_reindex';
+const LAST_VERSION = 'knowledge.announced_version';
 const RECONNECT_MS = 2_000;
 
 export class PgEvents implements StoreEvents {
@@ -12,6 +14,7 @@ export class PgEvents implements StoreEvents {
   private readonly handlers: ((version: string) => void)[] = [];
   private closed = false;
   private timer: NodeJS.Timeout | undefined;
+  private connectedBefore = false;
 
   constructor(
     private readonly url: string,
@@ -29,7 +32,16 @@ export class PgEvents implements StoreEvents {
   }
 
   async publishReindex(version: string): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO state (name, value, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
+      [LAST_VERSION, version, Date.now()],
+    );
     await this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, version]);
+  }
+
+  private announce(version: string): void {
+    for (const handler of this.handlers) handler(version);
   }
 
   async close(): Promise<void> {
@@ -52,11 +64,19 @@ export class PgEvents implements StoreEvents {
     client.on('end', retry);
     client.on('notification', (message) => {
       if (message.channel !== CHANNEL || !message.payload) return;
-      for (const handler of this.handlers) handler(message.payload);
+      this.announce(message.payload);
     });
     try {
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);
+      // Back after an outage: a reindex announced meanwhile was missed; the last announced version tells.
+      if (this.connectedBefore) {
+        const { rows } = await client.query<{ value: string }>('SELECT value FROM state WHERE name = $1', [
+          LAST_VERSION,
+        ]);
+        if (rows[0]) this.announce(rows[0].value);
+      }
+      this.connectedBefore = true;
     } catch {
       retry();
     }
