@@ -13,6 +13,7 @@ import { loadProvinces, PROVINCES_FILE } from './knowledge/provinces.ts';
 import type { Procedure } from './knowledge/schema.ts';
 import type { Logger } from './log/logger.ts';
 import { createIndexHolder } from './reindex/reindexer.ts';
+import { buildIndexInWorker, WorkerIndex } from './reindex/worker-index.ts';
 import { buildRetrievalEngine } from './retrieval/build.ts';
 import { setupDenseRetrieval } from './retrieval/dense/setup.ts';
 import { loadLearned } from './retrieval/learned.ts';
@@ -46,6 +47,11 @@ export interface AssistantOptions {
   /** Keep sessions and feedback in memory instead of SQLite (tests, terminal chat). */
   inMemory?: boolean;
   now?: () => number;
+  /**
+   * Serve search from a worker thread from the start (the server does): the main thread's heap stays small
+   * and searches never hold its event loop. Off by default, so tests and scripts build in-process.
+   */
+  indexInWorker?: boolean;
 }
 
 export { DATABASE_FILE } from './store/open.ts';
@@ -60,8 +66,19 @@ export async function createAssistant(
   const catalogue = loadCatalogue(sources);
   // The dense path is optional: without a local model it logs why and the engine runs lexically.
   const dense = await setupDenseRetrieval({ config, catalogue, logger });
-  const learned = loadLearned(config.dataDir, (message) => logger.warn({ dataDir: config.dataDir }, message));
-  const retrieval = buildRetrievalEngine(sources, { catalogue, dense: dense?.searcher, learned });
+  const retrieval = options.indexInWorker
+    ? await buildIndexInWorker({
+        ...sources,
+        dataDir: config.dataDir,
+        requireCurated: false,
+        denseModelId: dense?.searcher.modelId,
+      })
+    : buildRetrievalEngine(sources, {
+        catalogue,
+        dense: dense?.searcher,
+        learned: loadLearned(config.dataDir, (message) => logger.warn({ dataDir: config.dataDir }, message)),
+      });
+  if (retrieval instanceof WorkerIndex) retrieval.useDense(dense?.searcher);
   const index = createIndexHolder({ initial: retrieval, sources, dense, dataDir: config.dataDir, logger });
   logger.info(
     {
