@@ -144,6 +144,20 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** CPU time (user + system, ms) used so far by these processes; ones that exited count as 0. */
+function cpuMsOf(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone
+    }
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
 function rssOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
@@ -189,6 +203,7 @@ async function startServer(catalogDir: string | undefined, databaseUrl: string |
   }
   return {
     url,
+    pid: child.pid as number,
     rss: () => rssOf(child.pid as number),
     async stop() {
       child.kill('SIGTERM');
@@ -226,13 +241,14 @@ async function benchChat(catalogDir: string | undefined): Promise<void> {
     console.log(`(Bỏ qua các cấu hình PostgreSQL: ${POSTGRES_INSTALL_HINT})`);
   }
   try {
-    for (const setup of setups) await benchSetup(setup, catalogDir);
+    for (const setup of setups)
+      await benchSetup(setup, catalogDir, setup.databaseUrl ? () => pg?.pids() ?? [] : () => []);
   } finally {
     await pg?.stop();
   }
 }
 
-async function benchSetup(setup: Setup, catalogDir: string | undefined): Promise<void> {
+async function benchSetup(setup: Setup, catalogDir: string | undefined, databasePids: () => number[]): Promise<void> {
   console.log(`\n== POST /api/chat dưới tải: ${setup.label} (autocannon trên loopback) ==`);
   const servers: Awaited<ReturnType<typeof startServer>>[] = [];
   for (let i = 0; i < setup.instances; i++) servers.push(await startServer(catalogDir, setup.databaseUrl));
@@ -283,6 +299,7 @@ async function benchSetup(setup: Setup, catalogDir: string | undefined): Promise
       );
       return {
         average: results.reduce((sum, r) => sum + r.requests.average, 0),
+        total: results.reduce((sum, r) => sum + r.requests.total, 0),
         errors: results.reduce((sum, r) => sum + r.errors, 0),
         non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
         timeouts: results.reduce((sum, r) => sum + r.timeouts, 0),
@@ -290,12 +307,22 @@ async function benchSetup(setup: Setup, catalogDir: string | undefined): Promise
     };
     await run(3, 16); // warm-up
     latencies.length = 0;
+    // CPU used per request (server + PostgreSQL): a figure that does not depend on what else the machine runs.
+    const serverPids = servers.map((s) => s.pid);
+    const cpuBefore = { server: cpuMsOf(serverPids), database: cpuMsOf(databasePids()) };
     const result = await run(10, 16);
+    const cpu = {
+      server: (cpuMsOf(serverPids) - cpuBefore.server) / result.total,
+      database: (cpuMsOf(databasePids()) - cpuBefore.database) / result.total,
+    };
     const errors = (r: typeof result) => `lỗi ${r.errors}, non-2xx ${r.non2xx}, timeout ${r.timeouts}`;
     const spread = () =>
       `p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, p99 ${ms(percentile(latencies, 99))}`;
     console.log(
       `Bão hòa (16 kết nối): ${result.average.toFixed(0)} yêu cầu/giây (${errors(result)}); độ trễ ${spread()}`,
+    );
+    console.log(
+      `CPU mỗi yêu cầu: máy chủ ${ms(cpu.server)} + PostgreSQL ${ms(cpu.database)} ⇒ trần ước tính trên 2 lõi rảnh ≈ ${(2000 / (cpu.server + cpu.database)).toFixed(0)} yêu cầu/giây`,
     );
     latencies.length = 0;
     // Paced load: 8 connections sharing the target rate, as independent citizens would arrive.
