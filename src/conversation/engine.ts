@@ -316,7 +316,7 @@ export class Engine implements ConversationEngine {
     }
     ctx.outcome = 'answer';
     const shown = choice.procedure;
-    const note = place ? placeNote(place, choice.own) : undefined;
+    const note = place ? placeNote(place) : undefined;
     const replies = [this.cardReply(ctx, shown, true, note)];
     const named = [shown, ...hits.slice(0, 3).map((h) => h.procedure)];
     if (aspect && aspectPhrase && named.some((p) => analyze(p.name).folded.join(' ').includes(aspectPhrase)))
