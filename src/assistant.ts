@@ -20,6 +20,7 @@ import { loadLearned } from './retrieval/learned.ts';
 import type { RetrievalPath, Retriever } from './retrieval/types.ts';
 import { followReindexes } from './store/follow-reindex.ts';
 import { openStores, type StoreBundle } from './store/open.ts';
+import { startRetention } from './store/retention.ts';
 import type { FeedbackStore } from './store/types.ts';
 
 export interface Assistant {
@@ -93,6 +94,11 @@ export async function createAssistant(
 
   const stores = await openStores(config, logger, options);
   const { sessions, feedback } = stores;
+  const retention = startRetention(feedback, {
+    days: config.FEEDBACK_RETENTION_DAYS,
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+  });
   // The bundle owns the record store (closed with the bundle), so the service gets a view without close().
   const records = stores.dossiers;
   const dossiers = createDossierService({
@@ -149,6 +155,8 @@ export async function createAssistant(
       await index.close();
       await dense?.close();
       dossiers.close();
+      retention.stop();
+      await retention.first;
       await stores.close();
     },
   };

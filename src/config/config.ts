@@ -55,6 +55,8 @@ const EnvSchema = z.object({
   CHAT_RATE_BURST: int(10, 1),
   /** New web conversations one client (IP) may open a minute; each costs a stored session. */
   NEW_CONVERSATIONS_PER_MINUTE: int(10, 1),
+  /** Days answer feedback and the unanswered-question log are kept; older entries are deleted. */
+  FEEDBACK_RETENTION_DAYS: int(180, 1, 36_500),
   // Telegram.
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_API_ROOT: optionalUrl,
