@@ -14,6 +14,7 @@ import {
   summarize,
 } from '../src/conversation/dialogue-eval.ts';
 import { Engine } from '../src/conversation/engine.ts';
+import { issuingProvince } from '../src/conversation/screens/place.ts';
 import { createDossierService } from '../src/dossier/service.ts';
 import { loadProvinces, PROVINCES_FILE } from '../src/knowledge/provinces.ts';
 import { loadSearchCatalogue } from '../src/knowledge/sources.ts';
@@ -58,6 +59,10 @@ export async function main(argv: string[], streams: Streams = process): Promise<
           onTurn,
         }),
       (id) => retrieval.get(id)?.code,
+      (id) => {
+        const p = retrieval.get(id);
+        return p ? issuingProvince(p, provinces)?.shortName : undefined;
+      },
     );
     const results = await runDialogues(run, dialogues);
     for (const [i, result] of results.entries()) {

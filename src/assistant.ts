@@ -13,12 +13,14 @@ import { loadProvinces, PROVINCES_FILE } from './knowledge/provinces.ts';
 import type { Procedure } from './knowledge/schema.ts';
 import type { Logger } from './log/logger.ts';
 import { createIndexHolder } from './reindex/reindexer.ts';
+import { buildIndexInWorker, WorkerIndex } from './reindex/worker-index.ts';
 import { buildRetrievalEngine } from './retrieval/build.ts';
 import { setupDenseRetrieval } from './retrieval/dense/setup.ts';
 import { loadLearned } from './retrieval/learned.ts';
 import type { RetrievalPath, Retriever } from './retrieval/types.ts';
 import { followReindexes } from './store/follow-reindex.ts';
 import { openStores, type StoreBundle } from './store/open.ts';
+import { startRetention } from './store/retention.ts';
 import type { FeedbackStore } from './store/types.ts';
 
 export interface Assistant {
@@ -46,6 +48,11 @@ export interface AssistantOptions {
   /** Keep sessions and feedback in memory instead of SQLite (tests, terminal chat). */
   inMemory?: boolean;
   now?: () => number;
+  /**
+   * Serve search from a worker thread from the start (the server does): the main thread's heap stays small
+   * and searches never hold its event loop. Off by default, so tests and scripts build in-process.
+   */
+  indexInWorker?: boolean;
 }
 
 export { DATABASE_FILE } from './store/open.ts';
@@ -60,8 +67,19 @@ export async function createAssistant(
   const catalogue = loadCatalogue(sources);
   // The dense path is optional: without a local model it logs why and the engine runs lexically.
   const dense = await setupDenseRetrieval({ config, catalogue, logger });
-  const learned = loadLearned(config.dataDir, (message) => logger.warn({ dataDir: config.dataDir }, message));
-  const retrieval = buildRetrievalEngine(sources, { catalogue, dense: dense?.searcher, learned });
+  const retrieval = options.indexInWorker
+    ? await buildIndexInWorker({
+        ...sources,
+        dataDir: config.dataDir,
+        requireCurated: false,
+        denseModelId: dense?.searcher.modelId,
+      })
+    : buildRetrievalEngine(sources, {
+        catalogue,
+        dense: dense?.searcher,
+        learned: loadLearned(config.dataDir, (message) => logger.warn({ dataDir: config.dataDir }, message)),
+      });
+  if (retrieval instanceof WorkerIndex) retrieval.useDense(dense?.searcher);
   const index = createIndexHolder({ initial: retrieval, sources, dense, dataDir: config.dataDir, logger });
   logger.info(
     {
@@ -76,6 +94,11 @@ export async function createAssistant(
 
   const stores = await openStores(config, logger, options);
   const { sessions, feedback } = stores;
+  const retention = startRetention(feedback, {
+    days: config.FEEDBACK_RETENTION_DAYS,
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+  });
   // The bundle owns the record store (closed with the bundle), so the service gets a view without close().
   const records = stores.dossiers;
   const dossiers = createDossierService({
@@ -132,6 +155,8 @@ export async function createAssistant(
       await index.close();
       await dense?.close();
       dossiers.close();
+      retention.stop();
+      await retention.first;
       await stores.close();
     },
   };

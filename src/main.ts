@@ -61,7 +61,7 @@ export async function start(options: StartOptions = {}): Promise<Started> {
   const removeGuards = options.handleSignals ? installProcessGuards(logger) : undefined;
   mkdirSync(config.dataDir, { recursive: true });
 
-  const assistant = await createAssistant(config, logger);
+  const assistant = await createAssistant(config, logger, { indexInWorker: true });
   // One registry for /metrics, one pipeline and one channel-state table shared by the web route and every channel.
   const registry = new Registry();
   const channelStates = new ChannelStates();

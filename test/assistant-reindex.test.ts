@@ -57,13 +57,13 @@ describe('reindex', () => {
   });
 
   it('tells the maintainer over HTTP which file and field to fix', async () => {
-    const { assistant, knowledgeDir, config } = await setup({ ADMIN_TOKEN: 'admin-secret-token' });
+    const { assistant, knowledgeDir, config } = await setup({ ADMIN_TOKEN: 'admin-secret-token-of-at-least-32-chars' });
     const app = await buildServer({ assistant, config, logger: createLogger('silent') });
     writeFileSync(join(knowledgeDir, 'procedures', 'zz-broken.json'), JSON.stringify([{ name: 'Thiếu mọi trường' }]));
     const res = await app.inject({
       method: 'POST',
       url: '/admin/reindex',
-      headers: { authorization: 'Bearer admin-secret-token' },
+      headers: { authorization: 'Bearer admin-secret-token-of-at-least-32-chars' },
     });
     expect(res.statusCode).toBe(422);
     expect(res.json().problems).toEqual(

@@ -21,7 +21,7 @@ const retrieval = new RetrievalEngine(
   compileLexicon({ version: 1, synonyms: [], filler: [] }),
 );
 
-function run() {
+function run(issuerOf?: (id: string) => string | undefined) {
   const h = harness(
     (onTurn) =>
       new Engine({
@@ -32,6 +32,7 @@ function run() {
         onTurn,
       }),
     (id) => retrieval.get(id)?.code,
+    issuerOf,
   );
   return runDialogues(h, readDialogues('test/fixtures/dialogues/runner-check.jsonl'));
 }
@@ -53,6 +54,13 @@ describe('dialogue evaluation', () => {
     const summary = summarize(results);
     expect(summary).toMatchObject({ dialogues: 5, dialoguesRight: 2 });
     expect(summary.turnsRight).toBeLessThan(summary.turns);
+  });
+
+  it('fails any card of a provincial record that does not name its province', async () => {
+    const results = await run((id) => (id === residence.id ? 'Tỉnh Không Tồn Tại' : undefined));
+    const passes = results.find((r) => r.id === 'passes');
+    expect(passes?.ok).toBe(false);
+    expect(passes && formatResult(passes)).toContain('không nêu "Tỉnh Không Tồn Tại"');
   });
 
   it('refuses a turn with neither "say" nor "press"', async () => {

@@ -56,7 +56,7 @@ describe('places in questions', () => {
   it("picks the citizen's province's own procedure", async () => {
     const say = chat();
     const answer = await say('tôi ở Hải Phòng bị mất sổ đỏ, xin cấp lại giấy chứng nhận');
-    expect(answer).toContain('Đây là thủ tục riêng của Thành phố Hải Phòng.');
+    expect(answer).toMatch(/thủ tục riêng của Thành phố Hải Phòng/i);
     expect(answer).toContain(lostHaiPhong.links.procedure);
   });
 

@@ -118,13 +118,16 @@ describe('dossier questions without a code', () => {
 });
 
 describe('menus', () => {
-  it('offers a short menu for a single generic word instead of guessing', async () => {
-    const replies = await send('g-1', 'đăng ký');
-    const menu = lastMenu(replies);
-    expect(menu?.options.length).toBeGreaterThanOrEqual(2);
-    expect(menu?.options.length).toBeLessThanOrEqual(5);
-    expect(plain(replies)).not.toContain('Cơ quan thực hiện');
-  });
+  it.each(['đăng ký', 'xin giấy phép', 'thủ tục', 'làm giấy tờ'])(
+    'offers a short menu for "%s" instead of guessing',
+    async (message) => {
+      const replies = await send(`g-${message}`, message);
+      const menu = lastMenu(replies);
+      expect(menu?.options.length).toBeGreaterThanOrEqual(2);
+      expect(menu?.options.length).toBeLessThanOrEqual(5);
+      expect(plain(replies)).not.toContain('Cơ quan thực hiện');
+    },
+  );
 
   it('answers a stale button with the current buttons, saying the prompt once', async () => {
     const first = await send('m-1', 'đăng ký kết hôn');

@@ -324,7 +324,9 @@ describe('POST /admin/reindex', () => {
   });
 
   it('needs the right bearer token, and runs one reindex at a time', async () => {
-    const { app, reindexCalls, releaseReindex } = await setup({ ADMIN_TOKEN: 'correct-horse-battery' });
+    const { app, reindexCalls, releaseReindex } = await setup({
+      ADMIN_TOKEN: 'correct-horse-battery-staple-and-more-words',
+    });
     const missing = await app.inject({ method: 'POST', url: '/admin/reindex' });
     const wrong = await app.inject({
       method: 'POST',
@@ -337,7 +339,7 @@ describe('POST /admin/reindex', () => {
     }
     expect(reindexCalls()).toBe(0);
 
-    const auth = { authorization: 'Bearer correct-horse-battery' };
+    const auth = { authorization: 'Bearer correct-horse-battery-staple-and-more-words' };
     const first = app.inject({ method: 'POST', url: '/admin/reindex', headers: auth });
     await vi.waitFor(() => expect(reindexCalls()).toBe(1));
     const second = await app.inject({ method: 'POST', url: '/admin/reindex', headers: auth });

@@ -21,8 +21,6 @@ import { startPolling } from './polling.ts';
 import { htmlToPlain, parseCallbackData, renderTelegramReplies, type TelegramMessage } from './render.ts';
 import { type BotIdentity, isGroupChat, readMessage } from './updates.ts';
 
-export { normalizeCommand } from './updates.ts';
-
 export interface TelegramChannelOptions {
   token: string;
   /** A self-hosted Bot API server (or a test fake); defaults to https://api.telegram.org. */

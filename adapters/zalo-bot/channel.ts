@@ -61,6 +61,9 @@ const BotInfo = (value: unknown): { id: string; names: string[] } => {
   return { id: String(info.id ?? ''), names: [...new Set(names)] };
 };
 
+/** An empty getUpdates answer faster than this waits out the rest before polling again. */
+const MIN_EMPTY_POLL_MS = 250;
+
 export const ZALO_BOT_PACING: SendPacing = { perChatIntervalMs: 1000, perGroupPerMinute: 20, globalPerSecond: 10 };
 
 const zaloBotSendErrors: SendErrors = {
@@ -166,7 +169,14 @@ export async function startZaloBot(options: ZaloBotChannelOptions): Promise<Zalo
 
   async function pollLoop(): Promise<void> {
     let failures = 0;
+    /** An empty poll that came back at once (a proxy, a server not holding the request): do not spin. */
+    const idle = async (startedAt: number) => {
+      if (Date.now() - startedAt < MIN_EMPTY_POLL_MS) {
+        await delay(MIN_EMPTY_POLL_MS, undefined, { signal: abort.signal }).catch(() => undefined);
+      }
+    };
     while (!abort.signal.aborted) {
+      const startedAt = Date.now();
       try {
         const result = await api.call(
           'getUpdates',
@@ -176,11 +186,16 @@ export async function startZaloBot(options: ZaloBotChannelOptions): Promise<Zalo
         if (failures > 0) log.info({ after: failures }, 'Zalo Bot polling recovered');
         failures = 0;
         if (state !== 'running') report('running');
-        for (const update of updatesOf(result)) handleUpdate(update);
+        const updates = updatesOf(result);
+        for (const update of updates) handleUpdate(update);
+        if (updates.length === 0) await idle(startedAt);
       } catch (error) {
         if (abort.signal.aborted) return;
         // The long poll ended without news.
-        if (error instanceof ZaloBotApiError && error.code === 408) continue;
+        if (error instanceof ZaloBotApiError && error.code === 408) {
+          await idle(startedAt);
+          continue;
+        }
         if (error instanceof ZaloBotApiError && error.unauthorized) {
           const reason = `token refused (${error.code}): check ZALO_BOT_TOKEN`;
           log.error({ reason }, 'Zalo Bot channel stopped');

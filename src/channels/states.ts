@@ -39,17 +39,17 @@ export class ChannelStates {
 
   /** True when every reported (configured) channel is running (or on standby behind another instance). */
   allRunning(): boolean {
-    return [...this.channels.values()].every((status) => status.state === 'running' || status.state === 'standby');
+    return [...this.channels.values()].every((status) => healthy(status.state));
   }
 
-  /** `channel_up{channel}` (1 running, 0 otherwise) and `channel_state{channel,state}` on /metrics. */
+  /** `channel_up{channel}` (1 healthy: running or on standby, 0 otherwise) and `channel_state{channel,state}`. */
   registerMetrics(registry: Registry): void {
     registry.gauge(
       'channel_up',
-      'Whether a configured chat channel is running (1) or not (0)',
+      'Whether a configured chat channel is healthy (1: running, or on standby behind another instance) or not (0)',
       ['channel'],
       (gauge) => {
-        for (const [channel, status] of this.channels) gauge.set({ channel }, status.state === 'running' ? 1 : 0);
+        for (const [channel, status] of this.channels) gauge.set({ channel }, healthy(status.state) ? 1 : 0);
       },
     );
     registry.gauge(
@@ -63,4 +63,9 @@ export class ChannelStates {
       },
     );
   }
+}
+
+/** Running, or waiting on standby while another instance polls: nothing for an operator to fix. */
+function healthy(state: ChannelRunState): boolean {
+  return state === 'running' || state === 'standby';
 }

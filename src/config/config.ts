@@ -55,6 +55,8 @@ const EnvSchema = z.object({
   CHAT_RATE_BURST: int(10, 1),
   /** New web conversations one client (IP) may open a minute; each costs a stored session. */
   NEW_CONVERSATIONS_PER_MINUTE: int(10, 1),
+  /** Days answer feedback and the unanswered-question log are kept; older entries are deleted. */
+  FEEDBACK_RETENTION_DAYS: int(180, 1, 36_500),
   // Telegram.
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_API_ROOT: optionalUrl,
@@ -119,6 +121,44 @@ export class ConfigError extends Error {
   }
 }
 
+/** The web chat page gives up on a request after this long (adapters/web/app.js uses the same value). */
+export const WEB_REQUEST_TIMEOUT_MS = 20_000;
+/** Wait before the first retry of the dossier HTTP provider, doubled for each further retry. */
+export const DOSSIER_HTTP_BACKOFF_MS = 200;
+/** What Telegram accepts as a webhook secret token. */
+const TELEGRAM_SECRET = /^[A-Za-z0-9_-]{1,256}$/;
+/** The shortest ADMIN_TOKEN accepted: shorter ones can be guessed. */
+export const ADMIN_TOKEN_MIN_CHARS = 32;
+
+/** Longest a dossier lookup over HTTP can take: every attempt timing out, plus the waits between them (jitter up to ×2). */
+export function worstDossierLookupMs(timeoutMs: number, retries: number): number {
+  let backoff = 0;
+  for (let attempt = 0; attempt < retries; attempt++) backoff += 2 * DOSSIER_HTTP_BACKOFF_MS * 2 ** attempt;
+  return timeoutMs * (retries + 1) + backoff;
+}
+
+/** Settings that are each valid but do not work together (or are unsafe), as readable lines. */
+function crossCheck(values: Env): string[] {
+  const problems: string[] = [];
+  if (values.ADMIN_TOKEN !== undefined && values.ADMIN_TOKEN.length < ADMIN_TOKEN_MIN_CHARS) {
+    problems.push(
+      `ADMIN_TOKEN: cần ít nhất ${ADMIN_TOKEN_MIN_CHARS} ký tự (đang có ${values.ADMIN_TOKEN.length}); tạo bằng: openssl rand -hex 32`,
+    );
+  }
+  if (values.TELEGRAM_WEBHOOK_SECRET !== undefined && !TELEGRAM_SECRET.test(values.TELEGRAM_WEBHOOK_SECRET)) {
+    problems.push('TELEGRAM_WEBHOOK_SECRET: Telegram chỉ nhận 1–256 ký tự A–Z, a–z, 0–9, "_" và "-"');
+  }
+  if (values.DOSSIER_PROVIDER === 'http') {
+    const worst = worstDossierLookupMs(values.DOSSIER_HTTP_TIMEOUT_MS, values.DOSSIER_HTTP_RETRIES);
+    if (worst > WEB_REQUEST_TIMEOUT_MS) {
+      problems.push(
+        `DOSSIER_HTTP_TIMEOUT_MS × (DOSSIER_HTTP_RETRIES + 1): một lần tra cứu có thể mất ${(worst / 1000).toFixed(1)} s, lâu hơn ${WEB_REQUEST_TIMEOUT_MS / 1000} s trang web chờ; giảm thời gian chờ hoặc số lần thử lại`,
+      );
+    }
+  }
+  return problems;
+}
+
 /** Parses configuration from an environment object (process.env by default). */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
@@ -126,7 +166,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const values = parsed.data;
-  const problems: string[] = [];
+  const problems: string[] = crossCheck(values);
   if (values.TELEGRAM_WEBHOOK_URL && !values.TELEGRAM_BOT_TOKEN) {
     problems.push('TELEGRAM_WEBHOOK_URL: cần có TELEGRAM_BOT_TOKEN');
   }

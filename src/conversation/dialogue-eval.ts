@@ -65,6 +65,8 @@ export interface DialogueHarness {
   lastTurn(): TurnReport | undefined;
   /** Public code of a procedure id. */
   codeOf(id: string): string | undefined;
+  /** For a provincial record, the name of the province that issued it (every card of it must name it). */
+  issuerOf?(id: string): string | undefined;
 }
 
 export interface TurnResult {
@@ -159,6 +161,10 @@ export async function runDialogue(harness: DialogueHarness, dialogue: Dialogue, 
     const text = visibleText(replies);
     const replyChars = replies.map((r) => replyPlainText(r).length);
     if (replies.length > 0) problems.push(...check(turn, { text, code, outcome: report?.outcome, replyChars }));
+    // Checked on every turn, expected or not: a provincial record's card names its province.
+    const issuer =
+      report?.outcome === 'answer' && report.procedureId ? harness.issuerOf?.(report.procedureId) : undefined;
+    if (issuer && !includes(text, issuer)) problems.push(`thẻ thủ tục của tỉnh không nêu "${issuer}"`);
     turns.push({
       index,
       ok: problems.length === 0,
@@ -239,10 +245,11 @@ export function formatSummary(s: DialogueSummary): string {
 export function harness(
   make: (onTurn: (report: TurnReport) => void) => ConversationEngine,
   codeOf: (id: string) => string | undefined,
+  issuerOf?: (id: string) => string | undefined,
 ): DialogueHarness {
   let last: TurnReport | undefined;
   const engine = make((report) => {
     last = report;
   });
-  return { engine, lastTurn: () => last, codeOf };
+  return { engine, lastTurn: () => last, codeOf, ...(issuerOf ? { issuerOf } : {}) };
 }

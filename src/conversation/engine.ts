@@ -45,7 +45,7 @@ import {
   parseInboundEvent,
   type Reply,
 } from './types.ts';
-import { type Aspect, understand } from './understand.ts';
+import { type Aspect, genericWords, understand } from './understand.ts';
 
 /** What the engine needs from the catalogue and search (the retrieval engine provides it). */
 export interface ProcedureFinder {
@@ -204,6 +204,8 @@ export class Engine implements ConversationEngine {
       if (onlyPlace(message, place)) return this.onPlaceOnly(ctx, place);
     }
     const current = session.procedureId ? ctx.finder.get(session.procedureId) : undefined;
+    // "làm giấy tờ" with no procedure yet: the aspect word has nothing to be about.
+    if (!current && genericWords(analyze(message).folded)) return this.clarifyGeneric(ctx, message);
     // The place is remembered above; what else the message says decides whether it is a follow-up.
     const asked = place ? { ...intent, rest: withoutPlace(intent.rest, place) } : intent;
     const routed = await routeQuestion(asked, current, ctx.finder);
@@ -316,7 +318,7 @@ export class Engine implements ConversationEngine {
     }
     ctx.outcome = 'answer';
     const shown = choice.procedure;
-    const note = place ? placeNote(place, choice.own) : undefined;
+    const note = place ? placeNote(place) : undefined;
     const replies = [this.cardReply(ctx, shown, true, note)];
     const named = [shown, ...hits.slice(0, 3).map((h) => h.procedure)];
     if (aspect && aspectPhrase && named.some((p) => analyze(p.name).folded.join(' ').includes(aspectPhrase)))

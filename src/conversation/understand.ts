@@ -603,12 +603,12 @@ function isOffTopic(folded: string[]): boolean {
 }
 
 function isGeneric(folded: string[]): boolean {
-  return (
-    folded.length <= 5 &&
-    has(folded, GENERIC_CORE) &&
-    folded.every((w) => GENERIC_WORDS.has(w)) &&
-    findAspect(folded).aspect === undefined
-  );
+  return genericWords(folded) && findAspect(folded).aspect === undefined;
+}
+
+/** Only generic words ("làm giấy tờ", "đăng ký"): with no procedure in the conversation, too vague to answer. */
+export function genericWords(folded: string[]): boolean {
+  return folded.length <= 5 && has(folded, GENERIC_CORE) && folded.every((w) => GENERIC_WORDS.has(w));
 }
 
 function isYesNo(folded: string[]): boolean {

@@ -1,7 +1,7 @@
 // The dossier service the conversation engine and the API use: detection, then lookups through the
 // configured provider behind rate limits, with privacy-safe logging (codes and conversations as fingerprints).
 // `createDossierService` is the factory for the composition root; the provider comes from configuration.
-import { type Config, ConfigError } from '../config/config.ts';
+import { type Config, ConfigError, DOSSIER_HTTP_BACKOFF_MS } from '../config/config.ts';
 import { fingerprint, type Logger } from '../log/logger.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { detectDossierCode, dossierLookupKey } from './code.ts';
@@ -81,9 +81,6 @@ export interface DossierServiceOptions {
   records?: DossierRecords;
 }
 
-/** Backoff before the first retry of the HTTP provider (doubled each time, with jitter). */
-const HTTP_BACKOFF_MS = 200;
-
 /** Builds the service with the provider chosen by DOSSIER_PROVIDER (local, http or demo). */
 export function createDossierService(options: DossierServiceOptions): DossierLookupService {
   const { config, logger } = options;
@@ -131,7 +128,7 @@ function createHttpSource(config: Config, logger: Logger, now: () => Date): Http
     fieldMap,
     timeoutMs: config.DOSSIER_HTTP_TIMEOUT_MS,
     retries: config.DOSSIER_HTTP_RETRIES,
-    backoffMs: HTTP_BACKOFF_MS,
+    backoffMs: DOSSIER_HTTP_BACKOFF_MS,
     breaker: new CircuitBreaker(config.DOSSIER_HTTP_BREAKER_FAILURES, config.DOSSIER_HTTP_BREAKER_COOLDOWN_MS),
     cacheTtlMs: config.DOSSIER_HTTP_CACHE_SECONDS * 1000,
     logger,

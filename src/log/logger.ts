@@ -1,5 +1,7 @@
 // Structured logging (pino). Message texts, dossier codes and secrets never reach the log in clear:
 // known sensitive keys are redacted, and `fingerprint()` gives a stable, non-reversible id to correlate lines.
+// Dossier codes are redacted where they live (dossierCode, route params, a dossier status or lookup), never by
+// the bare key `code`: error codes (Telegram 429/403, Zalo close codes, errno names) stay readable.
 import { createHmac, randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 
@@ -9,8 +11,13 @@ const SENSITIVE_KEYS = [
   'text',
   'message.text',
   'question',
-  'code',
   'dossierCode',
+  '*.dossierCode',
+  'params.code',
+  'req.params.code',
+  'status.code',
+  'lookup.code',
+  'dossier.code',
   'token',
   'cookie',
   'authorization',

@@ -19,8 +19,11 @@ export interface WorkerInput {
 export interface ReadyMessage {
   type: 'ready';
   version: string;
-  /** UTF-8 JSON lines, one procedure per line, in the engine's order. */
+  /** UTF-8 JSON, one procedure after another in the engine's order; procedure i is bytes [offsets[i], offsets[i+1]). */
   procedures: Uint8Array;
+  offsets: Int32Array;
+  /** Procedure UUIDs in the same order. */
+  ids: string[];
   /** Positions of curated procedures (the others were imported). */
   curated: Int32Array;
   /** Families: member positions in preference order, family after family; `familyStarts` indexes into it. */

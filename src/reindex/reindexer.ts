@@ -67,7 +67,7 @@ export function createIndexHolder(options: IndexHolderOptions): IndexHolder {
             logger.error({ err: error.message }, 'the search worker stopped: searches fail until the next reindex'),
         });
         try {
-          next.useDense(await denseFor(next.catalogue));
+          if (dense) next.useDense(await denseFor(await next.fullCatalogue(control.signal)));
           control.signal.throwIfAborted();
         } catch (error) {
           next.retire();

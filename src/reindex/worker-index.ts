@@ -12,7 +12,7 @@ import { spawnSearchWorker } from './spawn.ts';
 
 /** What the assistant serves from: the in-process engine built at startup, or a worker-hosted one. */
 export interface ServedIndex extends ProcedureFinder, Retriever {
-  readonly catalogue: Catalogue;
+  readonly catalogue: { readonly version: string };
   readonly size: number;
   readonly path: RetrievalPath;
   /** Frees what the index holds once searches in flight have finished. */
@@ -48,10 +48,9 @@ export async function buildIndexInWorker(options: WorkerBuildOptions): Promise<W
   options.signal?.addEventListener('abort', abort, { once: true });
   try {
     const ready = await firstAnswer(worker);
-    const catalogue = await takeOver(ready, options.signal);
     // Serving: the worker lives as long as the index is in use, but never keeps the process alive by itself.
     worker.unref();
-    return new WorkerIndex(worker, catalogue, ready, options.denseModelId !== undefined, options.onFailure);
+    return new WorkerIndex(worker, ready, options.denseModelId !== undefined, options.onFailure);
   } catch (error) {
     await worker.terminate();
     throw error;
@@ -87,32 +86,62 @@ function firstAnswer(worker: Worker): Promise<ReadyMessage> {
   });
 }
 
-/** Parses the procedures in slices of a few milliseconds so chat and health checks keep being answered. */
-async function takeOver(ready: ReadyMessage, signal?: AbortSignal): Promise<Catalogue> {
-  const lines = new TextDecoder().decode(ready.procedures).split('\n');
-  const procedures: Procedure[] = new Array(lines.length);
-  const curated = new Set(ready.curated);
-  const byId = new Map<string, Procedure>();
-  const origin = new Map<string, Origin>();
-  let sliceStart = performance.now();
-  for (let i = 0; i < lines.length; i++) {
-    const procedure = JSON.parse(lines[i] as string) as Procedure;
-    procedures[i] = procedure;
-    byId.set(procedure.id, procedure);
-    origin.set(procedure.id, curated.has(i) ? 'curated' : 'imported');
-    if (performance.now() - sliceStart > SLICE_MS) {
-      await nextTurn();
-      signal?.throwIfAborted();
-      sliceStart = performance.now();
-    }
+/**
+ * The procedures of a worker-built index, kept as the UTF-8 JSON the worker sent and parsed one at a time
+ * when first needed: taking a new index over costs the main thread (and its garbage collector) almost nothing.
+ */
+class LazyProcedures {
+  private readonly parsed: (Procedure | undefined)[];
+  private readonly decoder = new TextDecoder();
+  readonly positionById = new Map<string, number>();
+
+  constructor(private readonly ready: Pick<ReadyMessage, 'procedures' | 'offsets' | 'ids'>) {
+    this.parsed = new Array(ready.ids.length);
+    for (const [i, id] of ready.ids.entries()) this.positionById.set(id, i);
   }
-  return { version: ready.version, procedures, byId, origin };
+
+  get size(): number {
+    return this.ready.ids.length;
+  }
+
+  at(position: number): Procedure {
+    let procedure = this.parsed[position];
+    if (!procedure) {
+      const { offsets } = this.ready;
+      const bytes = this.ready.procedures.subarray(offsets[position] as number, offsets[position + 1] as number);
+      procedure = JSON.parse(this.decoder.decode(bytes)) as Procedure;
+      this.parsed[position] = procedure;
+    }
+    return procedure;
+  }
+
+  /** Every procedure as a Catalogue (the dense index needs them all), parsed in slices between other work. */
+  async catalogue(version: string, curatedPositions: Int32Array, signal?: AbortSignal): Promise<Catalogue> {
+    const curated = new Set(curatedPositions);
+    const procedures: Procedure[] = [];
+    const byId = new Map<string, Procedure>();
+    const origin = new Map<string, Origin>();
+    let sliceStart = performance.now();
+    for (let i = 0; i < this.size; i++) {
+      const procedure = this.at(i);
+      procedures.push(procedure);
+      byId.set(procedure.id, procedure);
+      origin.set(procedure.id, curated.has(i) ? 'curated' : 'imported');
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await nextTurn();
+        signal?.throwIfAborted();
+        sliceStart = performance.now();
+      }
+    }
+    return { version, procedures, byId, origin };
+  }
 }
 
 export class WorkerIndex implements ServedIndex {
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: (r: SearchResult) => void; reject: (e: Error) => void }>();
-  private readonly positionById = new Map<string, number>();
+  private readonly procedures: LazyProcedures;
+  readonly catalogue: { version: string };
   private dense: DenseSearcher | undefined;
   private readonly expectsDense: boolean;
   private stopped: Error | undefined;
@@ -120,13 +149,13 @@ export class WorkerIndex implements ServedIndex {
 
   constructor(
     private readonly worker: Worker,
-    readonly catalogue: Catalogue,
-    private readonly families: Pick<ReadyMessage, 'familyMembers' | 'familyStarts' | 'familyOf'>,
+    private readonly ready: ReadyMessage,
     expectsDense: boolean,
     onFailure?: (error: Error) => void,
   ) {
     this.expectsDense = expectsDense;
-    for (const [i, p] of catalogue.procedures.entries()) this.positionById.set(p.id, i);
+    this.catalogue = { version: ready.version };
+    this.procedures = new LazyProcedures(ready);
     worker.on('message', (message: FromWorker) => this.onMessage(message));
     const fail = (error: Error) => {
       if (this.stopped) return;
@@ -140,7 +169,12 @@ export class WorkerIndex implements ServedIndex {
   }
 
   get size(): number {
-    return this.catalogue.procedures.length;
+    return this.procedures.size;
+  }
+
+  /** All procedures as a Catalogue, for building the dense index of this version. */
+  fullCatalogue(signal?: AbortSignal): Promise<Catalogue> {
+    return this.procedures.catalogue(this.ready.version, this.ready.curated, signal);
   }
 
   get path(): RetrievalPath {
@@ -162,17 +196,18 @@ export class WorkerIndex implements ServedIndex {
   }
 
   get(id: string): Procedure | undefined {
-    return this.catalogue.byId.get(id);
+    const position = this.procedures.positionById.get(id);
+    return position === undefined ? undefined : this.procedures.at(position);
   }
 
   familyOf(id: string): Procedure[] {
-    const position = this.positionById.get(id);
+    const position = this.procedures.positionById.get(id);
     if (position === undefined) return [];
-    const { familyMembers, familyStarts, familyOf } = this.families;
+    const { familyMembers, familyStarts, familyOf } = this.ready;
     const family = familyOf[position] as number;
     const members: Procedure[] = [];
     for (let k = familyStarts[family] as number; k < (familyStarts[family + 1] as number); k++) {
-      members.push(this.catalogue.procedures[familyMembers[k] as number] as Procedure);
+      members.push(this.procedures.at(familyMembers[k] as number));
     }
     return members;
   }

@@ -1,6 +1,8 @@
 // The search worker: loads and validates the knowledge, builds the retrieval engine off the main thread,
 // reports the result compactly (src/reindex/protocol.ts), then answers searches until it is terminated.
 // Started by src/reindex/spawn.ts; never imported by the main thread.
+import { readlinkSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { join, relative } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CURATED_SUBDIR, KnowledgeError, loadCatalogue } from '../knowledge/loader.ts';
@@ -9,6 +11,35 @@ import { loadLearned } from '../retrieval/learned.ts';
 import type { DenseSearcher, RetrievalEngine } from '../retrieval/search-engine.ts';
 import type { FromWorker, ToWorker, WorkerInput } from './protocol.ts';
 
+/**
+ * Linux gives each thread its own nice value: the build runs at the lowest priority, so on a busy machine the
+ * main thread (chat, health checks) gets the CPU first; the returned function restores the priority before
+ * the worker starts serving searches. Lowered only where it can be restored (raising a priority back needs
+ * the right to), elsewhere — or off Linux — the build simply runs at normal priority.
+ */
+function buildAtLowPriority(): () => void {
+  const nothing = () => {};
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (!Number.isInteger(tid) || tid <= 0) return nothing;
+    const normal = getPriority(tid);
+    if (normal >= 19) return nothing;
+    setPriority(tid, normal + 1);
+    setPriority(tid, normal); // throws without the right to raise it back: then stay at normal priority
+    setPriority(tid, 19);
+    return () => {
+      try {
+        setPriority(tid, normal);
+      } catch {
+        // cannot happen after the probe above; serving at low priority is still correct, only slower
+      }
+    };
+  } catch {
+    return nothing;
+  }
+}
+
+const restorePriority = buildAtLowPriority();
 const port = parentPort;
 if (!port) throw new Error('src/reindex/worker.ts runs only as a worker thread');
 const input = workerData as WorkerInput;
@@ -78,7 +109,16 @@ function build(): RetrievalEngine | undefined {
       }
     });
     starts.push(members.length);
-    const procedures = new TextEncoder().encode(catalogue.procedures.map((p) => JSON.stringify(p)).join('\n'));
+    const encoder = new TextEncoder();
+    const parts = catalogue.procedures.map((p) => encoder.encode(JSON.stringify(p)));
+    const offsets = new Int32Array(n + 1);
+    parts.forEach((part, i) => {
+      offsets[i + 1] = (offsets[i] as number) + part.length;
+    });
+    const procedures = new Uint8Array(offsets[n] as number);
+    parts.forEach((part, i) => {
+      procedures.set(part, offsets[i] as number);
+    });
     const familyMembers = Int32Array.from(members);
     const familyStarts = Int32Array.from(starts);
     const curatedArray = Int32Array.from(curatedPositions);
@@ -87,6 +127,8 @@ function build(): RetrievalEngine | undefined {
         type: 'ready',
         version: catalogue.version,
         procedures,
+        offsets,
+        ids: catalogue.procedures.map((p) => p.id),
         curated: curatedArray,
         familyMembers,
         familyStarts,
@@ -113,6 +155,7 @@ function build(): RetrievalEngine | undefined {
 }
 
 const engine = build();
+restorePriority();
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'dense-result') {

@@ -221,6 +221,9 @@ export function questionActions(tokens: string[], folded: string[], unaccented: 
 /** Score multipliers for an action match. */
 const ACTION_MATCH = 1.4;
 const ACTION_MISMATCH = 0.4;
+/** Asking for a new copy (cấp lại, đổi, gia hạn) of what an ordinary "Cấp …" procedure issues. */
+const RENEWALS = new Set<ActionClass>(['reissue', 'exchange', 'extend']);
+const RENEWAL_MISMATCH = 0.7;
 /** In a long question (a story), actions are matched more softly. */
 const LONG_MATCH = 1.2;
 const LONG_MISMATCH = 0.7;
@@ -246,6 +249,8 @@ export function actionFactor(
     // A long story mentions actions in passing ("đã làm mất", "nộp lại"): they weigh less there.
     if (long) return marked.some((c) => offered.has(c)) ? LONG_MATCH : LONG_MISMATCH;
     for (const c of marked) if (offered.has(c)) return ACTION_MATCH;
+    // The ordinary procedure often also serves a new copy ("mất hộ chiếu" → Cấp hộ chiếu): a softer mismatch.
+    if (offered.has('issue') && marked.every((c) => RENEWALS.has(c))) return RENEWAL_MISMATCH;
     return alternative ? ACTION_MISMATCH_WITH_ALTERNATIVE : ACTION_MISMATCH;
   }
   // A bare topic ("bằng lái") names no action: every sibling fits, the conversation may ask which.

@@ -63,6 +63,16 @@ export class MemoryFeedbackStore implements FeedbackStore {
     return this.feedback.filter((f) => f.at >= since).sort((a, b) => a.at - b.at);
   }
 
+  async prune(olderThan: number): Promise<{ feedback: number; unanswered: number }> {
+    const keep = <T extends { at: number }>(list: T[]) => {
+      const before = list.length;
+      const kept = list.filter((entry) => entry.at >= olderThan);
+      list.splice(0, list.length, ...kept);
+      return before - kept.length;
+    };
+    return { feedback: keep(this.feedback), unanswered: keep(this.unanswered) };
+  }
+
   async summary(options: { since?: number; limit?: number } = {}): Promise<FeedbackSummary> {
     const since = options.since ?? 0;
     return summarize(

@@ -144,7 +144,11 @@ function unavailable<T extends object>(reason: StoreFaultReason): T {
 }
 
 /** The one readable line an operator gets when a database file cannot be used at startup. */
-export function describeUnusableFile(path: string, error: unknown): string {
+export function describeUnusableFile(
+  path: string,
+  error: unknown,
+  meanwhile = 'tra cứu thủ tục vẫn chạy, trò chuyện trả lời "hệ thống đang bận"',
+): string {
   const reason = classifyStoreError(error);
   const cause = reason ? STORE_FAULT_TEXT[reason] : 'không đọc được';
   const detail = (error as Error)?.message ? ` — ${(error as Error).message}` : '';
@@ -152,7 +156,7 @@ export function describeUnusableFile(path: string, error: unknown): string {
     `Không dùng được cơ sở dữ liệu ${path}: ${cause}${detail}. ` +
     `Cách xử lý: dừng máy chủ, chuyển tệp này (cùng ${path}-wal, ${path}-shm nếu có) sang chỗ khác ` +
     `hoặc khôi phục từ bản sao lưu, rồi khởi động lại; máy chủ không xoá gì. ` +
-    `Trong lúc chờ, tra cứu thủ tục vẫn chạy, trò chuyện trả lời "hệ thống đang bận".`
+    `Trong lúc chờ, ${meanwhile}.`
   );
 }
 
@@ -252,7 +256,7 @@ function reopeningDossiers(file: string, logger: Logger): DossierRecords {
       failure = undefined;
     } catch (error) {
       failure = classifyStoreError(error) ?? 'io_error';
-      if (!quiet) logger.error(describeUnusableFile(file, error));
+      if (!quiet) logger.error(describeUnusableFile(file, error, 'trò chuyện vẫn chạy, chỉ tra cứu hồ sơ tạm ngưng'));
     }
   };
   tryOpen(false);

@@ -170,6 +170,12 @@ export class SqliteFeedbackStore implements FeedbackStore {
       }));
   }
 
+  async prune(olderThan: number): Promise<{ feedback: number; unanswered: number }> {
+    const feedback = this.db.prepare('DELETE FROM feedback WHERE at < ?').run(olderThan).changes;
+    const unanswered = this.db.prepare('DELETE FROM unanswered WHERE at < ?').run(olderThan).changes;
+    return { feedback, unanswered };
+  }
+
   async summary(options: { since?: number; limit?: number } = {}): Promise<FeedbackSummary> {
     const since = options.since ?? 0;
     const feedback = await this.ratings(options);

@@ -40,6 +40,8 @@ export interface FeedbackStore {
   summary(options?: { since?: number; limit?: number }): Promise<FeedbackSummary>;
   /** Every rating recorded since `since` (ms), oldest first: `npm run kb:learn` reads the confirmed ones. */
   ratings(options?: { since?: number }): Promise<FeedbackEntry[]>;
+  /** Deletes ratings and unanswered questions recorded before `olderThan` (ms): the retention period. */
+  prune(olderThan: number): Promise<{ feedback: number; unanswered: number }>;
   close(): void;
 }
 

@@ -2,7 +2,7 @@
 // on 127.0.0.1 as a non-root user (PostgreSQL refuses to run as root), stopped and removed after.
 // Debian's `postgresql` package provides the binaries (/usr/lib/postgresql/<version>/bin, or PG_BIN).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.ts';
@@ -33,6 +33,8 @@ export interface TestPostgres {
   /** Starts it again on the same port and folder. */
   resume(): Promise<void>;
   stop(): Promise<void>;
+  /** Process ids of the server and its backends (the bench reads their CPU time). */
+  pids(): number[];
 }
 
 /** The user the server runs as: `postgres` when it exists (Debian's package creates it), else `nobody`. */
@@ -95,6 +97,20 @@ export async function startPostgres(bin = findPostgresBin()): Promise<TestPostgr
     async resume() {
       if (!running) start();
       running = true;
+    },
+    pids() {
+      const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const children = readdirSync('/proc')
+        .filter((entry) => /^\d+$/.test(entry))
+        .filter((pid) => {
+          try {
+            return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]) === postmaster;
+          } catch {
+            return false;
+          }
+        })
+        .map(Number);
+      return [postmaster, ...children];
     },
     async stop() {
       try {

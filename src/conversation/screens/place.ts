@@ -63,13 +63,10 @@ export function choosePlace(
   return { kind: 'other_province', procedure: top.procedure, ...(issuer ? { issuer } : {}) };
 }
 
-/** "Bạn ở Bình Dương (nay thuộc Thành phố Hồ Chí Minh)." and, for the province's own record, that it is. */
-export function placeNote(place: ProvinceMatch, own: boolean): Paragraph {
+/** "Bạn ở Bình Dương (nay thuộc Thành phố Hồ Chí Minh)." The card itself says whose record it is. */
+export function placeNote(place: ProvinceMatch): Paragraph {
   const now = place.formerName || place.kind === 'formerDistrict' ? ` (nay thuộc ${place.province.name})` : '';
-  return [
-    text(`Bạn ở ${place.matched}${now}.`),
-    ...(own ? [text(` Đây là thủ tục riêng của ${place.province.name}.`)] : []),
-  ];
+  return [text(`Bạn ở ${place.matched}${now}.`)];
 }
 
 /** Only another province's copy matched: say so and ask where the citizen is (or offer that copy anyway). */

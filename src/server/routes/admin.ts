@@ -1,9 +1,11 @@
 // POST /admin/reindex: rebuilds the search index on demand. Needs `Authorization: Bearer <ADMIN_TOKEN>`
 // (compared in constant time); without ADMIN_TOKEN configured the route does not exist (404).
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { KnowledgeError } from '../../knowledge/loader.ts';
 import { ReindexBusyError } from '../../reindex/reindexer.ts';
+import { SOCKET_IDLE_TIMEOUT_MS } from '../connections.ts';
 import type { ServerAssistant } from '../deps.ts';
 import { sendError } from '../errors.ts';
 
@@ -12,6 +14,11 @@ export function secretMatches(presented: string, expected: string): boolean {
   const a = createHash('sha256').update(presented).digest();
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);
+}
+
+/** Sets a real socket's idle timeout (injected test requests have no socket to set). */
+function setSocketTimeout(socket: { setTimeout?: unknown } | undefined, ms: number): void {
+  if (socket && typeof socket.setTimeout === 'function') (socket as Socket).setTimeout(ms);
 }
 
 function bearerToken(header: string | undefined): string | undefined {
@@ -36,6 +43,8 @@ export function registerAdminRoutes(
     if (running)
       return sendError(reply, 409, 'reindex_running', 'Đang dựng lại chỉ mục, bạn đợi lần chạy trước xong nhé.');
     const started = performance.now();
+    // A whole-catalogue rebuild may outlast the idle-socket timeout on a busy machine: not on this connection.
+    setSocketTimeout(request.raw.socket, 0);
     const job = assistant.reindex();
     running = job;
     try {
@@ -58,6 +67,7 @@ export function registerAdminRoutes(
       return sendError(reply, 500, 'reindex_failed', 'Không dựng lại được chỉ mục; chỉ mục cũ vẫn đang phục vụ.');
     } finally {
       running = undefined;
+      setSocketTimeout(request.raw.socket, SOCKET_IDLE_TIMEOUT_MS);
     }
   });
 }

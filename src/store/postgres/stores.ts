@@ -89,6 +89,12 @@ export class PgFeedbackStore implements FeedbackStore {
     );
   }
 
+  async prune(olderThan: number): Promise<{ feedback: number; unanswered: number }> {
+    const feedback = await this.pool.query('DELETE FROM feedback WHERE at < $1', [olderThan]);
+    const unanswered = await this.pool.query('DELETE FROM unanswered WHERE at < $1', [olderThan]);
+    return { feedback: feedback.rowCount ?? 0, unanswered: unanswered.rowCount ?? 0 };
+  }
+
   async recordUnanswered(e: UnansweredEntry): Promise<void> {
     await this.pool.query('INSERT INTO unanswered (question, reason, channel, at) VALUES ($1, $2, $3, $4)', [
       e.question,
