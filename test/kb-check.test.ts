@@ -243,6 +243,25 @@ describe('kb:check cross-checks curated entries against portal records', () => {
     expect(only(report.errors, 'id')).toMatchObject({ ours: ID_B, portal: ID_A });
   });
 
+  it("accepts a time-bound reduced rate next to the portal's normal amount", () => {
+    const knowledgeDir = knowledgeWith({
+      'a.json': entry(ID_A, '9.000001', {
+        submissionMethods: [
+          {
+            method: 'direct',
+            processingTime: { value: 5, unit: 'working_day' },
+            fees: [
+              { kind: 'fee', amountVnd: 30000 },
+              { kind: 'fee', amountVnd: 15000, validFrom: '2025-07-01', validUntil: '2026-12-31' },
+            ],
+          },
+        ],
+      }),
+    });
+    const report = checkKnowledge({ knowledgeDir, datasetsDir: portalDir() });
+    expect(report.errors.map(formatIssue)).toEqual([]);
+  });
+
   it('only warns when we leave out a fee the portal states', () => {
     const knowledgeDir = knowledgeWith({
       'a.json': entry(ID_A, '9.000001', {

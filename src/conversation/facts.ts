@@ -123,8 +123,7 @@ export function durationText(d: Duration): string {
   return d.value === 0 ? 'trong ngày' : `${d.value.toLocaleString('vi-VN')} ${UNIT_LABEL[d.unit]}`;
 }
 
-const TIME_IN_TEXT =
-  /(?<before>[^\d]{0,24})(?<!\d[.,]?)\b(?<value>\d{1,3}(?:[.,]\d)?)\s*(?<unit>ngày làm việc|ngày|giờ|tháng)(?!\s*\/)/giu;
+const TIME_IN_TEXT = /(\d{1,3}(?:[.,]\d)?)\s*(ngày làm việc|ngày|giờ|tháng)(?!\s*\/)/giu;
 
 /**
  * Durations the portal writes in words ("Không quá 08 ngày làm việc…", "7 ngày làm việc với nhà ở riêng lẻ").
@@ -134,9 +133,15 @@ export function durationsInText(value: string | undefined): Duration[] {
   if (!value) return [];
   const found: Duration[] = [];
   for (const m of value.matchAll(TIME_IN_TEXT)) {
-    const before = (m.groups?.before ?? '').toLowerCase();
-    if (/(thêm|trước|sau|quá hạn|lúc|vào)\s*(không quá\s*)?$/u.test(before.trim())) continue;
-    const unitWord = (m.groups?.unit ?? '').toLowerCase();
+    const at = m.index ?? 0;
+    // Part of a longer number or a date ("1.000", "01/7"): not a duration.
+    if (at > 0 && /[\d.,/]/.test(value[at - 1] ?? '')) continue;
+    const before = value
+      .slice(Math.max(0, at - 24), at)
+      .toLowerCase()
+      .trim();
+    if (/(thêm|trước|sau|quá hạn|lúc|vào)\s*(không quá\s*)?$/u.test(before)) continue;
+    const unitWord = (m[2] ?? '').toLowerCase();
     const unit: Unit =
       unitWord === 'ngày làm việc'
         ? 'working_day'
@@ -145,7 +150,7 @@ export function durationsInText(value: string | undefined): Duration[] {
           : unitWord === 'tháng'
             ? 'month'
             : 'day';
-    const v = Number((m.groups?.value ?? '').replace(',', '.'));
+    const v = Number((m[1] ?? '').replace(',', '.'));
     if (!Number.isFinite(v) || (unit === 'hour' && v > 72) || (unit !== 'hour' && v > 365)) continue;
     found.push({ value: v, unit });
   }

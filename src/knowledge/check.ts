@@ -476,6 +476,8 @@ function methodFacts(methods: SubmissionMethod[]): Map<string, MethodFacts> {
     if (m.processingTime) entry.times.add(`${m.processingTime.value} ${m.processingTime.unit}`);
     else entry.timeInWords = true;
     for (const fee of m.fees) {
+      // A time-bound rate (validFrom/validUntil) is read from dated wording, not compared with the portal's amounts.
+      if (fee.validFrom || fee.validUntil) continue;
       if (fee.amountVnd === undefined) entry.feeInWords = true;
       else entry.amounts.add(fee.amountVnd);
     }
