@@ -3,7 +3,7 @@
 // refused the body. Also checks that docs/http-api.md lists exactly the catalogue.
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.ts';
 import { createLogger } from '../src/log/logger.ts';
@@ -37,7 +37,7 @@ function expectCatalogueAnswer(res: { statusCode: number; body: string }, code: 
 }
 
 describe('error answers', () => {
-  it.each<[string, Parameters<FastifyInstance['inject']>[0] & object, ErrorCode]>([
+  it.each<[string, InjectOptions, ErrorCode]>([
     [
       'malformed JSON',
       { method: 'POST', url: '/api/chat', payload: '{"a":', headers: { 'content-type': 'application/json' } },
