@@ -14,6 +14,7 @@ import { InboundPipeline, type InboundResult } from '../../src/inbound/pipeline.
 import { TEXT_ONLY_REPLY } from '../../src/inbound/replies.ts';
 import type { Logger } from '../../src/log/logger.ts';
 import type { Registry } from '../../src/metrics/registry.ts';
+import { sendError } from '../../src/server/errors.ts';
 import { type SendPacing, SendQueue } from '../shared/send-queue.ts';
 import { withTimeout } from '../shared/timeout.ts';
 import { describeError, isMessageNotModified, telegramSendErrors } from './errors.ts';
@@ -304,10 +305,10 @@ export async function startTelegram(options: TelegramChannelOptions): Promise<Te
     webhook.app.post(path, async (request, reply) => {
       if (!sameSecret(request.headers['x-telegram-bot-api-secret-token'], webhook.secret)) {
         log.warn('Telegram webhook call rejected: wrong or missing secret token');
-        return reply.code(403).send({ ok: false });
+        return sendError(reply, 'forbidden');
       }
       const parsed = UpdateSchema.safeParse(request.body);
-      if (!parsed.success) return reply.code(400).send({ ok: false });
+      if (!parsed.success) return sendError(reply, 'invalid_update');
       if (!stopped) {
         bot.handleUpdate(parsed.data as unknown as Update).catch((error: unknown) => {
           log.error({ updateId: parsed.data.update_id, ...describeError(error) }, 'Telegram update handler failed');

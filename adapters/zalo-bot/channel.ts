@@ -13,6 +13,7 @@ import { InboundPipeline } from '../../src/inbound/pipeline.ts';
 import { TEXT_ONLY_REPLY } from '../../src/inbound/replies.ts';
 import type { Logger } from '../../src/log/logger.ts';
 import type { Registry } from '../../src/metrics/registry.ts';
+import { sendError } from '../../src/server/errors.ts';
 import { errorMessage } from '../shared/error-message.ts';
 import { type SendErrors, type SendPacing, SendQueue } from '../shared/send-queue.ts';
 import { renderZaloReplies } from '../zalo/render.ts';
@@ -221,7 +222,7 @@ export async function startZaloBot(options: ZaloBotChannelOptions): Promise<Zalo
       const header = request.headers['x-bot-api-secret-token'];
       if (!sameSecret(Array.isArray(header) ? header[0] : header, secret)) {
         log.warn('Zalo Bot webhook call rejected: bad or missing secret token');
-        return reply.code(403).send({ ok: false });
+        return sendError(reply, 'forbidden');
       }
       const body = request.body as Record<string, unknown> | undefined;
       // Some deliveries wrap the update as {ok, result}; accept both.

@@ -14,6 +14,7 @@ import { InboundPipeline } from '../../src/inbound/pipeline.ts';
 import { TEXT_ONLY_REPLY } from '../../src/inbound/replies.ts';
 import type { Logger } from '../../src/log/logger.ts';
 import type { Registry } from '../../src/metrics/registry.ts';
+import { sendError } from '../../src/server/errors.ts';
 import { errorMessage } from '../shared/error-message.ts';
 import { type SendErrors, SendQueue } from '../shared/send-queue.ts';
 import { renderZaloReplies } from '../zalo/render.ts';
@@ -196,15 +197,15 @@ export async function startZaloOa(options: ZaloOaChannelOptions): Promise<ZaloOa
       try {
         body = JSON.parse(quoteLargeIntegers(raw));
       } catch {
-        return reply.code(400).send({ error: 'invalid JSON' });
+        return sendError(reply, 'malformed_json');
       }
       const envelope = EnvelopeSchema.safeParse(body);
-      if (!envelope.success) return reply.code(400).send({ error: 'not a Zalo OA event' });
+      if (!envelope.success) return sendError(reply, 'invalid_update');
       const signature = request.headers['x-zevent-signature'];
       const header = Array.isArray(signature) ? signature[0] : signature;
       if (!verifyZaloOaSignature(header, appId, raw, envelope.data.timestamp, secretKey)) {
         log.warn('Zalo OA webhook call rejected: bad or missing signature');
-        return reply.code(401).send({ error: 'invalid signature' });
+        return sendError(reply, 'invalid_signature');
       }
       // A genuine but old event replayed (or a clock far off) is refused: it is never answered.
       const sentAt = Number(envelope.data.timestamp);
@@ -213,7 +214,7 @@ export async function startZaloOa(options: ZaloOaChannelOptions): Promise<ZaloOa
           { ageSeconds: Math.round((now() - sentAt) / 1000) },
           'Zalo OA event refused: outside the replay window',
         );
-        return reply.code(403).send({ error: 'stale event' });
+        return sendError(reply, 'stale_event');
       }
       // Zalo expects an answer within about 2 s: acknowledge first, work afterwards.
       reply.code(200).send({ ok: true });

@@ -18,7 +18,7 @@ import {
   SOCKET_IDLE_TIMEOUT_MS,
 } from './connections.ts';
 import type { ServerDeps } from './deps.ts';
-import { installErrorHandlers } from './errors.ts';
+import { clientErrorHandler, frameworkErrors, installErrorHandlers } from './errors.ts';
 import { installHooks } from './hooks.ts';
 import { NewConversationLimiter } from './new-conversations.ts';
 import { TokenBucketLimiter } from './rate-limit.ts';
@@ -59,6 +59,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     requestTimeout: REQUEST_TIMEOUT_MS,
     maxRequestsPerSocket: MAX_REQUESTS_PER_SOCKET,
     http: { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: CHECK_INTERVAL_MS },
+    // Errors before a route runs answer in the catalogue's shape too (never echoing the URL).
+    frameworkErrors,
+    clientErrorHandler,
   });
   const registry = deps.registry ?? new Registry();
   const metrics = createServerMetrics({ registry, engineOutcomes: assistant.engineOutcomes?.bind(assistant) });

@@ -73,7 +73,6 @@ export function installHooks(app: FastifyInstance, options: HookOptions) {
     reply.header('Retry-After', String(decision.retryAfterSeconds));
     return sendError(
       reply,
-      429,
       'rate_limited',
       `Có quá nhiều yêu cầu từ địa chỉ của bạn. Bạn đợi khoảng ${decision.retryAfterSeconds} giây rồi thử lại nhé.`,
     );

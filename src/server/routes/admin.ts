@@ -33,15 +33,14 @@ export function registerAdminRoutes(
 ): void {
   let running: Promise<unknown> | undefined;
   app.post('/admin/reindex', async (request, reply) => {
-    if (!adminToken) return sendError(reply, 404, 'not_found', 'Không tìm thấy địa chỉ này.');
+    if (!adminToken) return sendError(reply, 'not_found', 'Không tìm thấy địa chỉ này.');
     const presented = bearerToken(request.headers.authorization);
     if (!presented || !secretMatches(presented, adminToken)) {
       request.log.warn('admin request with a missing or wrong token');
       reply.header('WWW-Authenticate', 'Bearer');
-      return sendError(reply, 401, 'unauthorized', 'Cần mã quản trị hợp lệ (Authorization: Bearer …).');
+      return sendError(reply, 'unauthorized', 'Cần mã quản trị hợp lệ (Authorization: Bearer …).');
     }
-    if (running)
-      return sendError(reply, 409, 'reindex_running', 'Đang dựng lại chỉ mục, bạn đợi lần chạy trước xong nhé.');
+    if (running) return sendError(reply, 'reindex_running', 'Đang dựng lại chỉ mục, bạn đợi lần chạy trước xong nhé.');
     const started = performance.now();
     // A whole-catalogue rebuild may outlast the idle-socket timeout on a busy machine: not on this connection.
     setSocketTimeout(request.raw.socket, 0);
@@ -54,17 +53,14 @@ export function registerAdminRoutes(
       return reply.header('Cache-Control', 'no-store').send({ ...result, ms });
     } catch (error) {
       if (error instanceof ReindexBusyError) {
-        return sendError(reply, 409, 'reindex_running', 'Đang dựng lại chỉ mục, bạn đợi lần chạy trước xong nhé.');
+        return sendError(reply, 'reindex_running', 'Đang dựng lại chỉ mục, bạn đợi lần chạy trước xong nhé.');
       }
       request.log.error({ errName: (error as Error).name, err: (error as Error).message }, 'reindex failed');
       if (error instanceof KnowledgeError) {
         // The maintainer needs to know which file and field to fix; the old index keeps serving.
-        return reply.code(422).send({
-          error: { code: 'invalid_knowledge', message: 'Kho tri thức có lỗi; chỉ mục cũ vẫn đang phục vụ.' },
-          problems: error.problems.slice(0, 100),
-        });
+        return sendError(reply, 'invalid_knowledge', undefined, { problems: error.problems.slice(0, 100) });
       }
-      return sendError(reply, 500, 'reindex_failed', 'Không dựng lại được chỉ mục; chỉ mục cũ vẫn đang phục vụ.');
+      return sendError(reply, 'reindex_failed', 'Không dựng lại được chỉ mục; chỉ mục cũ vẫn đang phục vụ.');
     } finally {
       running = undefined;
       setSocketTimeout(request.raw.socket, SOCKET_IDLE_TIMEOUT_MS);

@@ -58,7 +58,6 @@ export function registerChatRoute(
       reply.header('Retry-After', String(fresh.retryAfterSeconds));
       return sendError(
         reply,
-        429,
         'too_many_conversations',
         `Bạn vừa mở quá nhiều cuộc trò chuyện mới. Bạn đợi khoảng ${fresh.retryAfterSeconds} giây rồi thử lại nhé.`,
       );
@@ -76,7 +75,7 @@ export function registerChatRoute(
       const clean = cleanInboundText(parsed.data.text ?? '', CHAT_BODY_LIMIT_BYTES);
       if (clean.text === '') {
         metrics.rejected.inc({ route: '/api/chat', reason: 'empty' });
-        return sendError(reply, 400, 'empty_text', 'Tin nhắn đang trống. Bạn nhập câu hỏi rồi gửi lại nhé.');
+        return sendError(reply, 'empty_text', 'Tin nhắn đang trống. Bạn nhập câu hỏi rồi gửi lại nhé.');
       }
       event.text = clean.text;
       if (Array.from(clean.text).length > MAX_MESSAGE_CHARS) metrics.chatShortened.inc();
@@ -89,17 +88,17 @@ export function registerChatRoute(
     if (result.status === 'rate_limited') {
       metrics.rejected.inc({ route: '/api/chat', reason: 'rate_limited' });
       reply.header('Retry-After', String(result.retryAfterSeconds));
-      return sendError(reply, 429, 'rate_limited', rateLimitText(result.retryAfterSeconds));
+      return sendError(reply, 'rate_limited', rateLimitText(result.retryAfterSeconds));
     }
     if (result.status === 'failed' && result.storeUnavailable) {
       reply.header('Retry-After', '30');
-      return sendError(reply, 503, 'store_unavailable', STORE_BUSY_TEXT);
+      return sendError(reply, 'store_unavailable', STORE_BUSY_TEXT);
     }
     if (result.status === 'failed') {
-      return sendError(reply, 500, 'internal', 'Xin lỗi, hệ thống đang gặp sự cố. Bạn thử lại sau ít phút nhé.');
+      return sendError(reply, 'internal', 'Xin lỗi, hệ thống đang gặp sự cố. Bạn thử lại sau ít phút nhé.');
     }
     if (result.status !== 'answered') {
-      return sendError(reply, 503, 'unavailable', 'Hệ thống đang khởi động lại. Bạn thử lại sau ít phút nhé.');
+      return sendError(reply, 'unavailable', 'Hệ thống đang khởi động lại. Bạn thử lại sau ít phút nhé.');
     }
     const { replies } = result;
     request.log.debug({ conv: fingerprint(event.conversationId), replies: replies.length }, 'chat handled');

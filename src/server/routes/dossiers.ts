@@ -28,7 +28,7 @@ export function registerDossierRoutes(
     const params = Params.safeParse(request.params);
     const match = params.success ? classifyDossierCode(params.data.code) : undefined;
     if (!match) {
-      return sendError(reply, 400, 'invalid_code', `Đây không phải mã hồ sơ (ví dụ ${DOSSIER_CODE_EXAMPLE}).`);
+      return sendError(reply, 'invalid_code', `Đây không phải mã hồ sơ (ví dụ ${DOSSIER_CODE_EXAMPLE}).`);
     }
     if (match.kind === 'malformed') {
       return reply

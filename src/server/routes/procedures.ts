@@ -10,10 +10,10 @@ export function registerProcedureRoute(
   app.get<{ Params: { id: string } }>('/api/procedures/:id', async (request, reply) => {
     const id = Uuid.safeParse(request.params.id);
     if (!id.success) {
-      return sendError(reply, 400, 'invalid_id', 'Mã thủ tục phải là UUID của Cổng Dịch vụ công.');
+      return sendError(reply, 'invalid_id', 'Mã thủ tục phải là UUID của Cổng Dịch vụ công.');
     }
     const procedure = getProcedure(id.data) ?? getProcedure(id.data.toLowerCase());
-    if (!procedure) return sendError(reply, 404, 'procedure_not_found', 'Không tìm thấy thủ tục này.');
+    if (!procedure) return sendError(reply, 'procedure_not_found', 'Không tìm thấy thủ tục này.');
     return reply.header('Cache-Control', 'public, max-age=300').send(procedure);
   });
 }

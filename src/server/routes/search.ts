@@ -20,7 +20,7 @@ export function registerSearchRoute(app: FastifyInstance, retriever: Retriever):
     const raw = parsed.data.q;
     const clean = cleanInboundText(raw, MAX_QUERY_CHARS);
     if (clean.text === '' || clean.shortened) {
-      return sendError(reply, 400, 'invalid_query', `Tham số q phải có từ 1 đến ${MAX_QUERY_CHARS} ký tự.`);
+      return sendError(reply, 'invalid_query', `Tham số q phải có từ 1 đến ${MAX_QUERY_CHARS} ký tự.`);
     }
     const result = await retriever.search(clean.text, { limit: parsed.data.limit });
     return reply.header('Cache-Control', 'no-store').send(result);
