@@ -90,6 +90,18 @@ describe('follow-ups without a known keyword', () => {
     expect(shown()).toBe(residence.id);
   });
 
+  it('keeps an aspect question made of process words on the current procedure', async () => {
+    const { say, shown } = chat();
+    await say('đăng ký tạm trú');
+    expect(await say('làm thế nào, từng bước')).toContain('Bước 1');
+    expect(shown()).toBe(residence.id);
+    expect(await say('xong bước đó thì sao nữa')).toContain('Bước 2');
+    expect(await say('rồi sao nữa')).toContain('Đây là bước cuối');
+    const time = await say('bao lâu thì nhận được kết quả');
+    expect(time).not.toMatch(/chưa tìm được/);
+    expect(shown()).toBe(residence.id);
+  });
+
   it('takes a message naming another procedure as a new question', async () => {
     const { say, shown } = chat();
     await say('đăng ký tạm trú');

@@ -167,7 +167,7 @@ describe.skipIf(!chromiumPath)('web chat end to end (real server from src/main.t
     });
     await page.reload();
     await page.getByText('Cuộc trò chuyện trước đã kết thúc').waitFor();
-    expect(await page.locator('#log').innerText()).not.toContain('Câu trả lời cũ đã bị quên');
+    expect(await page.locator('#log').textContent()).not.toContain('Câu trả lời cũ đã bị quên');
     expect(await page.locator('#log .msg--user').count()).toBe(0);
   });
 

@@ -11,6 +11,15 @@ export const NEW_TOPIC_CONFIDENCE = 0.6;
 /** Share of a message's topic words found in the current procedure's fields for it to count as related. */
 const RELATED_SHARE = 0.5;
 
+/**
+ * Words of a follow-up that describe the process itself (steps, time, money, result, order) rather than a
+ * subject: an aspect question made only of them ("làm thế nào, từng bước") is about the current procedure.
+ */
+const GENERIC_FOLLOWUP = new Set(
+  `tung buoc bao lau gio nhan tien ket xong tiep theo sau truoc dau tien cuoi cung bat mat mat bao ngay tuan thang
+  huong dan chi tiet cu the quy trinh trinh tu lan luot nhanh cham som tre phi le gia nop`.split(/\s+/),
+);
+
 export interface TopicFinder {
   search(
     query: string,
@@ -41,7 +50,9 @@ export async function routeQuestion(
   if (!intent.aspect && !yesNo && !related) return { kind: 'new', ...base };
   // "giá vé máy bay hôm nay", "mất bao lâu thì có bằng lái": an aspect word, but about something the current
   // procedure's fields do not mention at all. A yes/no question stays: it asks about a requirement of this one.
-  if (intent.aspect && !yesNo && covered === 0 && words.length >= 2) return { kind: 'new', ...base };
+  // Words that only say how or when ("từng bước", "bao lâu thì nhận được tiền") name no other subject.
+  const topical = words.filter((w) => !GENERIC_FOLLOWUP.has(w));
+  if (intent.aspect && !yesNo && covered === 0 && topical.length >= 2) return { kind: 'new', ...base };
   if (words.length === 0) return { kind: 'followup', ...base, words };
   const other = await otherProcedure(words, current, finder);
   if (!other) return { kind: 'followup', ...base, words };

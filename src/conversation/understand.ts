@@ -70,6 +70,9 @@ const THANKS = phrases([
   'cảm ơn ạ',
   'cám ơn bạn',
 ]);
+/** "xong bước đó thì sao nữa", "sau đó làm gì", "rồi sao nữa": what comes next in the walk (folded words). */
+const WHAT_NEXT =
+  /^(?:(?:lam )?(?:xong|het) (?:buoc )?(?:nay |do |kia )?(?:roi )?(?:th[iy] )?(?:sao|lam gi|lam sao|the nao|tiep)(?: (?:nua|tiep|theo))?|sau do (?:th[iy] )?(?:sao|lam gi|lam sao|the nao)(?: nua)?|roi sao nua|roi lam gi nua|tiep theo (?:th[iy] )?(?:lam gi|sao|the nao)|lam gi tiep(?: theo)?)(?: (?:a|ah|nhe|nha|vay|day|ban))*$/;
 const NEXT = phrases(['tiếp', 'tiếp theo', 'tiếp tục', 'bước tiếp', 'bước tiếp theo', 'next', 'sau', 'bước sau']);
 const PREV = phrases(['quay lại', 'trở lại', 'lùi', 'bước trước', 'back', 'trước', 'lùi lại']);
 const MORE = phrases(['xem thêm', 'thêm', 'còn nữa không', 'còn gì nữa', 'more']);
@@ -548,7 +551,10 @@ export function understand(text: string, menu: Menu | undefined): Intent {
   if (isExactly(folded, MORE)) return { kind: 'nav', to: 'more' };
   const step = /^(?:xem )?buoc (?:so )?(\d{1,2})$/.exec(folded.join(' '));
   if (step) return { kind: 'step', number: Number(step[1]) };
-  if (/^(?:buoc )?tiep (?:theo )?(?:la gi|lam gi|the nao|ra sao)$/.test(folded.join(' ')))
+  if (
+    /^(?:buoc )?tiep (?:theo )?(?:la gi|lam gi|the nao|ra sao)$/.test(folded.join(' ')) ||
+    WHAT_NEXT.test(folded.join(' '))
+  )
     return { kind: 'nav', to: 'next' };
   if (isExactly(folded, HELPFUL)) return { kind: 'feedback', helpful: true };
   if (isExactly(folded, NOT_HELPFUL)) return { kind: 'feedback', helpful: false };

@@ -3,7 +3,7 @@
 // citizen is in it; the words come from guidance.ts, the buttons from the one option table.
 import type { Level, Procedure } from '../../knowledge/schema.ts';
 import * as guide from '../guidance.ts';
-import { bold, type Paragraph, text } from '../types.ts';
+import { type Paragraph, text } from '../types.ts';
 import type { Aspect } from '../understand.ts';
 import { type OptionId, options } from './options.ts';
 import type { Screen } from './screen.ts';
