@@ -6,7 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Assistant, createAssistant } from '../src/assistant.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { createLogger } from '../src/log/logger.ts';
@@ -149,5 +149,32 @@ describe('reindex in a worker thread', () => {
     expect(broken.statusCode).toBe(422);
     expect(broken.json().problems[0].file).toContain('aliases.json');
     expect((await app.inject({ method: 'GET', url: '/api/search?q=đăng ký kết hôn' })).json().abstain).toBe(false);
+  });
+});
+
+describe('a search worker that dies', () => {
+  it('is replaced by a fresh build, and search works again', async () => {
+    const { createIndexHolder } = await import('../src/reindex/reindexer.ts');
+    const { buildIndexInWorker } = await import('../src/reindex/worker-index.ts');
+    root = mkdtempSync(join(tmpdir(), 'reindex-worker-'));
+    const sources = { knowledgeDir: 'knowledge' };
+    const initial = await buildIndexInWorker({ ...sources, dataDir: root, requireCurated: true });
+    const holder = createIndexHolder({
+      initial,
+      sources,
+      dense: undefined,
+      dataDir: root,
+      logger: createLogger('silent'),
+    });
+    try {
+      expect((await holder.current().search('đăng ký kết hôn')).abstain).toBe(false);
+      // Simulate a crash (out of memory, a native fault): the thread is gone.
+      await (initial as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      await expect(initial.search('đăng ký kết hôn')).rejects.toThrow();
+      await vi.waitFor(() => expect(holder.current()).not.toBe(initial), { timeout: 60_000, interval: 100 });
+      expect((await holder.current().search('đăng ký kết hôn')).abstain).toBe(false);
+    } finally {
+      await holder.close();
+    }
   });
 });

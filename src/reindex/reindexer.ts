@@ -6,7 +6,7 @@ import type { Catalogue } from '../knowledge/loader.ts';
 import type { Logger } from '../log/logger.ts';
 import { ensureDenseIndex } from '../retrieval/dense/dense-index.ts';
 import type { DenseRuntime } from '../retrieval/dense/setup.ts';
-import { buildIndexInWorker, type ServedIndex } from './worker-index.ts';
+import { buildIndexInWorker, type ServedIndex, WorkerIndex } from './worker-index.ts';
 
 /** A reindex was asked for while another one is running. */
 export class ReindexBusyError extends Error {
@@ -41,13 +41,23 @@ export function createIndexHolder(options: IndexHolderOptions): IndexHolder {
   const { sources, dense, logger } = options;
   let served = options.initial;
   let running: AbortController | undefined;
+  let closed = false;
+  // A serving worker that dies (out of memory, a crash) is replaced by a fresh build; searches fail meanwhile.
+  const recover = (error: Error) => {
+    logger.error({ err: error.message }, 'the search worker stopped: rebuilding the index');
+    if (closed || running) return;
+    holder.reindex().catch((failure: unknown) => {
+      logger.error({ err: (failure as Error)?.message }, 'rebuilding the index after a worker failure failed');
+    });
+  };
+  if (served instanceof WorkerIndex) served.onFailure(recover);
 
   const denseFor = (catalogue: Catalogue) =>
     dense
       ? ensureDenseIndex({ catalogue, embedder: dense.embedder, dataDir: options.dataDir, logger })
       : Promise.resolve(undefined);
 
-  return {
+  const holder: IndexHolder = {
     current: () => served,
     get reindexing() {
       return running !== undefined;
@@ -63,8 +73,7 @@ export function createIndexHolder(options: IndexHolderOptions): IndexHolder {
           dataDir: options.dataDir,
           denseModelId: dense?.searcher.modelId,
           signal: control.signal,
-          onFailure: (error) =>
-            logger.error({ err: error.message }, 'the search worker stopped: searches fail until the next reindex'),
+          onFailure: (error) => recover(error),
         });
         try {
           if (dense) next.useDense(await denseFor(await next.fullCatalogue(control.signal)));
@@ -83,8 +92,10 @@ export function createIndexHolder(options: IndexHolderOptions): IndexHolder {
       }
     },
     async close() {
+      closed = true;
       running?.abort();
       served.retire?.();
     },
   };
+  return holder;
 }

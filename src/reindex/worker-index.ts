@@ -146,6 +146,7 @@ export class WorkerIndex implements ServedIndex {
   private readonly expectsDense: boolean;
   private stopped: Error | undefined;
   private retiring = false;
+  private failureHandler: ((error: Error) => void) | undefined;
 
   constructor(
     private readonly worker: Worker,
@@ -154,6 +155,7 @@ export class WorkerIndex implements ServedIndex {
     onFailure?: (error: Error) => void,
   ) {
     this.expectsDense = expectsDense;
+    this.failureHandler = onFailure;
     this.catalogue = { version: ready.version };
     this.procedures = new LazyProcedures(ready);
     worker.on('message', (message: FromWorker) => this.onMessage(message));
@@ -162,7 +164,7 @@ export class WorkerIndex implements ServedIndex {
       this.stopped = error;
       for (const waiting of this.pending.values()) waiting.reject(error);
       this.pending.clear();
-      if (!this.retiring) onFailure?.(error);
+      if (!this.retiring) this.failureHandler?.(error);
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`the search worker stopped (exit code ${code})`)));
@@ -179,6 +181,11 @@ export class WorkerIndex implements ServedIndex {
 
   get path(): RetrievalPath {
     return this.expectsDense && this.dense ? 'hybrid' : 'lexical';
+  }
+
+  /** Called when the worker stops unexpectedly while serving (replaces the one given at build). */
+  onFailure(handler: (error: Error) => void): void {
+    this.failureHandler = handler;
   }
 
   /** The dense searcher the worker's engine asks for similarities (set before the index is served). */
