@@ -138,6 +138,9 @@ describe('small talk, dossier intent, off-topic and generic questions', () => {
     ['giá vàng hôm nay', 'offtopic'],
     ['ty gia do la', 'offtopic'],
     ['kết quả bóng đá tối qua', 'offtopic'],
+    ['có nên mua vàng lúc này không', 'offtopic'],
+    ['tối nay ăn gì', 'offtopic'],
+    ['số điện thoại taxi', 'offtopic'],
     ['đăng ký', 'generic'],
     ['xin giấy phép', 'generic'],
     ['thủ tục', 'generic'],
@@ -147,6 +150,8 @@ describe('small talk, dossier intent, off-topic and generic questions', () => {
 
   it.each([
     'xin giấy phép kinh doanh vàng',
+    'cấp giấy phép kinh doanh vận tải taxi',
+    'thủ tục đăng ký kinh doanh quán ăn',
     'hồ sơ gồm những gì',
     'đăng ký kết hôn',
     'chào bạn, làm căn cước ở đâu',
