@@ -22,6 +22,7 @@ import { evaluate, figure, readQuestionFile } from '../src/retrieval/evaluate.ts
 import { DEFAULT_FUSION, denseStrength, type FusionParameters } from '../src/retrieval/fusion.ts';
 import { type Half, halfOf, readLearned, type SplitBy } from '../src/retrieval/learned.ts';
 import type { DenseSearcher } from '../src/retrieval/search-engine.ts';
+import { runMain } from './lib/cli.ts';
 
 const USAGE =
   'Cách dùng: npm run eval -- [--kb <thư mục danh mục>] [--knowledge <thư mục>] --questions <tệp.jsonl> [--json] [--misses] [--dense | --oracle-cosine <0..1>] [--dense-weight <w>] [--dense-floor <f>] [--fit-confidence] [--learned <tệp>] [--half learn|eval] [--split procedure|question]';
@@ -143,10 +144,4 @@ function parse() {
   });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(`Lỗi: ${(error as Error).message}`);
-    process.exit(1);
-  },
-);
+runMain(main);

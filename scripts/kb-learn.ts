@@ -25,6 +25,7 @@ import {
   writeLearned,
 } from '../src/retrieval/learned.ts';
 import { DATABASE_FILE, openStores } from '../src/store/open.ts';
+import { runMain } from './lib/cli.ts';
 
 const USAGE =
   'Cách dùng: npm run kb:learn -- [--reviewed <câu hỏi.jsonl> [--half learn|eval] [--split procedure|question]] [--skip-feedback] [--out <tệp>] [--drop]';
@@ -113,11 +114,4 @@ function parse() {
   });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    if (error instanceof ConfigError || error instanceof KnowledgeError) console.error(error.message);
-    else console.error(`Lỗi: ${(error as Error).message}`);
-    process.exit(1);
-  },
-);
+runMain(main, (error) => error instanceof ConfigError || error instanceof KnowledgeError);

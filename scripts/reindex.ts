@@ -9,6 +9,7 @@ import { createLogger } from '../src/log/logger.ts';
 import { buildRetrievalEngine } from '../src/retrieval/build.ts';
 import { reindexDense } from '../src/retrieval/dense/setup.ts';
 import { LEARNED_FILE, loadLearned } from '../src/retrieval/learned.ts';
+import { runMain } from './lib/cli.ts';
 import { createProgress, type Progress } from './lib/progress.ts';
 
 const USAGE = 'Cách dùng: npm run reindex [-- --kb <thư mục danh mục đã nhập>] [--knowledge <thư mục tri thức>]';
@@ -90,11 +91,4 @@ async function notifyServer(host: string, port: number, token: string | undefine
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    if (error instanceof ConfigError || error instanceof KnowledgeError) console.error(error.message);
-    else console.error(`Lỗi: ${(error as Error).message}`);
-    process.exit(1);
-  },
-);
+runMain(main, (error) => error instanceof ConfigError || error instanceof KnowledgeError);

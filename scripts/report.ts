@@ -13,6 +13,7 @@ import { KnowledgeError, loadCatalogue } from '../src/knowledge/loader.ts';
 import type { Procedure } from '../src/knowledge/schema.ts';
 import { openDatabase, SqliteFeedbackStore } from '../src/store/sqlite.ts';
 import type { FeedbackSummary } from '../src/store/types.ts';
+import { runMain } from './lib/cli.ts';
 
 const USAGE = 'Cách dùng: npm run report -- [--since YYYY-MM-DD] [--limit N] [--json]';
 /** Days start at midnight in Vietnam (UTC+7, no daylight saving). */
@@ -180,11 +181,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    if (error instanceof ConfigError) console.error(error.message);
-    else console.error(`Lỗi: ${(error as Error).message}`);
-    process.exit(1);
-  },
-);
+runMain(main, (error) => error instanceof ConfigError);

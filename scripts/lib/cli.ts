@@ -56,3 +56,17 @@ export function usageExitCode(error: unknown, usage: string, streams: Streams): 
   }
   return undefined;
 }
+
+/**
+ * Runs a maintainer command's `main` and exits with its code. An error `readable` accepts (a configuration or
+ * knowledge problem, already worded for people) is printed alone; anything else as "Lỗi: <message>".
+ */
+export function runMain(main: () => Promise<number>, readable: (error: unknown) => boolean = () => false): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(readable(error) ? (error as Error).message : `Lỗi: ${(error as Error).message}`);
+      process.exit(1);
+    },
+  );
+}
