@@ -65,6 +65,8 @@ describe('actions', () => {
     expect([...nameActions('Cấp, cấp lại Giấy chứng nhận')]).toEqual(['issue', 'reissue']);
     expect([...nameActions('Thủ tục xóa đăng ký tàu cá')]).toEqual(['remove']);
     expect([...nameActions('Hỗ trợ chi phí mai táng')]).toEqual([]);
+    expect([...nameActions('Hiệu đính Giấy chứng nhận đăng ký đầu tư')]).toEqual(['modify']);
+    expect([...nameActions('Trình báo mất hộ chiếu phổ thông')]).toEqual(['report']);
   });
 
   it('reads everyday words for actions in a question, with or without diacritics', () => {
@@ -75,6 +77,9 @@ describe('actions', () => {
     expect(asked('bằng lái bị mất thì làm sao')).toContain('reissue');
     expect(asked('giấy phép sắp hết hạn')).toContain('extend');
     expect(asked('dong cua cong ty')).toContain('end');
+    // A lost paper may be reported or issued again; "cấp lại" says which.
+    expect(asked('bị mất hộ chiếu')).toEqual(['reissue', 'report']);
+    expect(asked('bị mất hộ chiếu, đề nghị cấp lại')).toEqual(['reissue']);
   });
 
   it('prefers the sibling whose action the question asks for', async () => {
