@@ -72,7 +72,7 @@ describe('everyday words for administrative concepts', () => {
   });
 
   it('a concept phrase maps to its official words, with or without diacritics', () => {
-    const lexicon = compileLexicon({ version: 1, synonyms: [], filler: [] }, [], [], loadConcepts('knowledge'));
+    const lexicon = compileLexicon({ version: 1, synonyms: [], filler: [] }, [], undefined, loadConcepts('knowledge'));
     const find = (text: string) => {
       const { tokens, folded, unaccented } = analyze(text);
       return lexicon.concepts(tokens, folded, unaccented).flatMap((c) => c.add.map((a) => a.join(' ')));
