@@ -4,6 +4,7 @@
 // reindex in the middle of a message cannot mix two catalogues. Callers keep the order within a conversation
 // (src/inbound).
 import { type DossierService, dossierClient } from '../dossier/types.ts';
+import type { OutOfScope } from '../knowledge/out-of-scope.ts';
 import type { Province, ProvinceCatalogue, ProvinceMatch } from '../knowledge/provinces.ts';
 import type { Procedure } from '../knowledge/schema.ts';
 import { fingerprint, type Logger } from '../log/logger.ts';
@@ -52,6 +53,8 @@ export interface ProcedureFinder {
   search(query: string, options?: { limit?: number }): Promise<SearchResult>;
   get(id: string): Procedure | undefined;
   familyOf(id: string): Procedure[];
+  /** The out-of-scope list retrieval refuses by; messages are checked against it before any search. */
+  readonly outOfScope?: OutOfScope;
 }
 
 export type Outcome =
@@ -155,7 +158,7 @@ export class Engine implements ConversationEngine {
 
   private async onText(ctx: Context, message: string): Promise<Reply[]> {
     const { session } = ctx;
-    const intent = understand(message, session.menu);
+    const intent = understand(message, session.menu, ctx.finder.outOfScope);
     switch (intent.kind) {
       case 'empty':
         return [message === '' ? say.emptyMessage() : say.notText()];

@@ -3,7 +3,7 @@
 // weighed down, and the "units" (one per content word) used to measure how much of the question a match covers.
 import { PROCEDURE_CODE_PATTERN } from '../knowledge/schema.ts';
 import { acronymMask, analyze, foldAccents } from '../text/normalize.ts';
-import { type ActionClass, questionActionSpans } from './actions.ts';
+import { type ActionClass, askedActions, questionActionSpans } from './actions.ts';
 import type { Lexicon } from './lexicon.ts';
 import { bigramKey, foldedKey } from './terms.ts';
 
@@ -135,9 +135,9 @@ export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
       }
     }
   }
-  const actions = new Set<ActionClass>();
-  for (const span of questionActionSpans(tokens, folded, unaccented)) {
-    for (const c of span.classes) actions.add(c);
+  const spans = questionActionSpans(tokens, folded, unaccented);
+  const actions = askedActions(spans);
+  for (const span of spans) {
     for (const phrase of span.official) addPhrase(terms, phrase, expansionBigrams);
     for (let u = span.start; u < span.end; u++) {
       const unit = units[u];

@@ -1,6 +1,7 @@
 // The retrieval engine: lexical BM25F over the catalogue, priors and re-ranking, then dense similarities fused in
 // when a model is loaded (fusion.ts), grouping of name families, a calibrated confidence and the abstain decision.
 import type { Catalogue } from '../knowledge/loader.ts';
+import type { OutOfScope } from '../knowledge/out-of-scope.ts';
 import type { Procedure } from '../knowledge/schema.ts';
 import { foldToken, tokenize } from '../text/normalize.ts';
 import { type ActionClass, actionFactor, nameActions } from './actions.ts';
@@ -285,12 +286,14 @@ export class RetrievalEngine implements Retriever {
     };
   }
 
-  /** The question holds an out-of-scope phrase that the best procedure's own name does not contain. */
+  /** The question is out of scope (knowledge/out-of-scope.json), unless the best procedure's own name holds the phrase. */
   private offTopic(prepared: PreparedQuery, position: number): boolean {
-    const name = this.nameSequences[position] ?? [];
-    return this.lexicon
-      .outOfScope(prepared.tokens, prepared.folded, prepared.unaccented)
-      .some((phrase) => longestCommonRun(name, phrase).length < phrase.length);
+    return this.lexicon.outOfScope.find(prepared, this.nameSequences[position] ?? []) !== undefined;
+  }
+
+  /** The out-of-scope list this engine refuses by; the conversation checks messages against the same one. */
+  get outOfScope(): OutOfScope {
+    return this.lexicon.outOfScope;
   }
 
   private codeMatches(prepared: PreparedQuery): number[] {
