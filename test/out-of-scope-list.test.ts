@@ -51,6 +51,7 @@ describe('one list for the conversation and retrieval', () => {
   const records = [
     procedure({ name: 'Cấp giấy phép kinh doanh karaoke', fields: ['Văn hóa'] }),
     procedure({ name: 'Đăng ký kết hôn', fields: ['Hộ tịch'] }),
+    procedure({ name: 'Hỗ trợ lãi suất vay vốn sản xuất nông nghiệp', fields: ['Nông nghiệp'] }),
   ];
 
   it('refuses what the knowledge directory’s file lists, both before and after a search', async () => {
@@ -82,6 +83,18 @@ describe('one list for the conversation and retrieval', () => {
     const reply = await chat.say(followUp);
     expect(reply).toContain('chưa tìm được thủ tục');
     expect(reply).not.toContain('Đăng ký kết hôn');
+  });
+
+  it('answers a marked phrase in the conversation too when a procedure’s own name holds it', async () => {
+    const knowledgeDir = dirs.make();
+    writeFileSync(
+      join(knowledgeDir, OUT_OF_SCOPE_FILE),
+      JSON.stringify({ version: 2, always: ['lãi suất vay'], topics: [], administrative: [] }),
+    );
+    const engine = buildRetrievalEngine({ knowledgeDir }, { catalogue: catalogueOf([], records) });
+    const chat = recordingChat(engine);
+    expect(await chat.say('lãi suất vay mua nhà bao nhiêu')).toContain('chưa tìm được thủ tục');
+    expect(await chat.say('hỗ trợ lãi suất vay vốn sản xuất nông nghiệp')).toContain('Hỗ trợ lãi suất vay vốn');
   });
 
   it('names the file and the field of a malformed list, and refuses nothing without one', () => {

@@ -158,7 +158,11 @@ export class Engine implements ConversationEngine {
 
   private async onText(ctx: Context, message: string): Promise<Reply[]> {
     const { session } = ctx;
-    const intent = understand(message, session.menu, ctx.finder.outOfScope);
+    let intent = understand(message, session.menu, ctx.finder.outOfScope);
+    // The out-of-scope list marks it; retrieval, which refuses by the same list, still answers it when the
+    // procedure it finds holds the phrase in its own name ("hỗ trợ lãi suất vay vốn"): then it is a question.
+    if (intent.kind === 'offtopic' && (await this.procedureNamesIt(ctx, message)))
+      intent = understand(message, session.menu);
     switch (intent.kind) {
       case 'empty':
         return [message === '' ? say.emptyMessage() : say.notText()];
@@ -236,6 +240,12 @@ export class Engine implements ConversationEngine {
     if (waiting) return this.answerQuestion(ctx, waiting, waiting, undefined, place);
     ctx.outcome = 'smalltalk';
     return [say.placeNoted(place.province.name)];
+  }
+
+  /** Retrieval answers this message that the out-of-scope list marks: a procedure's own name holds the phrase. */
+  private async procedureNamesIt(ctx: Context, message: string): Promise<boolean> {
+    const result = await ctx.finder.search(message, { limit: 1 });
+    return !result.abstain && result.hits.length > 0;
   }
 
   /** The abstain reply; the question is logged (personal data removed) for maintainers as unanswered. */
