@@ -121,7 +121,7 @@ export class RunSequence {
 /** One content word of the question with its index lookups resolved. */
 export interface ResolvedUnit {
   unit: QueryUnit;
-  /** Rarity weight of the word: the larger IDF of its accented and folded terms. */
+  /** Rarity weight of the word: the larger IDF of its accented and folded terms (times `unit.weight`). */
   weight: number;
   /** IDF of each of `unit.terms` (an unseen term gets the index's unseen IDF). */
   idfs: number[];
@@ -149,7 +149,8 @@ export class QueryMatch {
   ) {
     this.units = prepared.units.map((unit) => ({
       unit,
-      weight: Math.max(...unit.terms.slice(0, 2).map((t) => index.idf(t))),
+      // A story's context words count less (request-focus.ts).
+      weight: Math.max(...unit.terms.slice(0, 2).map((t) => index.idf(t))) * (unit.weight ?? 1),
       idfs: unit.terms.map((t) => index.idf(t)),
       postings: unit.terms.map((t) => index.documentsWith(t)),
       phrases: (unit.phrases ?? []).map((phrase) => phrase.keys.map((key) => index.documentsWith(key))),
