@@ -51,6 +51,11 @@ const MENU_MIN_NAME_COVERAGE = 0.3;
 const ALTERNATIVE_COVERAGE = 0.3;
 /** Share of a word's weight covered when only its unaccented form matches an accented question. */
 const FOLDED_MATCH = 0.5;
+/**
+ * A word found only in a record's index-only page text (documents.ts, `covers: false`) counts this much of a word
+ * the record holds, when measuring how much of the question it covers.
+ */
+const INDEX_ONLY_MATCH = 0.8;
 /** Questions with more content words than this are stories: actions in them are matched softly. */
 const LONG_QUESTION = 14;
 /** Questions with at most this many content words are short: each word must be found… */
@@ -376,15 +381,19 @@ export class RetrievalEngine implements Retriever {
     if (unit.actions?.some((c) => this.actions[position]?.has(c))) return 1;
     const echo = prepared.unaccented ? -1 : 1;
     let folded = false;
+    let indexOnly = false;
     for (let k = 0; k < unit.terms.length; k++) {
-      if (!this.index.contains(unit.terms[k] as string, position)) continue;
+      if (!this.index.contains(unit.terms[k] as string, position)) {
+        if (k !== echo && this.index.contains(unit.terms[k] as string, position, true)) indexOnly = true;
+        continue;
+      }
       if (k !== echo) return 1;
       folded = true;
     }
     for (const phrase of unit.phrases ?? []) {
       if (phrase.keys.every((key) => this.index.contains(key, position))) return 1;
     }
-    return folded ? FOLDED_MATCH : 0;
+    return Math.max(folded ? FOLDED_MATCH : 0, indexOnly ? INDEX_ONLY_MATCH : 0);
   }
 
   /**
