@@ -19,7 +19,7 @@ import { confidenceOf, DEFAULT_CALIBRATION } from '../src/retrieval/confidence.t
 import { OracleDenseSearcher } from '../src/retrieval/dense/oracle.ts';
 import { setupDenseRetrieval } from '../src/retrieval/dense/setup.ts';
 import { fitDenseCalibration } from '../src/retrieval/dense-fit.ts';
-import { evaluate, figure, readQuestionFile } from '../src/retrieval/evaluate.ts';
+import { breakdown, evaluate, figure, readQuestionFile, type SliceReport } from '../src/retrieval/evaluate.ts';
 import { DEFAULT_FUSION, denseStrength, type FusionParameters } from '../src/retrieval/fusion.ts';
 import { type Half, halfOf, readLearned, type SplitBy } from '../src/retrieval/learned.ts';
 import type { DenseSearcher } from '../src/retrieval/search-engine.ts';
@@ -108,6 +108,17 @@ async function main(): Promise<number> {
     `  từ chối đúng (ngoài phạm vi) ${figure(report.oos_recall)}  từ chối nhầm (trong phạm vi) ${figure(report.false_abstain)}`,
   );
   console.log(`  độ trễ p50 ${report.p50_ms} ms  p95 ${report.p95_ms} ms`);
+  const curatedCodes = new Set(
+    catalogue.procedures.filter((p) => catalogue.origin.get(p.id) === 'curated').map((p) => p.code),
+  );
+  const byStyle = breakdown(outcomes, (o) => o.question.style);
+  const byGold = breakdown(outcomes, (o) => {
+    const gold = o.question.gold;
+    if (gold.length === 0) return undefined;
+    return gold.some((code) => curatedCodes.has(code)) ? 'curated' : 'imported';
+  });
+  printSlices('theo cách viết', byStyle);
+  printSlices('theo loại thủ tục đúng (biên soạn / nhập từ cổng)', byGold);
   if (values['fit-confidence']) {
     if (!dense) {
       console.error('--fit-confidence cần --dense hoặc --oracle-cosine.');
@@ -121,8 +132,21 @@ async function main(): Promise<number> {
     const fitted = fitDenseCalibration(samples);
     console.log(`  hiệu chỉnh vector đề xuất (fusion.ts DEFAULT_DENSE_CALIBRATION): ${JSON.stringify(fitted)}`);
   }
-  if (values.json) console.log(JSON.stringify(report));
+  if (values.json) console.log(JSON.stringify({ ...report, by_style: byStyle, by_gold: byGold }));
   return 0;
+}
+
+function printSlices(title: string, slices: Record<string, SliceReport>) {
+  const entries = Object.entries(slices);
+  if (entries.length === 0) return;
+  console.log(`  ${title}:`);
+  for (const [key, s] of entries) {
+    const parts = [`n ${s.n}`];
+    if (s.hit1 !== null)
+      parts.push(`hit@1 ${s.hit1}`, `hit@3 ${figure(s.hit3)}`, `từ chối nhầm ${figure(s.false_abstain)}`);
+    if (s.oos_recall !== null) parts.push(`từ chối đúng ${s.oos_recall}`);
+    console.log(`    ${key.padEnd(12)} ${parts.join('  ')}`);
+  }
 }
 
 function parse() {

@@ -1,6 +1,7 @@
 // Sibling procedures told apart by their action (cấp / cấp lại / xóa / giải thể…), the rare word that decides,
 // out-of-scope questions that share a procedure's words, and the menu offered for a plausible but unsure match.
 import { describe, expect, it } from 'vitest';
+import { compileOutOfScope } from '../src/knowledge/out-of-scope.ts';
 import { nameActions, questionActions } from '../src/retrieval/actions.ts';
 import { compileLexicon } from '../src/retrieval/lexicon.ts';
 import { RetrievalEngine } from '../src/retrieval/search-engine.ts';
@@ -39,7 +40,7 @@ const lexicon = compileLexicon(
     filler: ['tôi', 'muốn', 'thì', 'làm', 'sao', 'loại', 'nào'],
   },
   [{ short: 'cchn', long: ['chứng chỉ hành nghề'], source: 'hand' }],
-  ['nào tốt', 'lãi suất tiết kiệm', 'lãi suất vay'],
+  compileOutOfScope({ always: ['nào tốt', 'lãi suất tiết kiệm', 'lãi suất vay'], topics: [], administrative: [] }),
 );
 const engine = new RetrievalEngine(catalogueOf([]), lexicon);
 const all = [
@@ -64,6 +65,8 @@ describe('actions', () => {
     expect([...nameActions('Cấp, cấp lại Giấy chứng nhận')]).toEqual(['issue', 'reissue']);
     expect([...nameActions('Thủ tục xóa đăng ký tàu cá')]).toEqual(['remove']);
     expect([...nameActions('Hỗ trợ chi phí mai táng')]).toEqual([]);
+    expect([...nameActions('Hiệu đính Giấy chứng nhận đăng ký đầu tư')]).toEqual(['modify']);
+    expect([...nameActions('Trình báo mất hộ chiếu phổ thông')]).toEqual(['report']);
   });
 
   it('reads everyday words for actions in a question, with or without diacritics', () => {
@@ -74,6 +77,9 @@ describe('actions', () => {
     expect(asked('bằng lái bị mất thì làm sao')).toContain('reissue');
     expect(asked('giấy phép sắp hết hạn')).toContain('extend');
     expect(asked('dong cua cong ty')).toContain('end');
+    // A lost paper may be reported or issued again; "cấp lại" says which.
+    expect(asked('bị mất hộ chiếu')).toEqual(['reissue', 'report']);
+    expect(asked('bị mất hộ chiếu, đề nghị cấp lại')).toEqual(['reissue']);
   });
 
   it('prefers the sibling whose action the question asks for', async () => {

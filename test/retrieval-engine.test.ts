@@ -81,6 +81,21 @@ describe('retrieval engine', () => {
     expect(result.groups[0]?.ids.sort()).toEqual([landLostA.id, landLostB.id].sort());
   });
 
+  it('shows the online-only and in-person twins of one procedure as one result, even when worded differently', async () => {
+    const online = procedure({
+      name: 'Thu hồi chứng nhận đăng ký xe, biển số xe thực hiện bằng dịch vụ công toàn trình',
+    });
+    const inPerson = procedure({
+      name: 'Thu hồi giấy chứng nhận đăng ký, biển số xe thực hiện bằng dịch vụ công trực tuyến một phần hoặc trực tiếp thực hiện tại cấp tỉnh, cấp xã',
+    });
+    const renewal = procedure({ name: 'Đổi chứng nhận đăng ký xe, biển số xe bằng dịch vụ công toàn trình' });
+    const twins = new RetrievalEngine(catalogueOf([online, inPerson, renewal, birth]), lexicon);
+    const result = await twins.search('bán xe rồi thì thu hồi đăng ký biển số xe');
+    expect(result.groups[0]?.ids.sort()).toEqual([online.id, inPerson.id].sort());
+    expect(result.groups.flatMap((g) => g.ids)).toContain(renewal.id);
+    expect(result.groups.find((g) => g.ids.includes(renewal.id))?.ids).toEqual([renewal.id]);
+  });
+
   it('answers a typed procedure code with that procedure and full confidence', async () => {
     const result = await engine.search('thủ tục 1.001193 cần gì');
     expect(result.hits[0]?.id).toBe(birth.id);

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { evaluate, figure, readQuestionFile } from '../src/retrieval/evaluate.ts';
+import { breakdown, evaluate, figure, readQuestionFile } from '../src/retrieval/evaluate.ts';
 import type { Retriever, SearchResult } from '../src/retrieval/types.ts';
 import { tempDirs } from './helpers/temp-dirs.ts';
 
@@ -44,6 +44,32 @@ function scripted(answers: Record<string, { families: [string, string][][]; abst
 }
 
 describe('evaluate', () => {
+  it('breaks the figures down by how the question is written, abstained answers still missing', async () => {
+    const { retriever, codeOf } = scripted({
+      'gplx hết hạn': { families: [[['a', '1.1']]] },
+      'gia han bang lai': { families: [[['a', '1.1']]], abstain: true },
+      'giá vàng hôm nay': { families: [[['c', '3.3']]], abstain: true },
+    });
+    const file = join(dirs.make(), 'styled.jsonl');
+    writeFileSync(
+      file,
+      [
+        { id: 's1', style: 'abbrev', question: 'gplx hết hạn', gold: ['1.1'] },
+        { id: 's2', style: 'nodiacritics', question: 'gia han bang lai', gold: ['1.1'] },
+        { id: 's3', style: 'oos', question: 'giá vàng hôm nay', gold: [] },
+      ]
+        .map((line) => JSON.stringify(line))
+        .join('\n'),
+    );
+    const { outcomes } = await evaluate(retriever, readQuestionFile(file).questions, codeOf);
+    const slices = breakdown(outcomes, (o) => o.question.style);
+    expect(Object.keys(slices)).toEqual(['abbrev', 'nodiacritics', 'oos']);
+    expect(slices.abbrev).toMatchObject({ n: 1, hit1: 1, false_abstain: 0, oos_recall: null });
+    expect(slices.nodiacritics).toMatchObject({ n: 1, hit1: 0, false_abstain: 1 });
+    expect(slices.oos).toMatchObject({ n: 1, hit1: null, oos_recall: 1 });
+  });
+
+
   it('counts an abstained rank-1 answer as a miss, and reports what ranking alone gave', async () => {
     const { retriever, codeOf } = scripted({
       right: { families: [[['a', '1.1']]] },

@@ -17,7 +17,8 @@ export type ActionClass =
   | 'recognise'
   | 'restructure'
   | 'convert'
-  | 'restore';
+  | 'restore'
+  | 'report';
 
 /** The portal's action words, as they open procedure names (and as citizens also type them). */
 const OFFICIAL: Record<string, ActionClass[]> = {
@@ -48,6 +49,7 @@ const OFFICIAL: Record<string, ActionClass[]> = {
   'cải chính': ['modify'],
   'đính chính': ['modify'],
   'cập nhật': ['modify'],
+  'hiệu đính': ['modify'],
   xóa: ['remove'],
   'xóa đăng ký': ['remove'],
   hủy: ['remove'],
@@ -68,17 +70,19 @@ const OFFICIAL: Record<string, ActionClass[]> = {
   tách: ['restructure'],
   'chuyển đổi': ['convert'],
   'cấp chuyển đổi': ['convert'],
+  'trình báo': ['report'],
+  'khai báo mất': ['report'],
 };
 
 /** How citizens say the same thing. Only the question is read with these. */
 const EVERYDAY: Record<string, ActionClass[]> = {
   'làm lại': ['reissue'],
   'xin lại': ['reissue'],
-  'bị mất': ['reissue'],
-  'làm mất': ['reissue'],
-  'đánh mất': ['reissue'],
-  'đánh rơi': ['reissue'],
-  'thất lạc': ['reissue'],
+  'bị mất': ['reissue', 'report'],
+  'làm mất': ['reissue', 'report'],
+  'đánh mất': ['reissue', 'report'],
+  'đánh rơi': ['reissue', 'report'],
+  'thất lạc': ['reissue', 'report'],
   hỏng: ['reissue', 'exchange'],
   'bị hỏng': ['reissue', 'exchange'],
   rách: ['reissue', 'exchange'],
@@ -194,6 +198,8 @@ export interface ActionSpan {
   classes: ActionClass[];
   /** Official words to search beside an everyday phrase (empty for an official one). */
   official: string[][];
+  /** The phrase is an everyday one ("bị mất"), not the portal's own action word ("cấp lại"). */
+  everyday: boolean;
 }
 
 /** The action phrases of a question, anywhere in it, through official and everyday words. */
@@ -207,22 +213,33 @@ export function questionActionSpans(tokens: string[], folded: string[], unaccent
       continue;
     }
     const official = p.everyday ? p.classes.flatMap((c) => OFFICIAL_WORDS[c] ?? []).map((w) => tokenize(w)) : [];
-    spans.push({ start: i, end: i + p.tokens.length, classes: p.classes, official });
+    spans.push({ start: i, end: i + p.tokens.length, classes: p.classes, official, everyday: p.everyday });
     i += p.tokens.length;
   }
   return spans;
 }
 
+/**
+ * The actions a question asks for. The portal's own words, when the question uses one beyond plain "cấp", say what
+ * is asked more exactly than everyday ones: "bị mất hộ chiếu, đề nghị cấp lại" asks for a new passport (cấp lại),
+ * not for reporting the loss, which "bị mất" alone could also mean.
+ */
+export function askedActions(spans: ActionSpan[]): Set<ActionClass> {
+  const official = spans.filter((s) => !s.everyday).flatMap((s) => s.classes);
+  const decided = official.some((c) => c !== 'issue');
+  return new Set(spans.filter((s) => !decided || !s.everyday).flatMap((s) => s.classes));
+}
+
 /** The actions a question asks for. */
 export function questionActions(tokens: string[], folded: string[], unaccented: boolean): Set<ActionClass> {
-  return new Set(questionActionSpans(tokens, folded, unaccented).flatMap((s) => s.classes));
+  return askedActions(questionActionSpans(tokens, folded, unaccented));
 }
 
 /** Score multipliers for an action match. */
 const ACTION_MATCH = 1.4;
 const ACTION_MISMATCH = 0.4;
-/** Asking for a new copy (cấp lại, đổi, gia hạn) of what an ordinary "Cấp …" procedure issues. */
-const RENEWALS = new Set<ActionClass>(['reissue', 'exchange', 'extend']);
+/** Asking for a new copy (cấp lại, đổi, gia hạn, or a lost paper) of what an ordinary "Cấp …" procedure issues. */
+const RENEWALS = new Set<ActionClass>(['reissue', 'exchange', 'extend', 'report']);
 const RENEWAL_MISMATCH = 0.7;
 /** In a long question (a story), actions are matched more softly. */
 const LONG_MATCH = 1.2;

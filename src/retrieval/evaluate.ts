@@ -11,6 +11,8 @@ export const EvalQuestion = z.object({
   id: z.string().optional(),
   question: z.string(),
   gold: z.array(z.string().trim()),
+  /** How the question is written (keyword, colloquial, nodiacritics, abbrev, scenario, oos…), for a breakdown. */
+  style: z.string().optional(),
 });
 export type EvalQuestion = z.infer<typeof EvalQuestion>;
 
@@ -177,6 +179,45 @@ export async function evaluate(
       p95_ms: round(percentile(latencies, 95)),
     },
   };
+}
+
+/** The figures of one slice of the questions (a style, curated or imported gold). */
+export interface SliceReport {
+  n: number;
+  hit1: number | null;
+  hit3: number | null;
+  false_abstain: number | null;
+  oos_recall: number | null;
+}
+
+/** Splits the outcomes by a key (none = left out) and measures each slice the way `evaluate` does. */
+export function breakdown(
+  outcomes: QuestionOutcome[],
+  keyOf: (o: QuestionOutcome) => string | undefined,
+): Record<string, SliceReport> {
+  const slices = new Map<string, QuestionOutcome[]>();
+  for (const o of outcomes) {
+    const key = keyOf(o);
+    if (key === undefined) continue;
+    slices.set(key, [...(slices.get(key) ?? []), o]);
+  }
+  const round = (v: number) => Math.round(v * 1000) / 1000;
+  const share = (list: QuestionOutcome[], test: (o: QuestionOutcome) => boolean) =>
+    list.length === 0 ? null : round(list.filter(test).length / list.length);
+  const answeredWithin = (k: number) => (o: QuestionOutcome) => !o.abstained && (o.rank ?? Infinity) <= k;
+  const result: Record<string, SliceReport> = {};
+  for (const [key, list] of [...slices].sort(([a], [b]) => a.localeCompare(b))) {
+    const inScope = list.filter((o) => o.question.gold.length > 0);
+    const outOfScope = list.filter((o) => o.question.gold.length === 0);
+    result[key] = {
+      n: list.length,
+      hit1: share(inScope, answeredWithin(1)),
+      hit3: share(inScope, answeredWithin(3)),
+      false_abstain: share(inScope, (o) => o.abstained),
+      oos_recall: share(outOfScope, (o) => o.abstained),
+    };
+  }
+  return result;
 }
 
 /** A figure for people: n/a when the set cannot measure it. */

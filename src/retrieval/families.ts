@@ -10,16 +10,26 @@ const LEADING_THU_TUC = /^thu tuc\s+/;
 const CHANNEL =
   /(?:thuc hien )?(?:bang )?(?:dich vu cong truc tuyen|dich vu cong|truc tuyen) (?:toan trinh|mot phan(?: hoac truc tiep)?)/g;
 
+/** Words the two channel twins of one procedure may spell differently ("giấy chứng nhận đăng ký" / "chứng nhận đăng ký xe"). */
+const TWIN_NOISE = new Set(['giay', 'thuc', 'hien', 'bang']);
+
 export function familyKey(name: string): string {
-  const plain = foldAccents(canonicalCase(name))
+  const spaced = foldAccents(canonicalCase(name))
     .replace(LEVEL_PARENTHETICAL, ' ')
-    .replace(/[^\p{L}\p{N}()]+/gu, ' ')
+    .replace(/[^\p{L}\p{N}()]+/gu, ' ');
+  const channelTwin = CHANNEL.test(spaced);
+  CHANNEL.lastIndex = 0;
+  const plain = spaced
     .replace(CHANNEL, ' ')
     .trim()
     .replace(LEADING_THU_TUC, '')
     .replace(LEVEL_TAIL, '')
     .replace(/[()]/g, ' ');
-  return plain.split(/\s+/).filter(Boolean).join(' ');
+  const words = plain.split(/\s+/).filter(Boolean);
+  // The online-only and in-person records of one procedure are published as separately worded twins: they
+  // share a family when they name the same words, in any order and whatever filler each adds.
+  if (channelTwin) return `twin: ${[...new Set(words.filter((w) => !TWIN_NOISE.has(w)))].sort().join(' ')}`;
+  return words.join(' ');
 }
 
 const LEVEL_ORDER: Level[] = ['xa', 'tinh', 'trung_uong'];
