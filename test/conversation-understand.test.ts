@@ -4,7 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { scrubPersonalData } from '../src/conversation/privacy.ts';
 import type { Menu } from '../src/conversation/types.ts';
-import { understand } from '../src/conversation/understand.ts';
+import { understand as understandWith } from '../src/conversation/understand.ts';
+import { loadOutOfScope } from '../src/knowledge/out-of-scope.ts';
+
+// The project's own out-of-scope list, the one retrieval refuses by.
+const outOfScope = loadOutOfScope('knowledge');
+const understand = (text: string, menu: Menu | undefined) => understandWith(text, menu, outOfScope);
 
 const stepMenu: Menu = {
   id: 's4',

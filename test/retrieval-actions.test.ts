@@ -1,6 +1,7 @@
 // Sibling procedures told apart by their action (cấp / cấp lại / xóa / giải thể…), the rare word that decides,
 // out-of-scope questions that share a procedure's words, and the menu offered for a plausible but unsure match.
 import { describe, expect, it } from 'vitest';
+import { compileOutOfScope } from '../src/knowledge/out-of-scope.ts';
 import { nameActions, questionActions } from '../src/retrieval/actions.ts';
 import { compileLexicon } from '../src/retrieval/lexicon.ts';
 import { RetrievalEngine } from '../src/retrieval/search-engine.ts';
@@ -39,7 +40,7 @@ const lexicon = compileLexicon(
     filler: ['tôi', 'muốn', 'thì', 'làm', 'sao', 'loại', 'nào'],
   },
   [{ short: 'cchn', long: ['chứng chỉ hành nghề'], source: 'hand' }],
-  ['nào tốt', 'lãi suất tiết kiệm', 'lãi suất vay'],
+  compileOutOfScope({ always: ['nào tốt', 'lãi suất tiết kiệm', 'lãi suất vay'], topics: [], administrative: [] }),
 );
 const engine = new RetrievalEngine(catalogueOf([]), lexicon);
 const all = [

@@ -4,6 +4,7 @@
 // reindex in the middle of a message cannot mix two catalogues. Callers keep the order within a conversation
 // (src/inbound).
 import { type DossierService, dossierClient } from '../dossier/types.ts';
+import type { OutOfScope } from '../knowledge/out-of-scope.ts';
 import type { Province, ProvinceCatalogue, ProvinceMatch } from '../knowledge/provinces.ts';
 import type { Procedure } from '../knowledge/schema.ts';
 import { fingerprint, type Logger } from '../log/logger.ts';
@@ -52,6 +53,8 @@ export interface ProcedureFinder {
   search(query: string, options?: { limit?: number }): Promise<SearchResult>;
   get(id: string): Procedure | undefined;
   familyOf(id: string): Procedure[];
+  /** The out-of-scope list retrieval refuses by; messages are checked against it before any search. */
+  readonly outOfScope?: OutOfScope;
 }
 
 export type Outcome =
@@ -155,7 +158,11 @@ export class Engine implements ConversationEngine {
 
   private async onText(ctx: Context, message: string): Promise<Reply[]> {
     const { session } = ctx;
-    const intent = understand(message, session.menu);
+    let intent = understand(message, session.menu, ctx.finder.outOfScope);
+    // The out-of-scope list marks it; retrieval, which refuses by the same list, still answers it when the
+    // procedure it finds holds the phrase in its own name ("hỗ trợ lãi suất vay vốn"): then it is a question.
+    if (intent.kind === 'offtopic' && (await this.procedureNamesIt(ctx, message)))
+      intent = understand(message, session.menu);
     switch (intent.kind) {
       case 'empty':
         return [message === '' ? say.emptyMessage() : say.notText()];
@@ -233,6 +240,12 @@ export class Engine implements ConversationEngine {
     if (waiting) return this.answerQuestion(ctx, waiting, waiting, undefined, place);
     ctx.outcome = 'smalltalk';
     return [say.placeNoted(place.province.name)];
+  }
+
+  /** Retrieval answers this message that the out-of-scope list marks: a procedure's own name holds the phrase. */
+  private async procedureNamesIt(ctx: Context, message: string): Promise<boolean> {
+    const result = await ctx.finder.search(message, { limit: 1 });
+    return !result.abstain && result.hits.length > 0;
   }
 
   /** The abstain reply; the question is logged (personal data removed) for maintainers as unanswered. */

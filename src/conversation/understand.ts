@@ -1,9 +1,10 @@
 // Understanding a citizen's message, with or without diacritics: commands (reset, help), small talk
 // (greetings, thanks, "ok", "vậy thôi"), typed menu choices ("2", "số 2", a label), step navigation ("tiếp",
 // "quay lại", "bước 3"), feedback, dossier questions without a code, off-topic questions (gold prices,
-// football, weather), too-generic questions ("đăng ký"), yes/no questions and questions about an aspect of
-// the current procedure (lệ phí, thời gian, giấy tờ, ...). This is the lexical half; understandInContext
+// football, weather: knowledge/out-of-scope.json, the list retrieval refuses by), too-generic questions
+// ("đăng ký"), yes/no questions and questions about an aspect of the current procedure (lệ phí, thời gian, giấy tờ, ...). This is the lexical half; understandInContext
 // (context.ts) adds the session's current procedure.
+import { NO_OUT_OF_SCOPE, type OutOfScope } from '../knowledge/out-of-scope.ts';
 import { analyze, foldAccents, normalizeText } from '../text/normalize.ts';
 import { wordSet } from './relevance.ts';
 import type { Menu } from './types.ts';
@@ -240,137 +241,6 @@ const DOSSIER_PROGRESS = phrases([
   'của mình',
 ]);
 
-/**
- * Off-topic: everyday questions no administrative procedure answers. A message with one of these and no
- * administrative word ("giấy phép kinh doanh vàng" stays a question) is off-topic, whatever the session holds.
- */
-const OFF_TOPIC = phrases([
-  'giá vàng',
-  'vàng hôm nay',
-  'tỷ giá',
-  'đô la',
-  'đô mỹ',
-  'usd',
-  'giá xăng',
-  'xăng bao nhiêu',
-  'giá dầu',
-  'giá điện thoại',
-  'giá iphone',
-  'giá nhà',
-  'giá đất hôm nay',
-  'giá cổ phiếu',
-  'chứng khoán',
-  'bitcoin',
-  'tiền ảo',
-  'bóng đá',
-  'đá bóng',
-  'tỷ số',
-  'trận đấu',
-  'xổ số',
-  'xo so',
-  'kết quả xổ số',
-  'lô đề',
-  'thời tiết',
-  'mưa không',
-  'nắng không',
-  'dự báo',
-  'lãi suất ngân hàng',
-  'lãi suất tiết kiệm',
-  'lãi suất hôm nay',
-  'gửi tiết kiệm',
-  'mua hàng',
-  'mua sắm',
-  'shopee',
-  'lazada',
-  'tiki',
-  'giảm giá',
-  'khuyến mãi',
-  'nấu ăn',
-  'món ăn',
-  'công thức nấu',
-  'nhà hàng',
-  'quán ăn',
-  'phim',
-  'bài hát',
-  'ca sĩ',
-  'game',
-  'kể chuyện cười',
-  'bạn bao nhiêu tuổi',
-  'người yêu',
-  'vé máy bay',
-  'vé tàu',
-  'khách sạn',
-  'giá điện',
-  'giá nước',
-  'giá xe',
-  'giá phòng',
-  'giá thuê',
-  'lịch thi đấu',
-  'world cup',
-  'ngoại hạng',
-  'nhiệt độ',
-  'trời mưa',
-  'có mưa',
-  'giá bạc',
-  'giá usd',
-  'giá euro',
-  'ngân hàng nào',
-  'vay tiền',
-  'vay tín chấp',
-  'đặt hàng',
-  'giao hàng',
-  'bán ở đâu',
-  'mua ở đâu',
-  'mua online',
-  'nên mua',
-  'mua vàng',
-  'bán vàng',
-  'nên đầu tư',
-  'đầu tư gì',
-  'ăn gì',
-  'uống gì',
-  'đi chơi',
-  'taxi',
-  'grab',
-  'giá cà phê',
-  'giá heo',
-  'giá lúa',
-  'giá gạo',
-  'giá cao su',
-  'giá tiêu',
-]);
-/** Words that make a message administrative even when it mentions an off-topic thing. */
-const ADMINISTRATIVE = phrases([
-  'thủ tục',
-  'cấp',
-  'giấy',
-  'thẻ',
-  'nộp',
-  'chứng nhận',
-  'ủy ban',
-  'công an',
-  'đơn',
-  'giấy phép',
-  'cấp phép',
-  'đăng ký',
-  'giấy chứng nhận',
-  'chứng chỉ',
-  'hồ sơ',
-  'lệ phí',
-  'kinh doanh',
-  'xin phép',
-  'cấp lại',
-  'cấp đổi',
-  'khai báo',
-  'nộp thuế',
-  'thuế',
-  'hải quan',
-  'xuất khẩu',
-  'nhập khẩu',
-  'hộ kinh doanh',
-  'doanh nghiệp',
-]);
-
 /** Words of a too-generic question: when nothing else is said, the citizen is asked what they mean. */
 const GENERIC_WORDS = wordSet([
   'dang',
@@ -547,8 +417,13 @@ export function typedChoice(text: string, menu: Menu | undefined): string | unde
   return byLabel?.id;
 }
 
-export function understand(text: string, menu: Menu | undefined): Intent {
-  const { folded } = analyze(text);
+/**
+ * `outOfScope` is the out-of-scope list (knowledge/out-of-scope.json) that retrieval refuses by too: a message
+ * it marks is off-topic whatever the session holds ("giá vàng hôm nay" is not a follow-up about fees).
+ */
+export function understand(text: string, menu: Menu | undefined, outOfScope: OutOfScope = NO_OUT_OF_SCOPE): Intent {
+  const analysis = analyze(text);
+  const { folded } = analysis;
   if (folded.length === 0) return { kind: 'empty' };
   const trimmed = text.trim().toLowerCase();
   if (trimmed === '/start' || trimmed === '/reset' || isExactly(folded, RESET)) return { kind: 'reset' };
@@ -572,7 +447,7 @@ export function understand(text: string, menu: Menu | undefined): Intent {
   if (small) return small;
   if (RECALL_DOSSIER.some((p) => indexOfPhrase(folded, p) >= 0)) return { kind: 'recall_dossier' };
   if (isDossierIntent(folded)) return { kind: 'dossier_intent' };
-  if (isOffTopic(folded)) return { kind: 'offtopic' };
+  if (outOfScope.find(analysis) !== undefined) return { kind: 'offtopic' };
   if (isGeneric(folded)) return { kind: 'generic', text };
   const { aspect, phrase, rest } = findAspect(folded);
   const yesNo = isYesNo(folded);
@@ -612,10 +487,6 @@ function isDossierIntent(folded: string[]): boolean {
   if (!has(folded, DOSSIER_WORDS) || !has(folded, DOSSIER_PROGRESS)) return false;
   // "hồ sơ gồm những gì", "hồ sơ cần giấy tờ gì" are about documents, not a dossier's progress.
   return !has(folded, phrases(['gồm', 'giấy tờ', 'cần những gì', 'chuẩn bị', 'thành phần', 'mẫu']));
-}
-
-function isOffTopic(folded: string[]): boolean {
-  return has(folded, OFF_TOPIC) && !has(folded, ADMINISTRATIVE);
 }
 
 function isGeneric(folded: string[]): boolean {

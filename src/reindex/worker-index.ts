@@ -4,6 +4,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { ProcedureFinder } from '../conversation/engine.ts';
 import { type Catalogue, KnowledgeError, type Origin } from '../knowledge/loader.ts';
+import { loadOutOfScope, type OutOfScope } from '../knowledge/out-of-scope.ts';
 import type { Procedure } from '../knowledge/schema.ts';
 import type { DenseSearcher } from '../retrieval/search-engine.ts';
 import type { RetrievalPath, Retriever, SearchOptions, SearchResult } from '../retrieval/types.ts';
@@ -50,7 +51,9 @@ export async function buildIndexInWorker(options: WorkerBuildOptions): Promise<W
     const ready = await firstAnswer(worker);
     // Serving: the worker lives as long as the index is in use, but never keeps the process alive by itself.
     worker.unref();
-    return new WorkerIndex(worker, ready, options.denseModelId !== undefined, options.onFailure);
+    // The conversation checks messages against the out-of-scope list the worker's engine refuses by.
+    const outOfScope = loadOutOfScope(options.knowledgeDir);
+    return new WorkerIndex(worker, ready, options.denseModelId !== undefined, options.onFailure, outOfScope);
   } catch (error) {
     await worker.terminate();
     throw error;
@@ -153,6 +156,7 @@ export class WorkerIndex implements ServedIndex {
     private readonly ready: ReadyMessage,
     expectsDense: boolean,
     onFailure?: (error: Error) => void,
+    readonly outOfScope?: OutOfScope,
   ) {
     this.expectsDense = expectsDense;
     this.failureHandler = onFailure;

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { readKnowledgeJson } from '../knowledge/loader.ts';
+import { loadOutOfScope, NO_OUT_OF_SCOPE, type OutOfScope } from '../knowledge/out-of-scope.ts';
 import { foldAccents, hasDiacritics, tokenize } from '../text/normalize.ts';
 import { type AbbreviationEntry, compileAbbreviations, loadAbbreviations } from './abbreviations.ts';
 
@@ -34,8 +35,8 @@ export interface Lexicon {
   fillerMask(tokens: string[], folded: string[], unaccented: boolean): boolean[];
   /** Extra token sequences indexed beside a record's text segment (abbreviations in both directions). */
   indexExpansions(tokens: string[]): string[][];
-  /** Out-of-scope phrases found in the query (folded tokens), e.g. "lãi suất tiết kiệm", "nào tốt". */
-  outOfScope(tokens: string[], folded: string[], unaccented: boolean): string[][];
+  /** The out-of-scope list (knowledge/out-of-scope.json), shared with the conversation. */
+  outOfScope: OutOfScope;
 }
 
 function toPhrase(text: string): Phrase {
@@ -79,10 +80,9 @@ function abbreviationRules(entries: AbbreviationEntry[]): { when: string[]; add:
 export function compileLexicon(
   data: z.infer<typeof LexiconFile>,
   abbreviationEntries: AbbreviationEntry[] = [],
-  outOfScopePhrases: string[] = [],
+  outOfScope: OutOfScope = NO_OUT_OF_SCOPE,
 ): Lexicon {
   const abbreviations = compileAbbreviations(abbreviationEntries);
-  const outOfScope = byFirstFolded(outOfScopePhrases.map(toPhrase).filter((p) => p.tokens.length > 0));
   const rules = [...data.synonyms, ...abbreviationRules(abbreviationEntries)].map((s) => ({
     when: s.when.map(toPhrase).filter((p) => p.tokens.length > 0),
     add: s.add.map((a) => tokenize(a)).filter((t) => t.length > 0),
@@ -124,27 +124,11 @@ export function compileLexicon(
       return mask;
     },
     indexExpansions: (tokens) => abbreviations.expand(tokens),
-    outOfScope(tokens, folded, unaccented) {
-      const found: string[][] = [];
-      for (let i = 0; i < tokens.length; i++) {
-        for (const phrase of outOfScope.get(folded[i] as string) ?? []) {
-          if (matchesAt(phrase, tokens, folded, i, unaccented)) found.push(phrase.folded);
-        }
-      }
-      return found;
-    },
+    outOfScope,
   };
 }
 
 export const LEXICON_FILE = 'aliases.json';
-export const OUT_OF_SCOPE_FILE = 'out-of-scope.json';
-
-const OutOfScopeFile = z.object({ version: z.number().int(), phrases: z.array(z.string().min(1)) });
-
-function loadOutOfScope(knowledgeDir: string): string[] {
-  return readKnowledgeJson(join(knowledgeDir, OUT_OF_SCOPE_FILE), OutOfScopeFile)?.phrases ?? [];
-}
-
 /**
  * Loads knowledge/aliases.json, knowledge/abbreviations.json and knowledge/out-of-scope.json; a missing file
  * gives an empty table, a malformed one throws KnowledgeError naming the file and the field.

@@ -1,0 +1,120 @@
+// The one list of what the assistant does not answer (knowledge/out-of-scope.json) and its matcher, used by the
+// conversation before any search ("giá vàng hôm nay" mid-conversation) and by retrieval after it ("mua bảo hiểm
+// nhân thọ loại nào tốt" shares words with a procedure). Data lives in knowledge/; this module validates it.
+import { join } from 'node:path';
+import { z } from 'zod';
+import { type AnalyzedText, foldToken, hasDiacritics, tokenize } from '../text/normalize.ts';
+import { readKnowledgeJson } from './loader.ts';
+
+export const OUT_OF_SCOPE_FILE = 'out-of-scope.json';
+
+const OutOfScopeFile = z.object({
+  about: z.string().optional(),
+  version: z.number().int(),
+  /** Out of scope whatever procedure word stands beside it (product advice, bank products, recipes). */
+  always: z.array(z.string().min(1)),
+  /** Everyday subjects: out of scope unless the question also uses an administrative word. */
+  topics: z.array(z.string().min(1)),
+  /** Words that make a question administrative ("giấy phép kinh doanh vàng" stays a question). */
+  administrative: z.array(z.string().min(1)),
+});
+export type OutOfScopeData = z.infer<typeof OutOfScopeFile>;
+
+/** '…' (or '...') inside a phrase stands for at most this many words: "mua … ở đâu". */
+const MAX_GAP = 3;
+
+interface Phrase {
+  text: string;
+  /** The phrase's parts (split at '…'), as tokens and folded tokens. */
+  parts: { tokens: string[]; folded: string[] }[];
+  /** Written with diacritics: an accented question must match it accented. */
+  accented: boolean;
+}
+
+export interface OutOfScope {
+  /**
+   * The phrase that puts this question out of scope, or undefined. `procedureName` (folded tokens) is the name
+   * of the procedure retrieval would answer with: a phrase that name holds refuses nothing.
+   */
+  find(question: AnalyzedText, procedureName?: readonly string[]): string | undefined;
+}
+
+function toPhrase(text: string): Phrase {
+  const parts = text
+    .split(/…|\.\.\./)
+    .map((part) => tokenize(part))
+    .filter((tokens) => tokens.length > 0)
+    .map((tokens) => ({ tokens, folded: tokens.map(foldToken) }));
+  return { text, parts, accented: hasDiacritics(text) };
+}
+
+/** Where `part` matches the question at `at`: accented against accented, folded when the question has none. */
+function partAt(part: Phrase['parts'][number], q: AnalyzedText, at: number, accented: boolean): boolean {
+  const n = part.tokens.length;
+  if (at + n > q.tokens.length) return false;
+  // Without diacritics one syllable is too ambiguous ("phí" / "phi"): it then matches only if it never had any.
+  if (q.unaccented && n === 1 && accented && part.tokens[0] !== part.folded[0]) return false;
+  for (let k = 0; k < n; k++) {
+    const ok = q.unaccented || !accented ? q.folded[at + k] === part.folded[k] : q.tokens[at + k] === part.tokens[k];
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/** The phrase's parts in order from `at`, each at most MAX_GAP words after the previous one. */
+function matchesFrom(phrase: Phrase, q: AnalyzedText, at: number, part = 0): boolean {
+  const current = phrase.parts[part];
+  if (!current) return true;
+  if (!partAt(current, q, at, phrase.accented)) return false;
+  const next = at + current.tokens.length;
+  if (part + 1 >= phrase.parts.length) return true;
+  for (let gap = 1; gap <= MAX_GAP; gap++) if (matchesFrom(phrase, q, next + gap, part + 1)) return true;
+  return false;
+}
+
+function holds(question: AnalyzedText, phrase: Phrase): boolean {
+  const first = phrase.parts[0]?.folded[0];
+  for (let i = 0; i < question.tokens.length; i++) {
+    if (question.folded[i] === first && matchesFrom(phrase, question, i)) return true;
+  }
+  return false;
+}
+
+/** True when `name` holds each part of the phrase as an unbroken run of words (folded). */
+function nameHolds(name: readonly string[], phrase: Phrase): boolean {
+  return phrase.parts.every((part) => {
+    outer: for (let i = 0; i + part.folded.length <= name.length; i++) {
+      for (let k = 0; k < part.folded.length; k++) if (name[i + k] !== part.folded[k]) continue outer;
+      return true;
+    }
+    return false;
+  });
+}
+
+export function compileOutOfScope(data: Pick<OutOfScopeData, 'always' | 'topics' | 'administrative'>): OutOfScope {
+  const compile = (list: string[]) => list.map(toPhrase).filter((p) => p.parts.length > 0);
+  const always = compile(data.always);
+  const topics = compile(data.topics);
+  const administrative = compile(data.administrative);
+  return {
+    find(question, procedureName) {
+      const excused = (p: Phrase) => procedureName !== undefined && nameHolds(procedureName, p);
+      const hit = always.find((p) => holds(question, p) && !excused(p));
+      if (hit) return hit.text;
+      const topic = topics.find((p) => holds(question, p) && !excused(p));
+      if (!topic || administrative.some((p) => holds(question, p))) return undefined;
+      return topic.text;
+    },
+  };
+}
+
+export const NO_OUT_OF_SCOPE: OutOfScope = { find: () => undefined };
+
+/**
+ * Loads knowledge/out-of-scope.json; a missing file refuses nothing, a malformed one throws KnowledgeError naming
+ * the file and the field.
+ */
+export function loadOutOfScope(knowledgeDir: string): OutOfScope {
+  const data = readKnowledgeJson(join(knowledgeDir, OUT_OF_SCOPE_FILE), OutOfScopeFile);
+  return data ? compileOutOfScope(data) : NO_OUT_OF_SCOPE;
+}
