@@ -125,11 +125,16 @@ export class LexicalIndex {
     return this.postings.get(term)?.docs;
   }
 
-  /** Adds weight × idf × impact of each query term to `scores` (one slot per document). */
-  accumulate(terms: Map<string, number>, scores: Float32Array): void {
+  /**
+   * Adds weight × idf × impact of each query term to `scores` (one slot per document). Returns the score a
+   * document would get if it held every known query term at full impact (for normalisation).
+   */
+  accumulate(terms: Map<string, number>, scores: Float32Array): number {
+    let achievable = 0;
     for (const [term, weight] of terms) {
       const posting = this.postings.get(term);
       if (!posting) continue;
+      achievable += weight * posting.idf;
       const factor = weight * posting.idf;
       const { docs, impacts } = posting;
       for (let k = 0; k < docs.length; k++) {
@@ -137,22 +142,71 @@ export class LexicalIndex {
         scores[d] = (scores[d] as number) + factor * (impacts[k] as number);
       }
     }
+    return achievable;
   }
 
   /** True when `term` occurs in document `doc` (binary search in the sorted posting list). */
   contains(term: string, doc: number): boolean {
-    const posting = this.postings.get(term);
-    if (!posting) return false;
-    const { docs } = posting;
-    let lo = 0;
-    let hi = docs.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const value = docs[mid] as number;
-      if (value === doc) return true;
-      if (value < doc) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return false;
+    return postingHolds(this.postings.get(term)?.docs, doc);
   }
+}
+
+/** True when the sorted posting list `docs` holds document `doc` (binary search; none holds nothing). */
+export function postingHolds(docs: Uint32Array | undefined, doc: number): boolean {
+  if (!docs) return false;
+  let lo = 0;
+  let hi = docs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const value = docs[mid] as number;
+    if (value === doc) return true;
+    if (value < doc) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/**
+ * Positions of the `k` highest positive scores, best first, equal scores in position order. One pass keeps the k
+ * best so far in a heap whose root is the weakest (lowest score, then latest position), then sorts those k.
+ */
+export function topIndices(scores: Float32Array, k: number): number[] {
+  const heap: number[] = [];
+  // a is weaker than b: lower score, or the same score at a later position.
+  const weaker = (a: number, b: number) => {
+    const sa = scores[a] as number;
+    const sb = scores[b] as number;
+    return sa < sb || (sa === sb && a > b);
+  };
+  for (let i = 0; i < scores.length; i++) {
+    const score = scores[i] as number;
+    if (score <= 0) continue;
+    if (heap.length < k) {
+      // Sift up.
+      let at = heap.length;
+      heap.push(i);
+      while (at > 0) {
+        const parent = (at - 1) >> 1;
+        if (!weaker(i, heap[parent] as number)) break;
+        heap[at] = heap[parent] as number;
+        at = parent;
+      }
+      heap[at] = i;
+      continue;
+    }
+    // Full: only a strictly higher score beats the weakest (an equal one comes later, so it is weaker).
+    if (score <= (scores[heap[0] as number] as number)) continue;
+    let at = 0;
+    for (;;) {
+      const left = 2 * at + 1;
+      if (left >= k) break;
+      const right = left + 1;
+      const child = right < k && weaker(heap[right] as number, heap[left] as number) ? right : left;
+      if (!weaker(heap[child] as number, i)) break;
+      heap[at] = heap[child] as number;
+      at = child;
+    }
+    heap[at] = i;
+  }
+  return heap.sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
 }

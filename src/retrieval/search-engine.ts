@@ -19,9 +19,10 @@ import {
 } from './fusion.ts';
 import { LEARNED_CALIBRATION, LEARNED_FUSION, type Learned } from './learned.ts';
 import { LearnedQuestionIndex } from './learned-index.ts';
-import { LexicalIndex } from './lexical-index.ts';
+import { LexicalIndex, topIndices } from './lexical-index.ts';
 import type { Lexicon } from './lexicon.ts';
-import { type PreparedQuery, prepareQuery, type QueryUnit } from './query.ts';
+import { type PreparedQuery, prepareQuery } from './query.ts';
+import { QueryMatch, type ResolvedUnit, type RunSequence, WordIds } from './query-match.ts';
 import type { Retriever, SearchHit, SearchOptions, SearchResult } from './types.ts';
 
 /** Dense similarities for a question (cosine, best first), provided when an embedding model is loaded. */
@@ -82,6 +83,8 @@ export class RetrievalEngine implements Retriever {
   private readonly index: LexicalIndex;
   private readonly priors: Float32Array;
   private readonly families: string[];
+  /** Each position's family as a small integer (grouping keys). */
+  private readonly familyIds: Int32Array;
   private readonly preference: number[];
   /** Distinct folded words of each name (for name coverage). */
   private readonly nameWords: string[][] = [];
@@ -91,6 +94,12 @@ export class RetrievalEngine implements Retriever {
   private readonly actions: Set<ActionClass>[] = [];
   /** Folded words of each curated alias, in order (a question that quotes one is a strong match). */
   private readonly aliasSequences: string[][][] = [];
+  /** Folded words of names and aliases as ids (`nameSequences`, `aliasSequences`), for phrase runs. */
+  private readonly words = new WordIds();
+  private readonly nameIds: Int32Array[] = [];
+  private readonly aliasIds: Int32Array[][] = [];
+  /** IDF of each folded word of each name, in order (the phrase bonus weighs a run by them). */
+  private readonly nameWeights: Float64Array[] = [];
   private readonly byCode = new Map<string, number[]>();
   private readonly positionById = new Map<string, number>();
   private readonly familyNames = new Map<string, string>();
@@ -119,12 +128,16 @@ export class RetrievalEngine implements Retriever {
     );
     this.priors = new Float32Array(this.procedures.length);
     this.families = [];
+    this.familyIds = new Int32Array(this.procedures.length);
+    const familyNumbers = new Map<string, number>();
     this.preference = [];
     this.procedures.forEach((p, i) => {
       const curated = catalogue.origin.get(p.id) === 'curated';
       this.priors[i] = TYPE_PRIOR[p.type] * (curated ? CURATED_PRIOR : 1);
       const family = familyKey(p.name);
       this.families.push(family);
+      if (!familyNumbers.has(family)) familyNumbers.set(family, familyNumbers.size);
+      this.familyIds[i] = familyNumbers.get(family) as number;
       const members = this.familyMembers.get(family) ?? [];
       members.push(i);
       this.familyMembers.set(family, members);
@@ -134,6 +147,9 @@ export class RetrievalEngine implements Retriever {
       this.actions.push(nameActions(searchableName(p.name)));
       this.aliasSequences.push(p.aliases.map((a) => tokenize(a).map(foldToken)).filter((a) => a.length >= 2));
       this.nameWords.push([...new Set(sequence)]);
+      this.nameIds.push(this.words.intern(sequence));
+      this.nameWeights.push(Float64Array.from(sequence, (word) => this.index.idf(`~${word}`)));
+      this.aliasIds.push((this.aliasSequences[i] as string[][]).map((a) => this.words.intern(a)));
       if (!this.familyNames.has(family) || curated) this.familyNames.set(family, p.name);
       const list = this.byCode.get(p.code.toLowerCase()) ?? [];
       list.push(i);
@@ -161,12 +177,13 @@ export class RetrievalEngine implements Retriever {
     // The dense search runs beside the lexical one, whether or not any word matches.
     const denseSearch = this.dense ? this.denseSimilarities(query) : undefined;
     const scores = new Float32Array(this.procedures.length);
-    this.index.accumulate(prepared.terms, scores);
+    // The best score the question could reach (every known term at full impact), for normalisation.
+    const maxScore = this.index.accumulate(prepared.terms, scores);
     for (let i = 0; i < scores.length; i++) scores[i] = (scores[i] as number) * (this.priors[i] as number);
     const ranked = topIndices(scores, CANDIDATES);
-    const pool = this.withRareMatches(prepared, ranked, scores);
-    this.rerank(prepared, scores, pool);
-    const maxScore = maxAchievable(prepared, this.index);
+    const match = new QueryMatch(prepared, this.index, this.words);
+    const pool = this.withRareMatches(match, ranked, scores);
+    this.rerank(match, scores, pool);
     const similarities = denseSearch ? await denseSearch : undefined;
     // Lexical scores before dense evidence: the lexical confidence features are read from them.
     let lexical = scores;
@@ -199,7 +216,7 @@ export class RetrievalEngine implements Retriever {
     const runnerUp = groups[1];
     const second = runnerUp?.score ?? 0;
     const words = queryWords(prepared);
-    const features = this.features(prepared, words, top.best, lexical[top.best] as number, maxScore, top.score, second);
+    const features = this.features(match, words, top.best, lexical[top.best] as number, maxScore, top.score, second);
     let confidence = codeHits.length > 0 ? 1 : confidenceOf(features, this.calibration);
     if (similarities) {
       features.dense = Math.max(0, ...top.members.map((m) => similarities.get(m) ?? 0));
@@ -307,15 +324,15 @@ export class RetrievalEngine implements Retriever {
   /** Groups ranked positions into families; a family's score is its best member's. */
   private group(ranked: number[], scores: Float32Array) {
     const byFamily = new Map<
-      string,
+      number,
       { family: string; score: number; best: number; members: number[]; representative: number }
     >();
     for (const position of ranked) {
-      const family = this.families[position] as string;
-      const existing = byFamily.get(family);
+      const key = this.familyIds[position] as number;
+      const existing = byFamily.get(key);
       if (!existing) {
-        byFamily.set(family, {
-          family,
+        byFamily.set(key, {
+          family: this.families[position] as string,
           score: scores[position] as number,
           best: position,
           members: [position],
@@ -340,7 +357,7 @@ export class RetrievalEngine implements Retriever {
 
   /** What the confidence is computed from: how well the best match covers the question and vice versa. */
   private features(
-    prepared: PreparedQuery,
+    match: QueryMatch,
     words: Set<string>,
     position: number,
     lexicalScore: number,
@@ -348,9 +365,8 @@ export class RetrievalEngine implements Retriever {
     score: number,
     second: number,
   ): MatchFeatures {
-    const { total, covered } = this.coverage(prepared, position);
-    let bigrams = 0;
-    for (const key of prepared.contentBigrams) if (this.index.contains(key, position)) bigrams++;
+    const { total, covered } = this.coverage(match, position);
+    const bigrams = match.bigramsIn(position);
     return {
       coverage: total > 0 ? covered / total : 0,
       matched: covered,
@@ -362,33 +378,31 @@ export class RetrievalEngine implements Retriever {
   }
 
   /** Rarity-weighted amount of the question's content words, and how much of it a document matches. */
-  private coverage(prepared: PreparedQuery, position: number): { total: number; covered: number } {
-    let total = 0;
+  private coverage(match: QueryMatch, position: number): { total: number; covered: number } {
     let covered = 0;
-    for (const unit of prepared.units) {
-      if (unit.filler) continue;
-      const weight = Math.max(...unit.terms.slice(0, 2).map((t) => this.index.idf(t)));
-      total += weight;
-      covered += weight * this.unitMatch(prepared, unit, position);
+    for (const resolved of match.units) {
+      if (resolved.unit.filler) continue;
+      covered += resolved.weight * this.unitMatch(match, resolved, position);
     }
-    return { total, covered };
+    return { total: match.contentWeight, covered };
   }
 
   /**
    * How well a document matches one word of the question: 1 for the word itself (or a synonym's word), less when
    * only its unaccented form matches an accented question ("dược" is not "được").
    */
-  private unitMatch(prepared: PreparedQuery, unit: QueryUnit, position: number): number {
+  private unitMatch(match: QueryMatch, resolved: ResolvedUnit, position: number): number {
+    const { unit } = resolved;
     if (unit.actions?.some((c) => this.actions[position]?.has(c))) return 1;
-    const echo = prepared.unaccented ? -1 : 1;
+    const echo = match.prepared.unaccented ? -1 : 1;
     let folded = false;
     for (let k = 0; k < unit.terms.length; k++) {
-      if (!this.index.contains(unit.terms[k] as string, position)) continue;
+      if (!match.holds(resolved, k, position)) continue;
       if (k !== echo) return 1;
       folded = true;
     }
-    for (const phrase of unit.phrases ?? []) {
-      if (phrase.keys.every((key) => this.index.contains(key, position))) return 1;
+    for (let p = 0; p < resolved.phrases.length; p++) {
+      if (match.holdsPhrase(resolved, p, position)) return 1;
     }
     return folded ? FOLDED_MATCH : 0;
   }
@@ -397,9 +411,9 @@ export class RetrievalEngine implements Retriever {
    * The best lexical candidates, plus every record holding the question's rarest content word when few do: common
    * words and their pairs must not push the one discriminating word ("mẫu Peru") out of the re-ranking.
    */
-  private withRareMatches(prepared: PreparedQuery, ranked: number[], scores: Float32Array): number[] {
+  private withRareMatches(match: QueryMatch, ranked: number[], scores: Float32Array): number[] {
     const pool = ranked.slice(0, RERANK_CANDIDATES);
-    const rarest = this.rarestUnit(prepared);
+    const rarest = this.rarestUnit(match);
     const docs = rarest === undefined ? undefined : this.index.documentsWith(rarest.key);
     if (!docs || docs.length > RARE_POOL) return pool;
     const inPool = new Set(pool);
@@ -412,16 +426,18 @@ export class RetrievalEngine implements Retriever {
   }
 
   /** The question's rarest content word that the index knows (its folded term), with all its matching terms. */
-  private rarestUnit(prepared: PreparedQuery): { key: string; unit: QueryUnit } | undefined {
-    let best: { key: string; unit: QueryUnit } | undefined;
+  private rarestUnit(match: QueryMatch): { key: string; unit: ResolvedUnit } | undefined {
+    let best: { key: string; unit: ResolvedUnit } | undefined;
     let bestIdf = 0;
-    for (const unit of prepared.units) {
+    for (const resolved of match.units) {
+      const { unit } = resolved;
       if (unit.filler) continue;
-      const key = unit.terms[unit.terms.length > 1 && !prepared.unaccented ? 1 : 0] as string;
-      const idf = this.index.idf(key);
-      if (this.index.has(key) && idf > bestIdf) {
+      const k = unit.terms.length > 1 && !match.prepared.unaccented ? 1 : 0;
+      const key = unit.terms[k] as string;
+      const idf = resolved.idfs[k] as number;
+      if (resolved.postings[k] !== undefined && idf > bestIdf) {
         bestIdf = idf;
-        best = { key, unit };
+        best = { key, unit: resolved };
       }
     }
     return best;
@@ -432,13 +448,14 @@ export class RetrievalEngine implements Retriever {
    * loses ground (× (COVERAGE_FLOOR + coverage)), and one whose name appears in the question as an unbroken
    * phrase gains (× (1 + PHRASE_BONUS × phrase share of the name)); long questions often quote the name.
    */
-  private rerank(prepared: PreparedQuery, scores: Float32Array, candidates: number[]): void {
+  private rerank(match: QueryMatch, scores: Float32Array, candidates: number[]): void {
+    const { prepared } = match;
     const asked = prepared.actions;
     // In a short question every word counts: a candidate without its rarest word ("cchn dược") loses ground.
-    const rarest = contentLength(prepared) <= SHORT_QUESTION ? this.rarestUnit(prepared) : undefined;
+    const rarest = contentLength(prepared) <= SHORT_QUESTION ? this.rarestUnit(match) : undefined;
     const long = contentLength(prepared) > LONG_QUESTION;
     const shares = candidates.map((p) => {
-      const { total, covered } = this.coverage(prepared, p);
+      const { total, covered } = this.coverage(match, p);
       return total > 0 ? covered / total : -1;
     });
     const alternative = candidates.some(
@@ -447,26 +464,27 @@ export class RetrievalEngine implements Retriever {
     );
     candidates.forEach((position, k) => {
       let factor = 1;
-      if (rarest && this.unitMatch(prepared, rarest.unit, position) < 1) factor *= MISSING_RARE;
+      if (rarest && this.unitMatch(match, rarest.unit, position) < 1) factor *= MISSING_RARE;
       const share = shares[k] as number;
       if (share >= 0) factor *= COVERAGE_FLOOR + share;
       if (prepared.contentBigrams.length > 0) {
-        let pairs = 0;
-        for (const key of prepared.contentBigrams) if (this.index.contains(key, position)) pairs++;
+        const pairs = match.bigramsIn(position);
         factor *= COVERAGE_FLOOR + pairs / prepared.contentBigrams.length;
       }
-      const name = this.nameSequences[position] ?? [];
+      const name = this.nameIds[position] as Int32Array;
+      const weights = this.nameWeights[position] as Float64Array;
       // The question's own words, or a rewording with a synonym in place ("lưu học sinh" → "du học sinh").
-      let run = longestCommonRun(prepared.folded, name);
-      for (const variant of prepared.variants) {
-        const alternative = longestCommonRun(variant, name);
+      const [question, ...variants] = match.sequences;
+      let run = (question as RunSequence).longestRun(name);
+      for (const variant of variants) {
+        const alternative = variant.longestRun(name);
         if (alternative.length > run.length) run = alternative;
       }
       if (prepared.folded.length >= 3 && run.length >= 2) {
         let runWeight = 0;
         let nameWeight = 0;
         for (let k = 0; k < name.length; k++) {
-          const weight = this.index.idf(`~${name[k]}`);
+          const weight = weights[k] as number;
           nameWeight += weight;
           if (k >= run.start && k < run.start + run.length) runWeight += weight;
         }
@@ -474,8 +492,9 @@ export class RetrievalEngine implements Retriever {
       }
       // The question quotes a whole curated alias ("giải thể công ty"): weigh by how much of the question it explains.
       let quoted = 0;
-      for (const alias of this.aliasSequences[position] ?? []) {
-        if (longestCommonRun(prepared.folded, alias).length === alias.length) quoted = Math.max(quoted, alias.length);
+      for (const alias of this.aliasIds[position] ?? []) {
+        if ((question as RunSequence).longestRun(alias).length === alias.length)
+          quoted = Math.max(quoted, alias.length);
       }
       if (quoted > 0) factor *= 1 + (ALIAS_BONUS * quoted) / Math.max(quoted, contentLength(prepared));
       factor *= actionFactor(asked, this.actions[position] as Set<ActionClass>, alternative, long);
@@ -523,29 +542,6 @@ function queryWords(prepared: PreparedQuery): Set<string> {
     for (const phrase of unit.phrases ?? []) for (const t of phrase.tokens) words.add(foldToken(t));
   }
   return words;
-}
-
-/** Score a document would get if it matched every query term at full impact (for normalisation). */
-function maxAchievable(prepared: PreparedQuery, index: LexicalIndex): number {
-  let total = 0;
-  for (const [term, weight] of prepared.terms) if (index.has(term)) total += weight * index.idf(term);
-  return total;
-}
-
-/** Positions of the `k` highest positive scores, best first (one pass, keeping a sorted buffer of k). */
-function topIndices(scores: Float32Array, k: number): number[] {
-  const best: number[] = [];
-  let floor = 0;
-  for (let i = 0; i < scores.length; i++) {
-    const score = scores[i] as number;
-    if (score <= floor) continue;
-    let at = best.length;
-    while (at > 0 && (scores[best[at - 1] as number] as number) < score) at--;
-    best.splice(at, 0, i);
-    if (best.length > k) best.pop();
-    if (best.length === k) floor = scores[best[k - 1] as number] as number;
-  }
-  return best;
 }
 
 /** Maps lazily, so documents are turned into terms one at a time while the index is built. */

@@ -1,0 +1,181 @@
+// The re-ranking's per-candidate tests with everything that depends only on the question resolved once per search:
+// each question word's rarity weight and posting lists, its synonym phrases' and content pairs' posting lists, and
+// the question's words as integer ids for phrase runs against names. The ranking decisions stay in
+// search-engine.ts; this only answers "does candidate d hold term t" and "longest shared run" without hashing a
+// string or allocating per candidate.
+import { type LexicalIndex, postingHolds } from './lexical-index.ts';
+import type { PreparedQuery, QueryUnit } from './query.ts';
+
+/** Folded words as small integers (names and aliases intern theirs; a question's unknown words are -1). */
+export class WordIds {
+  private readonly ids = new Map<string, number>();
+
+  /** Ids of `words`, giving new words new ids. */
+  intern(words: readonly string[]): Int32Array {
+    const out = new Int32Array(words.length);
+    words.forEach((word, k) => {
+      let id = this.ids.get(word);
+      if (id === undefined) {
+        id = this.ids.size;
+        this.ids.set(word, id);
+      }
+      out[k] = id;
+    });
+    return out;
+  }
+
+  /** Ids of `words`; a word no name or alias holds is -1 (it can match nothing). */
+  lookup(words: readonly string[]): Int32Array {
+    const out = new Int32Array(words.length);
+    for (let k = 0; k < words.length; k++) out[k] = this.ids.get(words[k] as string) ?? -1;
+    return out;
+  }
+}
+
+/** A run of consecutive words shared by a question and a name: where it starts in the name, and its length. */
+export interface Run {
+  start: number;
+  length: number;
+}
+
+/**
+ * A question's word sequence indexed for longest-common-run tests against many names: the positions of each word
+ * and a stamped column buffer, so one test costs the name's length plus its matches.
+ */
+export class RunSequence {
+  /** Open-addressed table of the sequence's word ids (-1 = empty slot) and each one's last position… */
+  private readonly slots: Int32Array;
+  private readonly lastAt: Int32Array;
+  private readonly shift: number;
+  /** …earlier positions of the same word through `previous` (-1 = none). */
+  private readonly previous: Int32Array;
+  /** Run length ending at each sequence position for the name column `stamp` names. */
+  private readonly column: Int32Array;
+  private readonly stamp: Int32Array;
+  private base = 2;
+
+  constructor(readonly ids: Int32Array) {
+    this.previous = new Int32Array(ids.length).fill(-1);
+    this.column = new Int32Array(ids.length);
+    this.stamp = new Int32Array(ids.length);
+    let bits = 3;
+    while (1 << bits < 2 * ids.length) bits++;
+    this.shift = 32 - bits;
+    this.slots = new Int32Array(1 << bits).fill(-1);
+    this.lastAt = new Int32Array(1 << bits);
+    ids.forEach((id, i) => {
+      if (id < 0) return;
+      const slot = this.slotOf(id);
+      if (this.slots[slot] === id) this.previous[i] = this.lastAt[slot] as number;
+      this.slots[slot] = id;
+      this.lastAt[slot] = i;
+    });
+  }
+
+  /** The slot holding `id`, or the empty slot where it would go. */
+  private slotOf(id: number): number {
+    const mask = this.slots.length - 1;
+    let slot = Math.imul(id, 0x9e3779b1) >>> this.shift;
+    for (;;) {
+      const held = this.slots[slot] as number;
+      if (held === id || held === -1) return slot;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  get length(): number {
+    return this.ids.length;
+  }
+
+  /**
+   * Longest run of consecutive words of `name` that also appears consecutively in this sequence. Ties go to the
+   * run ending first in the sequence, then first in the name (as a row-by-row dynamic programme finds them).
+   */
+  longestRun(name: Int32Array): Run {
+    const base = this.base;
+    this.base += name.length + 1;
+    let bestLength = 0;
+    let bestI = 0;
+    let bestJ = 0;
+    for (let j = 0; j < name.length; j++) {
+      const id = name[j] as number;
+      const slot = this.slotOf(id);
+      let i = this.slots[slot] === id ? (this.lastAt[slot] as number) : -1;
+      // Positions in descending order, so the previous column's value at i - 1 is read before it is overwritten.
+      while (i >= 0) {
+        const length = i > 0 && this.stamp[i - 1] === base + j - 1 ? (this.column[i - 1] as number) + 1 : 1;
+        this.column[i] = length;
+        this.stamp[i] = base + j;
+        if (length > bestLength || (length === bestLength && (i < bestI || (i === bestI && j < bestJ)))) {
+          bestLength = length;
+          bestI = i;
+          bestJ = j;
+        }
+        i = this.previous[i] as number;
+      }
+    }
+    return bestLength === 0 ? { start: 0, length: 0 } : { start: bestJ - bestLength + 1, length: bestLength };
+  }
+}
+
+/** One content word of the question with its index lookups resolved. */
+export interface ResolvedUnit {
+  unit: QueryUnit;
+  /** Rarity weight of the word: the larger IDF of its accented and folded terms. */
+  weight: number;
+  /** IDF of each of `unit.terms` (an unseen term gets the index's unseen IDF). */
+  idfs: number[];
+  /** Posting list of each of `unit.terms` (undefined: no document holds it). */
+  postings: (Uint32Array | undefined)[];
+  /** For each synonym phrase, the posting list of each of its keys. */
+  phrases: (Uint32Array | undefined)[][];
+}
+
+/** A question resolved against the lexical index and the engine's word ids. */
+export class QueryMatch {
+  /** The question's words in order; each unit's `unit` is the prepared one. */
+  readonly units: ResolvedUnit[];
+  /** Sum of the content (non-filler) words' weights. */
+  readonly contentWeight: number;
+  /** Posting lists of the question's content word pairs (`prepared.contentBigrams`). */
+  private readonly bigrams: (Uint32Array | undefined)[];
+  /** The folded question, then each synonym rewording (`prepared.variants`), as run sequences. */
+  readonly sequences: RunSequence[];
+
+  constructor(
+    readonly prepared: PreparedQuery,
+    index: LexicalIndex,
+    words: WordIds,
+  ) {
+    this.units = prepared.units.map((unit) => ({
+      unit,
+      weight: Math.max(...unit.terms.slice(0, 2).map((t) => index.idf(t))),
+      idfs: unit.terms.map((t) => index.idf(t)),
+      postings: unit.terms.map((t) => index.documentsWith(t)),
+      phrases: (unit.phrases ?? []).map((phrase) => phrase.keys.map((key) => index.documentsWith(key))),
+    }));
+    let total = 0;
+    for (const u of this.units) if (!u.unit.filler) total += u.weight;
+    this.contentWeight = total;
+    this.bigrams = prepared.contentBigrams.map((key) => index.documentsWith(key));
+    this.sequences = [prepared.folded, ...prepared.variants].map((s) => new RunSequence(words.lookup(s)));
+  }
+
+  /** True when document `doc` holds term `k` of unit `u`. */
+  holds(u: ResolvedUnit, k: number, doc: number): boolean {
+    return postingHolds(u.postings[k], doc);
+  }
+
+  /** True when document `doc` holds every key of synonym phrase `p` of unit `u`. */
+  holdsPhrase(u: ResolvedUnit, p: number, doc: number): boolean {
+    for (const docs of u.phrases[p] ?? []) if (!postingHolds(docs, doc)) return false;
+    return true;
+  }
+
+  /** How many of the question's content word pairs document `doc` holds. */
+  bigramsIn(doc: number): number {
+    let pairs = 0;
+    for (const docs of this.bigrams) if (postingHolds(docs, doc)) pairs++;
+    return pairs;
+  }
+}

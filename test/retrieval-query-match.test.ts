@@ -1,0 +1,58 @@
+// The fast paths of the search must decide exactly as the plain versions they replace: the phrase run between a
+// question and a name (word ids, stamped buffers) and the selection of the best-scoring candidates (a heap).
+import { describe, expect, it } from 'vitest';
+import { topIndices } from '../src/retrieval/lexical-index.ts';
+import { RunSequence, WordIds } from '../src/retrieval/query-match.ts';
+import { longestCommonRun } from '../src/retrieval/search-engine.ts';
+
+/** A small deterministic generator, so a failing case can be replayed. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+describe('phrase runs on word ids', () => {
+  it('finds the same run as the word-by-word comparison, ties included, reusing one sequence for many names', () => {
+    const next = random(7);
+    const vocabulary = ['cấp', 'lại', 'giấy', 'phép', 'lái', 'xe', 'đăng', 'ký', 'khai', 'sinh'];
+    const words = new WordIds();
+    words.intern(vocabulary);
+    const pick = (n: number) => Array.from({ length: n }, () => vocabulary[Math.floor(next() * 6)] as string);
+    for (let round = 0; round < 200; round++) {
+      // Question words include some no name holds (they must match nothing).
+      const question = [...pick(1 + Math.floor(next() * 12)), 'chưa', ...pick(Math.floor(next() * 5))];
+      const sequence = new RunSequence(words.lookup(question));
+      for (let n = 0; n < 5; n++) {
+        const name = pick(Math.floor(next() * 10));
+        expect(sequence.longestRun(words.intern(name))).toEqual(longestCommonRun(question, name));
+      }
+    }
+  });
+
+  it('reports where the shared run starts in the name', () => {
+    const words = new WordIds();
+    const name = words.intern(['cấp', 'lại', 'giấy', 'phép', 'lái', 'xe']);
+    const question = new RunSequence(words.lookup(['làm', 'lại', 'giấy', 'phép', 'lái', 'xe', 'bị', 'mất']));
+    expect(question.longestRun(name)).toEqual({ start: 1, length: 5 });
+    expect(new RunSequence(words.lookup(['không', 'liên', 'quan'])).longestRun(name)).toEqual({ start: 0, length: 0 });
+  });
+});
+
+describe('best candidates', () => {
+  it('keeps the k highest positive scores, best first, equal scores in catalogue order', () => {
+    const next = random(11);
+    for (let round = 0; round < 50; round++) {
+      // Few distinct values, so ties are common; zeros are never candidates.
+      const scores = Float32Array.from({ length: 300 }, () => Math.floor(next() * 8) / 2);
+      const k = 1 + Math.floor(next() * 60);
+      const expected = [...scores.keys()]
+        .filter((i) => (scores[i] as number) > 0)
+        .sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b)
+        .slice(0, k);
+      expect(topIndices(scores, k)).toEqual(expected);
+    }
+  });
+});
