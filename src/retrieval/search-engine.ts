@@ -1,7 +1,7 @@
 // The retrieval engine: lexical BM25F over the catalogue, priors and re-ranking, then dense similarities fused in
 // when a model is loaded (fusion.ts), grouping of name families, a calibrated confidence and the abstain decision.
 import type { Catalogue } from '../knowledge/loader.ts';
-import type { OutOfScope } from '../knowledge/out-of-scope.ts';
+import type { OutOfScope, ScopeCheck } from '../knowledge/out-of-scope.ts';
 import type { Procedure } from '../knowledge/schema.ts';
 import { foldToken, tokenize } from '../text/normalize.ts';
 import { type ActionClass, actionFactor, nameActions } from './actions.ts';
@@ -47,9 +47,9 @@ const TIED_MARGIN = 0.05;
 /** A question quoting a curated alias gains up to ×(1 + ALIAS_BONUS) (when the alias is all it says). */
 const ALIAS_BONUS = 0.5;
 /** A menu is offered instead of abstaining only when the best match covers this much of the question… */
-const MENU_MIN_COVERAGE = 0.6;
+const MENU_MIN_COVERAGE = 0.5;
 /** …and the question this much of its name. */
-const MENU_MIN_NAME_COVERAGE = 0.3;
+const MENU_MIN_NAME_COVERAGE = 0.2;
 /** A candidate doing the asked action counts as an alternative when it covers this much of the question. */
 const ALTERNATIVE_COVERAGE = 0.3;
 /** Share of a word's weight covered when only its unaccented form matches an accented question. */
@@ -243,8 +243,10 @@ export class RetrievalEngine implements Retriever {
     // question to ask back, not an out-of-scope one.
     const tiedTopic =
       runnerUp !== undefined && features.coverage >= 0.99 && features.bigrams >= 1 && features.margin < TIED_MARGIN;
-    // Shopping, prices, bank products… are out of scope even when they share words with a procedure.
-    const offTopic = codeHits.length === 0 && this.offTopic(prepared, top.best);
+    // Shopping, prices, bank products… are out of scope even when they share words with a procedure; one the
+    // best procedure's own name holds ("đặt cược bóng đá") is answered only when sure, never offered as a menu.
+    const scope = codeHits.length === 0 ? this.scope(prepared, top.best) : {};
+    const offTopic = scope.refused !== undefined;
     const unsure = confidence < this.calibration.abstainBelow && !tiedTopic;
     // A plausible but uncertain match (most of the question found, confidence in the menu band) is offered as a
     // short menu of the best candidates instead of "not found".
@@ -252,6 +254,7 @@ export class RetrievalEngine implements Retriever {
     const offerMenu =
       unsure &&
       !offTopic &&
+      scope.excusedByName === undefined &&
       (fullyCovered ||
         (confidence >= this.calibration.menuAbove &&
           features.coverage >= MENU_MIN_COVERAGE &&
@@ -298,9 +301,9 @@ export class RetrievalEngine implements Retriever {
     };
   }
 
-  /** The question is out of scope (knowledge/out-of-scope.json), unless the best procedure's own name holds the phrase. */
-  private offTopic(prepared: PreparedQuery, position: number): boolean {
-    return this.lexicon.outOfScope.find(prepared, this.nameSequences[position] ?? []) !== undefined;
+  /** Whether the question is out of scope (knowledge/out-of-scope.json), given the best procedure's own name. */
+  private scope(prepared: PreparedQuery, position: number): ScopeCheck {
+    return this.lexicon.outOfScope.check(prepared, this.nameSequences[position] ?? []);
   }
 
   /** The out-of-scope list this engine refuses by; the conversation checks messages against the same one. */
