@@ -6,6 +6,7 @@ import { readKnowledgeJson } from '../knowledge/loader.ts';
 import { loadOutOfScope, NO_OUT_OF_SCOPE, type OutOfScope } from '../knowledge/out-of-scope.ts';
 import { foldAccents, hasDiacritics, tokenize } from '../text/normalize.ts';
 import { type AbbreviationEntry, compileAbbreviations, loadAbbreviations } from './abbreviations.ts';
+import { type ConceptEntry, loadConcepts } from './concepts.ts';
 
 const LexiconFile = z.object({
   version: z.number().int(),
@@ -31,6 +32,8 @@ export interface Expansion {
 export interface Lexicon {
   /** Synonym phrases found in the query tokens (accented or folded, see `unaccented`). */
   expansions(tokens: string[], folded: string[], unaccented: boolean): Expansion[];
+  /** Everyday phrases of the concept table found in the query ("giếng khoan" → khai thác nước dưới đất). */
+  concepts(tokens: string[], folded: string[], unaccented: boolean): Expansion[];
   /** Marks each query token that belongs to a filler phrase. */
   fillerMask(tokens: string[], folded: string[], unaccented: boolean): boolean[];
   /** Extra token sequences indexed beside a record's text segment (abbreviations in both directions). */
@@ -77,17 +80,14 @@ function abbreviationRules(entries: AbbreviationEntry[]): { when: string[]; add:
   return entries.map((e) => ({ when: [...new Set([e.short, foldAccents(e.short)])], add: e.long }));
 }
 
-export function compileLexicon(
-  data: z.infer<typeof LexiconFile>,
-  abbreviationEntries: AbbreviationEntry[] = [],
-  outOfScope: OutOfScope = NO_OUT_OF_SCOPE,
-): Lexicon {
-  const abbreviations = compileAbbreviations(abbreviationEntries);
-  const rules = [...data.synonyms, ...abbreviationRules(abbreviationEntries)].map((s) => ({
+type ExpansionFinder = (tokens: string[], folded: string[], unaccented: boolean) => Expansion[];
+
+/** Compiles `when` → `add` rules into a finder of the rules whose phrases occur in a query (each rule once). */
+function compileRules(source: { when: string[]; add: string[] }[]): ExpansionFinder {
+  const rules = source.map((s) => ({
     when: s.when.map(toPhrase).filter((p) => p.tokens.length > 0),
     add: s.add.map((a) => tokenize(a)).filter((t) => t.length > 0),
   }));
-  const filler = data.filler.map(toPhrase).filter((p) => p.tokens.length > 0);
   // Index phrases by their first folded token so a query only tries plausible phrases.
   const byFirst = new Map<string, { phrase: Phrase; rule: number }[]>();
   rules.forEach((rule, index) => {
@@ -98,21 +98,35 @@ export function compileLexicon(
       byFirst.set(key, list);
     }
   });
+  return (tokens, folded, unaccented) => {
+    const found: Expansion[] = [];
+    const seenRules = new Set<number>();
+    for (let i = 0; i < tokens.length; i++) {
+      for (const { phrase, rule } of byFirst.get(folded[i] as string) ?? []) {
+        if (seenRules.has(rule) || !matchesAt(phrase, tokens, folded, i, unaccented)) continue;
+        seenRules.add(rule);
+        found.push({ start: i, end: i + phrase.tokens.length, add: rules[rule]?.add ?? [] });
+      }
+    }
+    return found;
+  };
+}
+
+export function compileLexicon(
+  data: z.infer<typeof LexiconFile>,
+  abbreviationEntries: AbbreviationEntry[] = [],
+  outOfScope: OutOfScope = NO_OUT_OF_SCOPE,
+  conceptEntries: ConceptEntry[] = [],
+): Lexicon {
+  const abbreviations = compileAbbreviations(abbreviationEntries);
+  const expansions = compileRules([...data.synonyms, ...abbreviationRules(abbreviationEntries)]);
+  const concepts = compileRules(conceptEntries);
+  const filler = data.filler.map(toPhrase).filter((p) => p.tokens.length > 0);
   const fillerByFirst = byFirstFolded(filler);
 
   return {
-    expansions(tokens, folded, unaccented) {
-      const found: Expansion[] = [];
-      const seenRules = new Set<number>();
-      for (let i = 0; i < tokens.length; i++) {
-        for (const { phrase, rule } of byFirst.get(folded[i] as string) ?? []) {
-          if (seenRules.has(rule) || !matchesAt(phrase, tokens, folded, i, unaccented)) continue;
-          seenRules.add(rule);
-          found.push({ start: i, end: i + phrase.tokens.length, add: rules[rule]?.add ?? [] });
-        }
-      }
-      return found;
-    },
+    expansions,
+    concepts,
     fillerMask(tokens, folded, unaccented) {
       const mask = tokens.map(() => false);
       for (let i = 0; i < tokens.length; i++) {
@@ -130,12 +144,14 @@ export function compileLexicon(
 
 export const LEXICON_FILE = 'aliases.json';
 /**
- * Loads knowledge/aliases.json, knowledge/abbreviations.json and knowledge/out-of-scope.json; a missing file
- * gives an empty table, a malformed one throws KnowledgeError naming the file and the field.
+ * Loads knowledge/aliases.json, knowledge/abbreviations.json, knowledge/out-of-scope.json and
+ * knowledge/concepts.jsonl; a missing file gives an empty table, a malformed one throws KnowledgeError naming the
+ * file and the field (the line, for concepts).
  */
 export function loadLexicon(knowledgeDir: string): Lexicon {
   const abbreviations = loadAbbreviations(knowledgeDir);
   const outOfScope = loadOutOfScope(knowledgeDir);
+  const concepts = loadConcepts(knowledgeDir);
   const data = readKnowledgeJson(join(knowledgeDir, LEXICON_FILE), LexiconFile);
-  return compileLexicon(data ?? { version: 1, synonyms: [], filler: [] }, abbreviations, outOfScope);
+  return compileLexicon(data ?? { version: 1, synonyms: [], filler: [] }, abbreviations, outOfScope, concepts);
 }

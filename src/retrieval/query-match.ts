@@ -164,6 +164,8 @@ export interface ResolvedUnit {
   idfs: number[];
   /** Posting list of each of `unit.terms` (undefined: no document holds it). */
   postings: (Uint32Array | undefined)[];
+  /** The same, with documents holding the term only in index-only page text (`covers: false` fields). */
+  anywhere: (Uint32Array | undefined)[];
   /** For each synonym phrase, the posting list of each of its keys. */
   phrases: (Uint32Array | undefined)[][];
 }
@@ -191,7 +193,8 @@ export class QueryMatch {
         unit,
         weight: Math.max(...idfs.slice(0, 2)),
         idfs,
-        postings: found.map((posting) => posting?.docs),
+        postings: found.map((posting) => posting?.covered),
+        anywhere: found.map((posting) => posting?.docs),
         phrases: (unit.phrases ?? []).map((phrase) => phrase.keys.map((key) => index.documentsWith(key))),
       };
     });
@@ -205,6 +208,11 @@ export class QueryMatch {
   /** True when document `doc` holds term `k` of unit `u`. */
   holds(u: ResolvedUnit, k: number, doc: number): boolean {
     return postingHolds(u.postings[k], doc);
+  }
+
+  /** True when document `doc` holds term `k` of unit `u`, if only in its index-only page text. */
+  holdsAnywhere(u: ResolvedUnit, k: number, doc: number): boolean {
+    return postingHolds(u.anywhere[k], doc);
   }
 
   /** True when document `doc` holds every key of synonym phrase `p` of unit `u`. */

@@ -16,6 +16,8 @@ const QUERY_WEIGHTS = {
   bigram: 1.1,
   expansion: 0.75,
   expansionBigram: 0.9,
+  /** Scale of a concept's official words (knowledge/concepts.jsonl): below the question's own words and aliases. */
+  concept: 0.8,
 } as const;
 
 /** One word of the question; `terms` are the index terms that count as having matched it. */
@@ -53,13 +55,13 @@ function addTerm(terms: Map<string, number>, key: string, weight: number): void 
 }
 
 /** Searches a synonym's official phrase beside the question's words (its bigrams count as the question's own). */
-function addPhrase(terms: Map<string, number>, phrase: string[], bigrams: Set<string>): void {
+function addPhrase(terms: Map<string, number>, phrase: string[], bigrams: Set<string>, scale = 1): void {
   const phraseFolded = phrase.map(foldToken);
   phrase.forEach((token, k) => {
-    addTerm(terms, token, QUERY_WEIGHTS.expansion);
-    addTerm(terms, foldedKey(phraseFolded[k] as string), QUERY_WEIGHTS.expansion * QUERY_WEIGHTS.foldedEcho);
+    addTerm(terms, token, QUERY_WEIGHTS.expansion * scale);
+    addTerm(terms, foldedKey(phraseFolded[k] as string), QUERY_WEIGHTS.expansion * QUERY_WEIGHTS.foldedEcho * scale);
     if (k + 1 < phrase.length) {
-      addTerm(terms, bigramKey(token, phrase[k + 1] as string), QUERY_WEIGHTS.expansionBigram);
+      addTerm(terms, bigramKey(token, phrase[k + 1] as string), QUERY_WEIGHTS.expansionBigram * scale);
       bigrams.add(foldedKey(bigramKey(phraseFolded[k] as string, phraseFolded[k + 1] as string)));
     }
   });
@@ -71,6 +73,18 @@ function phraseKeys(phrase: string[]): string[] {
   const keys: string[] = [];
   for (let k = 0; k + 1 < phrase.length; k++) keys.push(bigramKey(phrase[k] as string, phrase[k + 1] as string));
   return keys;
+}
+
+/** The words a synonym or concept stands for are covered when a document holds its whole official phrase. */
+function coverWith(units: QueryUnit[], start: number, end: number, phrase: string[]): void {
+  for (let u = start; u < end; u++) {
+    const unit = units[u];
+    if (!unit) continue;
+    unit.phrases ??= [];
+    unit.phrases.push({ tokens: phrase, keys: phraseKeys(phrase) });
+    // A synonym phrase is topic-bearing even when its words are common filler ("làm lại").
+    unit.filler = false;
+  }
 }
 
 /** How many rewordings of the question (one synonym substituted each) are tried against procedure names. */
@@ -119,15 +133,15 @@ export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
       // A same-length rewording only ("lưu học sinh" → "du học sinh"): a longer official phrase is an elaboration.
       if (variants.length < MAX_VARIANTS && phrase.length <= expansion.end - expansion.start)
         variants.push([...folded.slice(0, expansion.start), ...phrase.map(foldToken), ...folded.slice(expansion.end)]);
-      // The words the expansion stands for are covered when its official words match.
-      for (let u = expansion.start; u < expansion.end; u++) {
-        const unit = units[u];
-        if (!unit) continue;
-        unit.phrases ??= [];
-        unit.phrases.push({ tokens: phrase, keys: phraseKeys(phrase) });
-        // A synonym phrase is topic-bearing even when its words are common filler ("làm lại").
-        unit.filler = false;
-      }
+      coverWith(units, expansion.start, expansion.end, phrase);
+    }
+  }
+  // Everyday words for an administrative concept (knowledge/concepts.jsonl) search its official words, weaker.
+  for (const concept of lexicon.concepts(tokens, folded, unaccented)) {
+    for (const phrase of concept.add) {
+      // Its word pairs are not the question's own: a guess must not make an off-topic question look answered.
+      addPhrase(terms, phrase, new Set(), QUERY_WEIGHTS.concept);
+      coverWith(units, concept.start, concept.end, phrase);
     }
   }
   const spans = questionActionSpans(tokens, folded, unaccented);
