@@ -127,6 +127,8 @@ export interface ResolvedUnit {
   idfs: number[];
   /** Posting list of each of `unit.terms` (undefined: no document holds it). */
   postings: (Uint32Array | undefined)[];
+  /** The same, with documents holding the term only in index-only page text (`covers: false` fields). */
+  anywhere: (Uint32Array | undefined)[];
   /** For each synonym phrase, the posting list of each of its keys. */
   phrases: (Uint32Array | undefined)[][];
 }
@@ -152,6 +154,7 @@ export class QueryMatch {
       weight: Math.max(...unit.terms.slice(0, 2).map((t) => index.idf(t))),
       idfs: unit.terms.map((t) => index.idf(t)),
       postings: unit.terms.map((t) => index.documentsWith(t)),
+      anywhere: unit.terms.map((t) => index.documentsWith(t, true)),
       phrases: (unit.phrases ?? []).map((phrase) => phrase.keys.map((key) => index.documentsWith(key))),
     }));
     let total = 0;
@@ -164,6 +167,11 @@ export class QueryMatch {
   /** True when document `doc` holds term `k` of unit `u`. */
   holds(u: ResolvedUnit, k: number, doc: number): boolean {
     return postingHolds(u.postings[k], doc);
+  }
+
+  /** True when document `doc` holds term `k` of unit `u`, if only in its index-only page text. */
+  holdsAnywhere(u: ResolvedUnit, k: number, doc: number): boolean {
+    return postingHolds(u.anywhere[k], doc);
   }
 
   /** True when document `doc` holds every key of synonym phrase `p` of unit `u`. */

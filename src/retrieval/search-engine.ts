@@ -23,6 +23,7 @@ import { LexicalIndex, topIndices } from './lexical-index.ts';
 import type { Lexicon } from './lexicon.ts';
 import { type PreparedQuery, prepareQuery } from './query.ts';
 import { QueryMatch, type ResolvedUnit, type RunSequence, WordIds } from './query-match.ts';
+import { bigramKey, foldedKey } from './terms.ts';
 import type { Retriever, SearchHit, SearchOptions, SearchResult } from './types.ts';
 
 /** Dense similarities for a question (cosine, best first), provided when an embedding model is loaded. */
@@ -53,14 +54,29 @@ const MENU_MIN_NAME_COVERAGE = 0.2;
 const ALTERNATIVE_COVERAGE = 0.3;
 /** Share of a word's weight covered when only its unaccented form matches an accented question. */
 const FOLDED_MATCH = 0.5;
+/**
+ * A word found only in a record's index-only page text (documents.ts, `covers: false`) counts this much of a word
+ * the record holds, when measuring how much of the question it covers.
+ */
+const INDEX_ONLY_MATCH = 0.8;
 /** Questions with more content words than this are stories: actions in them are matched softly. */
 const LONG_QUESTION = 14;
 /** Questions with at most this many content words are short: each word must be found… */
 const SHORT_QUESTION = 6;
 /** …or the candidate is scaled by this. */
 const MISSING_RARE = 0.7;
+/** In a longer question, a rarest word held by at most this many records is an identifier ("mẫu Peru")… */
+const IDENTIFIER_HOLDERS = 5;
+/** …and a candidate without it is scaled by this. */
+const MISSING_IDENTIFIER = 0.6;
 /** Records holding the question's rarest word join the re-ranking when there are at most this many. */
 const RARE_POOL = 40;
+/** Sibling names (one holds all the other's words and more) compared among this many best candidates… */
+const SPECIALISED_CANDIDATES = 10;
+/** …the longer one goes first when the question names this much of its extra words as word pairs. */
+const SPECIALISED_MENTION = 0.2;
+/** …and itself scores at least this share of the shorter one (it must fit the question on its own too). */
+const SPECIALISED_FLOOR = 0.4;
 /** How many lexical candidates are grouped and considered. */
 const CANDIDATES = 200;
 /** How many dense neighbours are fused. */
@@ -184,6 +200,7 @@ export class RetrievalEngine implements Retriever {
     const match = new QueryMatch(prepared, this.index, this.words);
     const pool = this.withRareMatches(match, ranked, scores);
     this.rerank(match, scores, pool);
+    this.specialise(prepared, scores, pool);
     const similarities = denseSearch ? await denseSearch : undefined;
     // Lexical scores before dense evidence: the lexical confidence features are read from them.
     let lexical = scores;
@@ -396,15 +413,19 @@ export class RetrievalEngine implements Retriever {
     if (unit.actions?.some((c) => this.actions[position]?.has(c))) return 1;
     const echo = match.prepared.unaccented ? -1 : 1;
     let folded = false;
+    let indexOnly = false;
     for (let k = 0; k < unit.terms.length; k++) {
-      if (!match.holds(resolved, k, position)) continue;
+      if (!match.holds(resolved, k, position)) {
+        if (k !== echo && match.holdsAnywhere(resolved, k, position)) indexOnly = true;
+        continue;
+      }
       if (k !== echo) return 1;
       folded = true;
     }
     for (let p = 0; p < resolved.phrases.length; p++) {
       if (match.holdsPhrase(resolved, p, position)) return 1;
     }
-    return folded ? FOLDED_MATCH : 0;
+    return Math.max(folded ? FOLDED_MATCH : 0, indexOnly ? INDEX_ONLY_MATCH : 0);
   }
 
   /**
@@ -423,6 +444,21 @@ export class RetrievalEngine implements Retriever {
       if (!ranked.includes(d)) ranked.push(d);
     }
     return pool;
+  }
+
+  /**
+   * The word a candidate must hold not to lose ground: in a short question its rarest word ("cchn dược"); in a
+   * longer one (not a story) its rarest word when only a handful of records hold it, a name-like identifier
+   * ("C/O mẫu Peru", "mẫu ICO"), which the common words and their pairs around it must not outweigh.
+   */
+  private discriminatingUnit(match: QueryMatch): { unit: ResolvedUnit; factor: number } | undefined {
+    const length = contentLength(match.prepared);
+    if (length > LONG_QUESTION) return undefined;
+    const rarest = this.rarestUnit(match);
+    if (!rarest) return undefined;
+    if (length <= SHORT_QUESTION) return { unit: rarest.unit, factor: MISSING_RARE };
+    const holders = this.index.documentsWith(rarest.key)?.length ?? 0;
+    return holders <= IDENTIFIER_HOLDERS ? { unit: rarest.unit, factor: MISSING_IDENTIFIER } : undefined;
   }
 
   /** The question's rarest content word that the index knows (its folded term), with all its matching terms. */
@@ -452,7 +488,7 @@ export class RetrievalEngine implements Retriever {
     const { prepared } = match;
     const asked = prepared.actions;
     // In a short question every word counts: a candidate without its rarest word ("cchn dược") loses ground.
-    const rarest = contentLength(prepared) <= SHORT_QUESTION ? this.rarestUnit(match) : undefined;
+    const rarest = this.discriminatingUnit(match);
     const long = contentLength(prepared) > LONG_QUESTION;
     const shares = candidates.map((p) => {
       const { total, covered } = this.coverage(match, p);
@@ -464,7 +500,7 @@ export class RetrievalEngine implements Retriever {
     );
     candidates.forEach((position, k) => {
       let factor = 1;
-      if (rarest && this.unitMatch(match, rarest.unit, position) < 1) factor *= MISSING_RARE;
+      if (rarest && this.unitMatch(match, rarest.unit, position) < 1) factor *= rarest.factor;
       const share = shares[k] as number;
       if (share >= 0) factor *= COVERAGE_FLOOR + share;
       if (prepared.contentBigrams.length > 0) {
@@ -502,6 +538,50 @@ export class RetrievalEngine implements Retriever {
     });
   }
 
+  /**
+   * Sibling names where one adds a qualifier to the other ("Cấp Giấy xác nhận tình trạng hôn nhân" / "… cho công
+   * dân Việt Nam trong thời gian cư trú ở nước ngoài"): the question decides. When it names the qualifier (as word
+   * pairs, its own or a synonym's: "đang sống ở Nhật" = ở nước ngoài), the longer name goes just above the shorter
+   * one, whatever a curated prior or the shorter name's phrase match gave. (The reverse, putting the shorter name
+   * first when the question names none of the qualifier, was tried and lost more than it won: citizens name a
+   * qualifier in words no table knows.)
+   */
+  private specialise(prepared: PreparedQuery, scores: Float32Array, candidates: number[]): void {
+    if (prepared.contentBigrams.length === 0) return;
+    const best = [...candidates]
+      .sort((a, b) => (scores[b] as number) - (scores[a] as number))
+      .slice(0, SPECIALISED_CANDIDATES);
+    const asked = new Set(prepared.contentBigrams);
+    for (const general of best) {
+      const base = new Set(this.nameWords[general]);
+      for (const specific of best) {
+        if (specific === general || this.families[specific] === this.families[general]) continue;
+        const words = this.nameSequences[specific] ?? [];
+        if (words.length <= base.size || ![...base].every((w) => words.includes(w))) continue;
+        // Siblings that differ by their action ("Cấp lại …") are the actions' business.
+        if (!sameActions(this.actions[general], this.actions[specific])) continue;
+        const [g, sp] = [scores[general] as number, scores[specific] as number];
+        if (sp > g || sp < g * SPECIALISED_FLOOR) continue;
+        if (this.qualifierMention(words, base, asked) >= SPECIALISED_MENTION) scores[specific] = g * 1.01;
+      }
+    }
+  }
+
+  /** Rarity-weighted share of the word pairs a longer name adds to `base` ("nước ngoài") that the question holds. */
+  private qualifierMention(words: string[], base: Set<string>, asked: Set<string>): number {
+    let total = 0;
+    let mentioned = 0;
+    for (let k = 0; k + 1 < words.length; k++) {
+      const [a, b] = [words[k] as string, words[k + 1] as string];
+      // Only pairs of the qualifier itself, not where it joins the shared words ("tử cho").
+      if (base.has(a) || base.has(b)) continue;
+      const weight = Math.max(this.index.idf(`~${a}`), this.index.idf(`~${b}`));
+      total += weight;
+      if (asked.has(foldedKey(bigramKey(a, b)))) mentioned += weight;
+    }
+    return total > 0 ? mentioned / total : 0;
+  }
+
   /** Share of a procedure's name (rarity-weighted, folded words) that the question mentions. */
   private nameCoverage(words: Set<string>, position: number): number {
     let total = 0;
@@ -532,6 +612,10 @@ export class RetrievalEngine implements Retriever {
 /** Number of content (non-filler) words of the question. */
 function contentLength(prepared: PreparedQuery): number {
   return prepared.units.filter((u) => !u.filler).length;
+}
+
+function sameActions(a: Set<ActionClass> | undefined, b: Set<ActionClass> | undefined): boolean {
+  return a?.size === b?.size && [...(a ?? [])].every((c) => b?.has(c));
 }
 
 /** Folded words of the question, including the words of its synonym expansions. */
