@@ -41,6 +41,14 @@ describe('the out-of-scope list', () => {
     expect(refused('lãi suất tiết kiệm', 'Cấp thẻ bảo hiểm y tế')).toBe('lãi suất tiết kiệm');
   });
 
+  it('says when only the procedure’s own name let a marked question through', () => {
+    const question = analyze('lãi suất tiết kiệm năng lượng');
+    expect(list.check(question, name('Hỗ trợ lãi suất tiết kiệm năng lượng'))).toEqual({
+      excusedByName: 'lãi suất tiết kiệm',
+    });
+    expect(list.check(analyze('xin giấy phép dự báo thời tiết'), name('Cấp giấy phép dự báo'))).toEqual({});
+  });
+
   it('matches a question typed without diacritics, and a gap of at most three words', () => {
     expect(refused('gia vang hom nay')).toBe('giá vàng');
     expect(refused('mua một chiếc xe máy cũ ở đâu')).toBeUndefined();

@@ -32,6 +32,10 @@ const companyPeers = [
   'Đăng ký thay đổi chủ sở hữu công ty TNHH một thành viên',
 ].map((name) => procedure({ name, fields: ['Doanh nghiệp'] }));
 const rateSupport = procedure({ name: 'Hỗ trợ lãi suất vay vốn sản xuất nông nghiệp', fields: ['Nông nghiệp'] });
+const blasting = procedure({
+  name: 'Cấp giấy phép nổ mìn và các hoạt động gây nổ khác trong phạm vi bảo vệ công trình thủy lợi',
+  fields: ['Thủy lợi'],
+});
 
 const lexicon = compileLexicon(
   {
@@ -55,6 +59,7 @@ const all = [
   pharmacists,
   lifeSurplus,
   rateSupport,
+  blasting,
   ...companyPeers,
 ];
 const finder = new RetrievalEngine(catalogueOf([], all), lexicon);
@@ -107,6 +112,13 @@ describe('out of scope and unsure questions', () => {
     const result = await finder.search('hỗ trợ lãi suất vay vốn sản xuất nông nghiệp');
     expect(result.abstain).toBe(false);
     expect(result.hits[0]?.id).toBe(rateSupport.id);
+  });
+
+  it('offers a menu instead of "not found" when the best match is plausible but unsure', async () => {
+    const result = await finder.search('nổ mìn gần đập thủy lợi');
+    expect(result.hits[0]?.id).toBe(blasting.id);
+    expect(result.confidence).toBeLessThan(0.4);
+    expect(result).toMatchObject({ abstain: false, ambiguous: true, offerMenu: true });
   });
 
   it('answers nothing from an empty catalogue', async () => {

@@ -14,6 +14,12 @@ const siblings = [
   'Cấp lại Giấy chứng nhận đăng ký đầu tư ra nước ngoài',
   'Cấp giấy phép xây dựng công trình thiết yếu, dùng chung với đường sắt',
   'Chấp thuận xây dựng, lắp đặt công trình hạ tầng trong phạm vi bảo vệ kết cấu hạ tầng đường bộ',
+  'Thủ tục cấp Giấy xác nhận tình trạng hôn nhân cho công dân Việt Nam trong thời gian cư trú ở nước ngoài',
+  'Cấp Giấy chứng nhận xuất xứ hàng hoá (C/O) không ưu đãi mẫu B',
+  ...['A', 'D', 'E', 'AK', 'AJ', 'VK', 'VJ', 'X'].map(
+    (form) => `Cấp Giấy chứng nhận xuất xứ hàng hoá (C/O) ưu đãi mẫu ${form}`,
+  ),
+  'Cấp Giấy chứng nhận xuất xứ hàng hoá (C/O) mẫu Peru',
 ].map((name) => procedure({ name, fields: ['Portal'] }));
 
 let engine: RetrievalEngine;
@@ -34,6 +40,19 @@ describe('siblings told apart by the action', () => {
   it("lets the portal's action word decide over an everyday one that could mean two things", async () => {
     expect(await top('bị mất hộ chiếu, muốn đề nghị cấp lại thì nộp hồ sơ ở đâu')).toMatch(/^Cấp hộ chiếu phổ thông/);
     expect(await top('làm mất hộ chiếu thì trình báo ở đâu')).toMatch(/^Trình báo mất hộ chiếu/);
+  });
+});
+
+describe('the detail that decides between siblings', () => {
+  it("prefers the portal's record for someone abroad over the curated commune one when the question says so", async () => {
+    expect(await top('xin giấy xác nhận tình trạng hôn nhân')).toBe('Thủ tục cấp Giấy xác nhận tình trạng hôn nhân');
+    expect(await top('tôi đang sống ở Nhật muốn xin giấy xác nhận tình trạng hôn nhân')).toMatch(
+      /cư trú ở nước ngoài$/,
+    );
+  });
+
+  it('does not let common words and their pairs outweigh a rare identifier', async () => {
+    expect(await top('cho tôi hỏi quy trình cấp C/O không ưu đãi mẫu Peru như thế nào')).toMatch(/mẫu Peru$/);
   });
 });
 

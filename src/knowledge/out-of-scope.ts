@@ -31,12 +31,21 @@ interface Phrase {
   accented: boolean;
 }
 
+export interface ScopeCheck {
+  /** The phrase that puts the question out of scope. */
+  refused?: string;
+  /** A phrase that would have, had the procedure's own name not held it ("bóng đá" in "đặt cược bóng đá"). */
+  excusedByName?: string;
+}
+
 export interface OutOfScope {
   /**
    * The phrase that puts this question out of scope, or undefined. `procedureName` (folded tokens) is the name
    * of the procedure retrieval would answer with: a phrase that name holds refuses nothing.
    */
   find(question: AnalyzedText, procedureName?: readonly string[]): string | undefined;
+  /** The same decision, also saying when only the procedure's name let the question through. */
+  check(question: AnalyzedText, procedureName?: readonly string[]): ScopeCheck;
 }
 
 function toPhrase(text: string): Phrase {
@@ -96,19 +105,18 @@ export function compileOutOfScope(data: Pick<OutOfScopeData, 'always' | 'topics'
   const always = compile(data.always);
   const topics = compile(data.topics);
   const administrative = compile(data.administrative);
-  return {
-    find(question, procedureName) {
-      const excused = (p: Phrase) => procedureName !== undefined && nameHolds(procedureName, p);
-      const hit = always.find((p) => holds(question, p) && !excused(p));
-      if (hit) return hit.text;
-      const topic = topics.find((p) => holds(question, p) && !excused(p));
-      if (!topic || administrative.some((p) => holds(question, p))) return undefined;
-      return topic.text;
-    },
+  const check = (question: AnalyzedText, procedureName?: readonly string[]): ScopeCheck => {
+    const named = (p: Phrase) => procedureName !== undefined && nameHolds(procedureName, p);
+    const marked = [...always.filter((p) => holds(question, p))];
+    if (!administrative.some((p) => holds(question, p))) marked.push(...topics.filter((p) => holds(question, p)));
+    const refused = marked.find((p) => !named(p));
+    if (refused) return { refused: refused.text };
+    return marked[0] ? { excusedByName: marked[0].text } : {};
   };
+  return { check, find: (question, procedureName) => check(question, procedureName).refused };
 }
 
-export const NO_OUT_OF_SCOPE: OutOfScope = { find: () => undefined };
+export const NO_OUT_OF_SCOPE: OutOfScope = { find: () => undefined, check: () => ({}) };
 
 /**
  * Loads knowledge/out-of-scope.json; a missing file refuses nothing, a malformed one throws KnowledgeError naming

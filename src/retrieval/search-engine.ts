@@ -1,7 +1,7 @@
 // The retrieval engine: lexical BM25F over the catalogue, priors and re-ranking, then dense similarities fused in
 // when a model is loaded (fusion.ts), grouping of name families, a calibrated confidence and the abstain decision.
 import type { Catalogue } from '../knowledge/loader.ts';
-import type { OutOfScope } from '../knowledge/out-of-scope.ts';
+import type { OutOfScope, ScopeCheck } from '../knowledge/out-of-scope.ts';
 import type { Procedure } from '../knowledge/schema.ts';
 import { foldToken, tokenize } from '../text/normalize.ts';
 import { type ActionClass, actionFactor, nameActions } from './actions.ts';
@@ -22,7 +22,8 @@ import { LearnedQuestionIndex } from './learned-index.ts';
 import { LexicalIndex, topIndices } from './lexical-index.ts';
 import type { Lexicon } from './lexicon.ts';
 import { type PreparedQuery, prepareQuery } from './query.ts';
-import { QueryMatch, type ResolvedUnit, type RunSequence, WordIds } from './query-match.ts';
+import { PackedSequences, QueryMatch, type ResolvedUnit, type RunSequence, WordIds } from './query-match.ts';
+import { bigramKey, foldedKey } from './terms.ts';
 import type { Retriever, SearchHit, SearchOptions, SearchResult } from './types.ts';
 
 /** Dense similarities for a question (cosine, best first), provided when an embedding model is loaded. */
@@ -46,21 +47,36 @@ const TIED_MARGIN = 0.05;
 /** A question quoting a curated alias gains up to ×(1 + ALIAS_BONUS) (when the alias is all it says). */
 const ALIAS_BONUS = 0.5;
 /** A menu is offered instead of abstaining only when the best match covers this much of the question… */
-const MENU_MIN_COVERAGE = 0.6;
+const MENU_MIN_COVERAGE = 0.5;
 /** …and the question this much of its name. */
-const MENU_MIN_NAME_COVERAGE = 0.3;
+const MENU_MIN_NAME_COVERAGE = 0.2;
 /** A candidate doing the asked action counts as an alternative when it covers this much of the question. */
 const ALTERNATIVE_COVERAGE = 0.3;
 /** Share of a word's weight covered when only its unaccented form matches an accented question. */
 const FOLDED_MATCH = 0.5;
+/**
+ * A word found only in a record's index-only page text (documents.ts, `covers: false`) counts this much of a word
+ * the record holds, when measuring how much of the question it covers.
+ */
+const INDEX_ONLY_MATCH = 0.8;
 /** Questions with more content words than this are stories: actions in them are matched softly. */
 const LONG_QUESTION = 14;
 /** Questions with at most this many content words are short: each word must be found… */
 const SHORT_QUESTION = 6;
 /** …or the candidate is scaled by this. */
 const MISSING_RARE = 0.7;
+/** In a longer question, a rarest word held by at most this many records is an identifier ("mẫu Peru")… */
+const IDENTIFIER_HOLDERS = 5;
+/** …and a candidate without it is scaled by this. */
+const MISSING_IDENTIFIER = 0.6;
 /** Records holding the question's rarest word join the re-ranking when there are at most this many. */
 const RARE_POOL = 40;
+/** Sibling names (one holds all the other's words and more) compared among this many best candidates… */
+const SPECIALISED_CANDIDATES = 10;
+/** …the longer one goes first when the question names this much of its extra words as word pairs. */
+const SPECIALISED_MENTION = 0.2;
+/** …and itself scores at least this share of the shorter one (it must fit the question on its own too). */
+const SPECIALISED_FLOOR = 0.4;
 /** How many lexical candidates are grouped and considered. */
 const CANDIDATES = 200;
 /** How many dense neighbours are fused. */
@@ -96,10 +112,9 @@ export class RetrievalEngine implements Retriever {
   private readonly aliasSequences: string[][][] = [];
   /** Folded words of names and aliases as ids (`nameSequences`, `aliasSequences`), for phrase runs. */
   private readonly words = new WordIds();
-  private readonly nameIds: Int32Array[] = [];
   private readonly aliasIds: Int32Array[][] = [];
-  /** IDF of each folded word of each name, in order (the phrase bonus weighs a run by them). */
-  private readonly nameWeights: Float64Array[] = [];
+  /** Each name's folded words as ids with their IDF (the phrase bonus weighs a run by them). */
+  private readonly names: PackedSequences;
   private readonly byCode = new Map<string, number[]>();
   private readonly positionById = new Map<string, number>();
   private readonly familyNames = new Map<string, string>();
@@ -147,8 +162,6 @@ export class RetrievalEngine implements Retriever {
       this.actions.push(nameActions(searchableName(p.name)));
       this.aliasSequences.push(p.aliases.map((a) => tokenize(a).map(foldToken)).filter((a) => a.length >= 2));
       this.nameWords.push([...new Set(sequence)]);
-      this.nameIds.push(this.words.intern(sequence));
-      this.nameWeights.push(Float64Array.from(sequence, (word) => this.index.idf(`~${word}`)));
       this.aliasIds.push((this.aliasSequences[i] as string[][]).map((a) => this.words.intern(a)));
       if (!this.familyNames.has(family) || curated) this.familyNames.set(family, p.name);
       const list = this.byCode.get(p.code.toLowerCase()) ?? [];
@@ -156,6 +169,7 @@ export class RetrievalEngine implements Retriever {
       this.byCode.set(p.code.toLowerCase(), list);
       this.positionById.set(p.id, i);
     });
+    this.names = new PackedSequences(this.nameSequences, this.words, (word) => this.index.idf(`~${word}`));
     this.learned =
       options.learned && options.learned.size > 0
         ? new LearnedQuestionIndex(options.learned, this.positionById, lexicon)
@@ -184,6 +198,7 @@ export class RetrievalEngine implements Retriever {
     const match = new QueryMatch(prepared, this.index, this.words);
     const pool = this.withRareMatches(match, ranked, scores);
     this.rerank(match, scores, pool);
+    this.specialise(prepared, scores, pool);
     const similarities = denseSearch ? await denseSearch : undefined;
     // Lexical scores before dense evidence: the lexical confidence features are read from them.
     let lexical = scores;
@@ -231,8 +246,10 @@ export class RetrievalEngine implements Retriever {
     // question to ask back, not an out-of-scope one.
     const tiedTopic =
       runnerUp !== undefined && features.coverage >= 0.99 && features.bigrams >= 1 && features.margin < TIED_MARGIN;
-    // Shopping, prices, bank products… are out of scope even when they share words with a procedure.
-    const offTopic = codeHits.length === 0 && this.offTopic(prepared, top.best);
+    // Shopping, prices, bank products… are out of scope even when they share words with a procedure; one the
+    // best procedure's own name holds ("đặt cược bóng đá") is answered only when sure, never offered as a menu.
+    const scope = codeHits.length === 0 ? this.scope(prepared, top.best) : {};
+    const offTopic = scope.refused !== undefined;
     const unsure = confidence < this.calibration.abstainBelow && !tiedTopic;
     // A plausible but uncertain match (most of the question found, confidence in the menu band) is offered as a
     // short menu of the best candidates instead of "not found".
@@ -240,6 +257,7 @@ export class RetrievalEngine implements Retriever {
     const offerMenu =
       unsure &&
       !offTopic &&
+      scope.excusedByName === undefined &&
       (fullyCovered ||
         (confidence >= this.calibration.menuAbove &&
           features.coverage >= MENU_MIN_COVERAGE &&
@@ -286,9 +304,9 @@ export class RetrievalEngine implements Retriever {
     };
   }
 
-  /** The question is out of scope (knowledge/out-of-scope.json), unless the best procedure's own name holds the phrase. */
-  private offTopic(prepared: PreparedQuery, position: number): boolean {
-    return this.lexicon.outOfScope.find(prepared, this.nameSequences[position] ?? []) !== undefined;
+  /** Whether the question is out of scope (knowledge/out-of-scope.json), given the best procedure's own name. */
+  private scope(prepared: PreparedQuery, position: number): ScopeCheck {
+    return this.lexicon.outOfScope.check(prepared, this.nameSequences[position] ?? []);
   }
 
   /** The out-of-scope list this engine refuses by; the conversation checks messages against the same one. */
@@ -399,15 +417,19 @@ export class RetrievalEngine implements Retriever {
     if (unit.actions?.some((c) => this.actions[position]?.has(c))) return 1;
     const echo = match.prepared.unaccented ? -1 : 1;
     let folded = false;
+    let indexOnly = false;
     for (let k = 0; k < unit.terms.length; k++) {
-      if (!match.holds(resolved, k, position)) continue;
+      if (!match.holds(resolved, k, position)) {
+        if (k !== echo && match.holdsAnywhere(resolved, k, position)) indexOnly = true;
+        continue;
+      }
       if (k !== echo) return 1;
       folded = true;
     }
     for (let p = 0; p < resolved.phrases.length; p++) {
       if (match.holdsPhrase(resolved, p, position)) return 1;
     }
-    return folded ? FOLDED_MATCH : 0;
+    return Math.max(folded ? FOLDED_MATCH : 0, indexOnly ? INDEX_ONLY_MATCH : 0);
   }
 
   /**
@@ -426,6 +448,21 @@ export class RetrievalEngine implements Retriever {
       if (!ranked.includes(d)) ranked.push(d);
     }
     return pool;
+  }
+
+  /**
+   * The word a candidate must hold not to lose ground: in a short question its rarest word ("cchn dược"); in a
+   * longer one (not a story) its rarest word when only a handful of records hold it, a name-like identifier
+   * ("C/O mẫu Peru", "mẫu ICO"), which the common words and their pairs around it must not outweigh.
+   */
+  private discriminatingUnit(match: QueryMatch): { unit: ResolvedUnit; factor: number } | undefined {
+    const length = contentLength(match.prepared);
+    if (length > LONG_QUESTION) return undefined;
+    const rarest = this.rarestUnit(match);
+    if (!rarest) return undefined;
+    if (length <= SHORT_QUESTION) return { unit: rarest.unit, factor: MISSING_RARE };
+    const holders = this.index.documentsWith(rarest.key)?.length ?? 0;
+    return holders <= IDENTIFIER_HOLDERS ? { unit: rarest.unit, factor: MISSING_IDENTIFIER } : undefined;
   }
 
   /** The question's rarest content word that the index knows (its folded term), with all its matching terms. */
@@ -455,7 +492,7 @@ export class RetrievalEngine implements Retriever {
     const { prepared } = match;
     const asked = prepared.actions;
     // In a short question every word counts: a candidate without its rarest word ("cchn dược") loses ground.
-    const rarest = contentLength(prepared) <= SHORT_QUESTION ? this.rarestUnit(match) : undefined;
+    const rarest = this.discriminatingUnit(match);
     const long = contentLength(prepared) > LONG_QUESTION;
     const shares = candidates.map((p) => {
       const { total, covered } = this.coverage(match, p);
@@ -467,27 +504,28 @@ export class RetrievalEngine implements Retriever {
     );
     candidates.forEach((position, k) => {
       let factor = 1;
-      if (rarest && this.unitMatch(match, rarest.unit, position) < 1) factor *= MISSING_RARE;
+      if (rarest && this.unitMatch(match, rarest.unit, position) < 1) factor *= rarest.factor;
       const share = shares[k] as number;
       if (share >= 0) factor *= COVERAGE_FLOOR + share;
       if (prepared.contentBigrams.length > 0) {
         const pairs = match.bigramsIn(position);
         factor *= COVERAGE_FLOOR + pairs / prepared.contentBigrams.length;
       }
-      const name = this.nameIds[position] as Int32Array;
-      const weights = this.nameWeights[position] as Float64Array;
+      const { ids, weights } = this.names;
+      const from = this.names.start(position);
+      const to = this.names.end(position);
       // The question's own words, or a rewording with a synonym in place ("lưu học sinh" → "du học sinh").
       const [question, ...variants] = match.sequences;
-      let run = (question as RunSequence).longestRun(name);
+      let run = (question as RunSequence).longestRun(ids, from, to);
       for (const variant of variants) {
-        const alternative = variant.longestRun(name);
+        const alternative = variant.longestRun(ids, from, to);
         if (alternative.length > run.length) run = alternative;
       }
       if (prepared.folded.length >= 3 && run.length >= 2) {
         let runWeight = 0;
         let nameWeight = 0;
-        for (let k = 0; k < name.length; k++) {
-          const weight = weights[k] as number;
+        for (let k = 0; k < to - from; k++) {
+          const weight = weights[from + k] as number;
           nameWeight += weight;
           if (k >= run.start && k < run.start + run.length) runWeight += weight;
         }
@@ -503,6 +541,50 @@ export class RetrievalEngine implements Retriever {
       factor *= actionFactor(asked, this.actions[position] as Set<ActionClass>, alternative, long);
       scores[position] = (scores[position] as number) * factor;
     });
+  }
+
+  /**
+   * Sibling names where one adds a qualifier to the other ("Cấp Giấy xác nhận tình trạng hôn nhân" / "… cho công
+   * dân Việt Nam trong thời gian cư trú ở nước ngoài"): the question decides. When it names the qualifier (as word
+   * pairs, its own or a synonym's: "đang sống ở Nhật" = ở nước ngoài), the longer name goes just above the shorter
+   * one, whatever a curated prior or the shorter name's phrase match gave. (The reverse, putting the shorter name
+   * first when the question names none of the qualifier, was tried and lost more than it won: citizens name a
+   * qualifier in words no table knows.)
+   */
+  private specialise(prepared: PreparedQuery, scores: Float32Array, candidates: number[]): void {
+    if (prepared.contentBigrams.length === 0) return;
+    const best = [...candidates]
+      .sort((a, b) => (scores[b] as number) - (scores[a] as number))
+      .slice(0, SPECIALISED_CANDIDATES);
+    const asked = new Set(prepared.contentBigrams);
+    for (const general of best) {
+      const base = new Set(this.nameWords[general]);
+      for (const specific of best) {
+        if (specific === general || this.families[specific] === this.families[general]) continue;
+        const words = this.nameSequences[specific] ?? [];
+        if (words.length <= base.size || ![...base].every((w) => words.includes(w))) continue;
+        // Siblings that differ by their action ("Cấp lại …") are the actions' business.
+        if (!sameActions(this.actions[general], this.actions[specific])) continue;
+        const [g, sp] = [scores[general] as number, scores[specific] as number];
+        if (sp > g || sp < g * SPECIALISED_FLOOR) continue;
+        if (this.qualifierMention(words, base, asked) >= SPECIALISED_MENTION) scores[specific] = g * 1.01;
+      }
+    }
+  }
+
+  /** Rarity-weighted share of the word pairs a longer name adds to `base` ("nước ngoài") that the question holds. */
+  private qualifierMention(words: string[], base: Set<string>, asked: Set<string>): number {
+    let total = 0;
+    let mentioned = 0;
+    for (let k = 0; k + 1 < words.length; k++) {
+      const [a, b] = [words[k] as string, words[k + 1] as string];
+      // Only pairs of the qualifier itself, not where it joins the shared words ("tử cho").
+      if (base.has(a) || base.has(b)) continue;
+      const weight = Math.max(this.index.idf(`~${a}`), this.index.idf(`~${b}`));
+      total += weight;
+      if (asked.has(foldedKey(bigramKey(a, b)))) mentioned += weight;
+    }
+    return total > 0 ? mentioned / total : 0;
   }
 
   /** Share of a procedure's name (rarity-weighted, folded words) that the question mentions. */
@@ -535,6 +617,10 @@ export class RetrievalEngine implements Retriever {
 /** Number of content (non-filler) words of the question. */
 function contentLength(prepared: PreparedQuery): number {
   return prepared.units.filter((u) => !u.filler).length;
+}
+
+function sameActions(a: Set<ActionClass> | undefined, b: Set<ActionClass> | undefined): boolean {
+  return a?.size === b?.size && [...(a ?? [])].every((c) => b?.has(c));
 }
 
 /** Folded words of the question, including the words of its synonym expansions. */
