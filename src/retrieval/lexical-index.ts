@@ -19,7 +19,7 @@ export interface DocumentTerms {
   fields: Record<string, { terms: string[]; length: number }>;
 }
 
-interface Posting {
+export interface Posting {
   docs: Uint32Array;
   impacts: Float32Array;
   /** Documents holding the term in a covering field: `docs` itself unless some hold it only in other fields. */
@@ -147,6 +147,11 @@ export class LexicalIndex {
     return this.postings.get(term)?.idf ?? this.unseenIdf;
   }
 
+  /** Everything the index holds for `term` (its documents, impacts and IDF), or nothing. */
+  posting(term: string): Readonly<Posting> | undefined {
+    return this.postings.get(term);
+  }
+
   has(term: string): boolean {
     return this.postings.has(term);
   }
@@ -202,47 +207,57 @@ export function postingHolds(docs: Uint32Array | undefined, doc: number): boolea
   return false;
 }
 
+/** Positions per packed key (see `topIndices`): a key holds a score's bits and its position in 16 bits. */
+const POSITION_SLOTS = 65536;
+
 /**
- * Positions of the `k` highest positive scores, best first, equal scores in position order. One pass keeps the k
- * best so far in a heap whose root is the weakest (lowest score, then latest position), then sorts those k.
+ * Positions of the `k` highest positive scores, best first, equal scores in position order. Each positive score
+ * becomes one number, its float bits (ordered like the scores themselves) above the position's complement, so one
+ * comparison orders by score then position; a heap of k keeps the best so far, then the k keys are sorted natively.
  */
 export function topIndices(scores: Float32Array, k: number): number[] {
-  const heap: number[] = [];
-  // a is weaker than b: lower score, or the same score at a later position.
-  const weaker = (a: number, b: number) => {
-    const sa = scores[a] as number;
-    const sb = scores[b] as number;
-    return sa < sb || (sa === sb && a > b);
-  };
+  if (scores.length > POSITION_SLOTS) return topIndicesByComparison(scores, k);
+  const bits = new Uint32Array(scores.buffer, scores.byteOffset, scores.length);
+  const last = POSITION_SLOTS - 1;
+  const heap = new Float64Array(k);
+  let size = 0;
   for (let i = 0; i < scores.length; i++) {
-    const score = scores[i] as number;
-    if (score <= 0) continue;
-    if (heap.length < k) {
-      // Sift up.
-      let at = heap.length;
-      heap.push(i);
+    if ((scores[i] as number) <= 0) continue;
+    const key = (bits[i] as number) * POSITION_SLOTS + (last - i);
+    if (size < k) {
+      let at = size++;
       while (at > 0) {
         const parent = (at - 1) >> 1;
-        if (!weaker(i, heap[parent] as number)) break;
+        if ((heap[parent] as number) <= key) break;
         heap[at] = heap[parent] as number;
         at = parent;
       }
-      heap[at] = i;
+      heap[at] = key;
       continue;
     }
-    // Full: only a strictly higher score beats the weakest (an equal one comes later, so it is weaker).
-    if (score <= (scores[heap[0] as number] as number)) continue;
+    // The root is the weakest kept: a later position with the same score is weaker still.
+    if (key <= (heap[0] as number)) continue;
     let at = 0;
     for (;;) {
       const left = 2 * at + 1;
       if (left >= k) break;
       const right = left + 1;
-      const child = right < k && weaker(heap[right] as number, heap[left] as number) ? right : left;
-      if (!weaker(heap[child] as number, i)) break;
+      const child = right < k && (heap[right] as number) < (heap[left] as number) ? right : left;
+      if ((heap[child] as number) >= key) break;
       heap[at] = heap[child] as number;
       at = child;
     }
-    heap[at] = i;
+    heap[at] = key;
   }
-  return heap.sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
+  const keys = heap.subarray(0, size).sort();
+  const best: number[] = new Array(size);
+  for (let j = 0; j < size; j++) best[j] = last - ((keys[size - 1 - j] as number) % POSITION_SLOTS);
+  return best;
+}
+
+/** `topIndices` for a catalogue too large to pack positions in 16 bits: a full sort of the positive scores. */
+function topIndicesByComparison(scores: Float32Array, k: number): number[] {
+  const positive: number[] = [];
+  for (let i = 0; i < scores.length; i++) if ((scores[i] as number) > 0) positive.push(i);
+  return positive.sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b).slice(0, k);
 }

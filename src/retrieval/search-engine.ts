@@ -22,7 +22,7 @@ import { LearnedQuestionIndex } from './learned-index.ts';
 import { LexicalIndex, topIndices } from './lexical-index.ts';
 import type { Lexicon } from './lexicon.ts';
 import { type PreparedQuery, prepareQuery } from './query.ts';
-import { QueryMatch, type ResolvedUnit, type RunSequence, WordIds } from './query-match.ts';
+import { PackedSequences, QueryMatch, type ResolvedUnit, type RunSequence, WordIds } from './query-match.ts';
 import { bigramKey, foldedKey } from './terms.ts';
 import type { Retriever, SearchHit, SearchOptions, SearchResult } from './types.ts';
 
@@ -112,10 +112,9 @@ export class RetrievalEngine implements Retriever {
   private readonly aliasSequences: string[][][] = [];
   /** Folded words of names and aliases as ids (`nameSequences`, `aliasSequences`), for phrase runs. */
   private readonly words = new WordIds();
-  private readonly nameIds: Int32Array[] = [];
   private readonly aliasIds: Int32Array[][] = [];
-  /** IDF of each folded word of each name, in order (the phrase bonus weighs a run by them). */
-  private readonly nameWeights: Float64Array[] = [];
+  /** Each name's folded words as ids with their IDF (the phrase bonus weighs a run by them). */
+  private readonly names: PackedSequences;
   private readonly byCode = new Map<string, number[]>();
   private readonly positionById = new Map<string, number>();
   private readonly familyNames = new Map<string, string>();
@@ -163,8 +162,6 @@ export class RetrievalEngine implements Retriever {
       this.actions.push(nameActions(searchableName(p.name)));
       this.aliasSequences.push(p.aliases.map((a) => tokenize(a).map(foldToken)).filter((a) => a.length >= 2));
       this.nameWords.push([...new Set(sequence)]);
-      this.nameIds.push(this.words.intern(sequence));
-      this.nameWeights.push(Float64Array.from(sequence, (word) => this.index.idf(`~${word}`)));
       this.aliasIds.push((this.aliasSequences[i] as string[][]).map((a) => this.words.intern(a)));
       if (!this.familyNames.has(family) || curated) this.familyNames.set(family, p.name);
       const list = this.byCode.get(p.code.toLowerCase()) ?? [];
@@ -172,6 +169,7 @@ export class RetrievalEngine implements Retriever {
       this.byCode.set(p.code.toLowerCase(), list);
       this.positionById.set(p.id, i);
     });
+    this.names = new PackedSequences(this.nameSequences, this.words, (word) => this.index.idf(`~${word}`));
     this.learned =
       options.learned && options.learned.size > 0
         ? new LearnedQuestionIndex(options.learned, this.positionById, lexicon)
@@ -507,20 +505,21 @@ export class RetrievalEngine implements Retriever {
         const pairs = match.bigramsIn(position);
         factor *= COVERAGE_FLOOR + pairs / prepared.contentBigrams.length;
       }
-      const name = this.nameIds[position] as Int32Array;
-      const weights = this.nameWeights[position] as Float64Array;
+      const { ids, weights } = this.names;
+      const from = this.names.start(position);
+      const to = this.names.end(position);
       // The question's own words, or a rewording with a synonym in place ("lưu học sinh" → "du học sinh").
       const [question, ...variants] = match.sequences;
-      let run = (question as RunSequence).longestRun(name);
+      let run = (question as RunSequence).longestRun(ids, from, to);
       for (const variant of variants) {
-        const alternative = variant.longestRun(name);
+        const alternative = variant.longestRun(ids, from, to);
         if (alternative.length > run.length) run = alternative;
       }
       if (prepared.folded.length >= 3 && run.length >= 2) {
         let runWeight = 0;
         let nameWeight = 0;
-        for (let k = 0; k < name.length; k++) {
-          const weight = weights[k] as number;
+        for (let k = 0; k < to - from; k++) {
+          const weight = weights[from + k] as number;
           nameWeight += weight;
           if (k >= run.start && k < run.start + run.length) runWeight += weight;
         }
