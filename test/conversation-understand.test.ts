@@ -150,6 +150,8 @@ describe('small talk, dossier intent, off-topic and generic questions', () => {
     ['giá đất thổ cư bao nhiêu một mét vuông', 'offtopic'],
     ['gui tiet kiem ngan hang nao lai cao', 'offtopic'],
     ['theo bạn có nên kết hôn sớm không', 'offtopic'],
+    ['cách đăng ký tài khoản shopee', 'offtopic'],
+    ['mua xe trả góp cần giấy tờ gì', 'offtopic'],
     ['đăng ký', 'generic'],
     ['xin giấy phép', 'generic'],
     ['thủ tục', 'generic'],
