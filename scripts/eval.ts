@@ -1,7 +1,8 @@
 // `npm run eval -- [--kb <dir>] [--knowledge <dir>] --questions <jsonl> [--json] [--misses]
 //   [--dense | --oracle-cosine <c>] [--dense-weight <w>] [--dense-floor <f>] [--fit-confidence]
-//   [--learned <file>] [--half learn|eval] [--split procedure|question]`
-// --kb may be an imported catalogue, a knowledge directory or a raw portal mirror (imported in memory).
+//   [--learned <file>] [--half learn|eval] [--split procedure|question] [--page-texts <file>]`
+// --kb may be an imported catalogue, a knowledge directory or a raw portal mirror (imported in memory; with
+// --page-texts, as kb:import --page-texts imports it).
 // Prints hit@1/3/5 (abstained = miss; per family and per exact record), MRR@10, out-of-scope abstain recall,
 // false abstains and latency for a question file (each id once).
 // --dense loads the embedding model and opens or builds the dense index exactly as the server does (DATA_DIR);
@@ -25,7 +26,7 @@ import type { DenseSearcher } from '../src/retrieval/search-engine.ts';
 import { runMain } from './lib/cli.ts';
 
 const USAGE =
-  'Cách dùng: npm run eval -- [--kb <thư mục danh mục>] [--knowledge <thư mục>] --questions <tệp.jsonl> [--json] [--misses] [--dense | --oracle-cosine <0..1>] [--dense-weight <w>] [--dense-floor <f>] [--fit-confidence] [--learned <tệp>] [--half learn|eval] [--split procedure|question]';
+  'Cách dùng: npm run eval -- [--kb <thư mục danh mục>] [--knowledge <thư mục>] --questions <tệp.jsonl> [--json] [--misses] [--dense | --oracle-cosine <0..1>] [--dense-weight <w>] [--dense-floor <f>] [--fit-confidence] [--learned <tệp>] [--half learn|eval] [--split procedure|question] [--page-texts <tệp> (với --kb <bản sao cổng>)]';
 
 async function main(): Promise<number> {
   let args: ReturnType<typeof parse>;
@@ -60,6 +61,7 @@ async function main(): Promise<number> {
     knowledgeDir: values.knowledge ?? config.knowledgeDir,
     catalogDir: config.catalogDir,
     ...(values.kb ? { kb: values.kb } : {}),
+    ...(values['page-texts'] ? { pageTexts: values['page-texts'] } : {}),
   });
   let dense: DenseSearcher | undefined;
   let close = async () => {};
@@ -161,6 +163,7 @@ function parse() {
       'dense-floor': { type: 'string' },
       'fit-confidence': { type: 'boolean', default: false },
       learned: { type: 'string' },
+      'page-texts': { type: 'string' },
       half: { type: 'string' },
       split: { type: 'string' },
     },

@@ -1,20 +1,31 @@
-// `npm run kb:import -- --catalog <jsonl> [--details <dir>] --out <dir>`: imports the portal's own catalogue
-// (list API lines + detail API files) into `<out>/procedures.jsonl` for loadCatalogue, with an import report.
+// `npm run kb:import -- --catalog <jsonl> [--details <dir>] [--page-texts <jsonl>] --out <dir>`: imports the
+// portal's own catalogue (list API lines + detail API files) into `<out>/procedures.jsonl` for loadCatalogue, with
+// an import report; --page-texts adds scraped page text to the matching records as index-only search text.
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { IMPORT_REPORT_FILE, writeCatalogue } from '../src/knowledge/catalog-writer.ts';
 import { CATALOG_FILE } from '../src/knowledge/loader.ts';
-import { type ImportReport, PortalImport, portalDate, type ReasonGroup } from '../src/knowledge/portal-import.ts';
-import { crawlDate } from '../src/knowledge/sources.ts';
+import {
+  type ImportReport,
+  type PageTextReport,
+  PortalImport,
+  portalDate,
+  type ReasonGroup,
+} from '../src/knowledge/portal-import.ts';
+import { addPageTextFile, crawlDate } from '../src/knowledge/sources.ts';
 import { parseOptions, type Streams, UsageError, usageExitCode } from './lib/cli.ts';
 import { createProgress, type ProgressStream } from './lib/progress.ts';
 
-const USAGE = `Cách dùng: npm run kb:import -- --catalog <catalog.jsonl> [--details <thư mục>] --out <thư mục>
+const USAGE = `Cách dùng: npm run kb:import -- --catalog <catalog.jsonl> [--details <thư mục>] [--page-texts <tệp.jsonl>] --out <thư mục>
 
   --catalog <tệp>     danh sách thủ tục của cổng, mỗi dòng một bản ghi JSON (API list-all-public-formality-by-citizen)
   --details <thư mục> (tuỳ chọn) các tệp *.json của API get-formality-by-citizen ({code, data, message})
+  --page-texts <tệp>  (tuỳ chọn) văn bản trang thủ tục đã thu thập, mỗi dòng một JSON có ma_thu_tuc, ten_thu_tuc,
+                      trinh_tu_thuc_hien, thanh_phan_ho_so, can_cu_phap_ly, yeu_cau_dieu_kien, ket_qua_xu_ly.
+                      Được làm sạch và thêm vào bản ghi cùng mã và cùng tên, chỉ phần bản ghi còn thiếu, làm văn bản
+                      để tìm kiếm (không hiển thị cho người dân)
   --out <thư mục>     nơi ghi ${CATALOG_FILE} và ${IMPORT_REPORT_FILE}
 `;
 
@@ -24,6 +35,7 @@ class InputError extends Error {}
 interface Options {
   catalog: string;
   details?: string;
+  pageTexts?: string;
   out: string;
 }
 
@@ -31,21 +43,55 @@ function readOptions(argv: string[]): Options {
   const values = parseOptions(argv, {
     catalog: { type: 'string' },
     details: { type: 'string' },
+    'page-texts': { type: 'string' },
     out: { type: 'string' },
   });
   const missing = (['catalog', 'out'] as const).filter((name) => !values[name]);
   if (missing.length > 0) throw new UsageError(`Thiếu ${missing.map((name) => `--${name}`).join(', ')}`);
-  return { catalog: values.catalog as string, details: values.details, out: values.out as string };
+  return {
+    catalog: values.catalog as string,
+    details: values.details,
+    pageTexts: values['page-texts'],
+    out: values.out as string,
+  };
 }
 
-function requireFile(path: string): void {
+function requireFile(path: string, what = 'tệp danh mục'): void {
   let isFile = false;
   try {
     isFile = statSync(path).isFile();
   } catch (error) {
-    throw new InputError(`Không đọc được tệp danh mục ${path}: ${(error as Error).message}`);
+    throw new InputError(`Không đọc được ${what} ${path}: ${(error as Error).message}`);
   }
   if (!isFile) throw new InputError(`${path} không phải là một tệp`);
+}
+
+function readPageTexts(path: string, importer: PortalImport): void {
+  try {
+    addPageTextFile(importer, path);
+  } catch (error) {
+    throw new InputError(`Không đọc được tệp văn bản trang ${path}: ${(error as Error).message}`);
+  }
+}
+
+function pageTextLines(report: PageTextReport | undefined): string[] {
+  if (!report) return [];
+  const c = report.counts;
+  return [
+    `  Văn bản trang (${c.file}): ${c.linesRead} dòng`,
+    `    - thêm văn bản tìm kiếm cho: ${c.enriched} bản ghi`,
+    `    - cùng mã nhưng khác tên (bỏ qua): ${c.nameMismatch}${report.nameMismatches
+      .slice(0, 3)
+      .map((m) => `\n        ${m.code}: "${m.pageName.slice(0, 60)}" ≠ "${m.name.slice(0, 60)}"`)
+      .join('')}`,
+    `    - mã không có trong danh mục: ${c.noRecord}`,
+    `    - bản ghi đã đủ chi tiết: ${c.nothingMissing}`,
+    ...(c.duplicates > 0 ? [`    - mã lặp lại (giữ dòng đầu): ${c.duplicates}`] : []),
+    `    - dòng hỏng (bỏ qua): ${c.malformed}${report.malformed
+      .slice(0, 5)
+      .map((m) => `\n        dòng ${m.line}: ${m.reason}`)
+      .join('')}`,
+  ];
 }
 
 function listDetailFiles(dir: string): string[] {
@@ -129,6 +175,7 @@ export function formatSummary(report: ImportReport, seconds: number, outFile: st
     }`,
     `  Trùng UUID (giữ bản đầu):  ${c.duplicates}`,
     ...report.duplicates.slice(0, 5).map((d) => `    - ${d.id}: ${d.dropped} trùng ${d.kept}`),
+    ...pageTextLines(report.pageTexts),
   ];
   if (c.detailsIgnored > 0) {
     lines.push(`  Tệp chi tiết không dùng được: ${c.detailsIgnored}`, ...groupLines(report.detailsIgnored));
@@ -143,9 +190,11 @@ export async function main(argv: string[], streams: Streams = process): Promise<
   try {
     const options = readOptions(argv);
     requireFile(options.catalog);
+    if (options.pageTexts) requireFile(options.pageTexts, 'tệp văn bản trang');
     const importer = new PortalImport();
     await readCatalogue(options.catalog, importer, streams.stderr);
     if (options.details) readDetails(options.details, importer, streams.stderr);
+    if (options.pageTexts) readPageTexts(options.pageTexts, importer);
     const checkedAt = portalDate(Date.now()) as string;
     const { procedures, report } = importer.finish(checkedAt, crawlDate(options.catalog));
     const outFile = join(options.out, CATALOG_FILE);
@@ -157,7 +206,7 @@ export async function main(argv: string[], streams: Streams = process): Promise<
     try {
       writeCatalogue(options.out, procedures, {
         generatedAt: new Date().toISOString(),
-        inputs: { catalog: options.catalog, details: options.details ?? null },
+        inputs: { catalog: options.catalog, details: options.details ?? null, pageTexts: options.pageTexts ?? null },
         durationMs: Date.now() - started,
         ...report,
       });

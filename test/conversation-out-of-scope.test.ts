@@ -70,3 +70,16 @@ describe('a procedure question with the same words', () => {
     expect(text).toMatch(procedure);
   });
 });
+
+describe('a follow-up about the current procedure with the same words', () => {
+  it.each([
+    ['giá bao nhiêu', /Lệ phí/i],
+    ['lệ phí giá bao nhiêu tiền', /Lệ phí/i],
+  ])('"%s" after a procedure is answered about it', async (message, expected) => {
+    const conversation = `follow-${message}`;
+    await say(conversation, 'đăng ký kết hôn');
+    const text = await say(conversation, message);
+    expect(text).not.toContain(NOT_FOUND);
+    expect(text).toMatch(expected);
+  });
+});

@@ -146,6 +146,12 @@ describe('small talk, dossier intent, off-topic and generic questions', () => {
     ['có nên mua vàng lúc này không', 'offtopic'],
     ['tối nay ăn gì', 'offtopic'],
     ['số điện thoại taxi', 'offtopic'],
+    ['mua bảo hiểm nhân thọ loại nào tốt', 'offtopic'],
+    ['giá đất thổ cư bao nhiêu một mét vuông', 'offtopic'],
+    ['gui tiet kiem ngan hang nao lai cao', 'offtopic'],
+    ['theo bạn có nên kết hôn sớm không', 'offtopic'],
+    ['cách đăng ký tài khoản shopee', 'offtopic'],
+    ['mua xe trả góp cần giấy tờ gì', 'offtopic'],
     ['đăng ký', 'generic'],
     ['xin giấy phép', 'generic'],
     ['thủ tục', 'generic'],
@@ -161,6 +167,12 @@ describe('small talk, dossier intent, off-topic and generic questions', () => {
     'đăng ký kết hôn',
     'chào bạn, làm căn cước ở đâu',
     'cảm ơn, còn đăng ký tạm trú thì sao',
+    'giá bao nhiêu',
+    'nộp lệ phí qua ngân hàng nào',
+    'nộp online hay trực tiếp cái nào tốt hơn',
+    'mẫu đơn này viết thế nào',
+    'mua bảo hiểm y tế hộ gia đình ở đâu',
+    'xin giấy phép hoạt động dự báo thời tiết',
   ])('"%s" stays a question', (text) => {
     expect(understand(text, undefined).kind).toBe('question');
   });

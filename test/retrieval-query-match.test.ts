@@ -2,7 +2,7 @@
 // question and a name (word ids, stamped buffers) and the selection of the best-scoring candidates (a heap).
 import { describe, expect, it } from 'vitest';
 import { topIndices } from '../src/retrieval/lexical-index.ts';
-import { RunSequence, WordIds } from '../src/retrieval/query-match.ts';
+import { PackedSequences, RunSequence, WordIds } from '../src/retrieval/query-match.ts';
 import { longestCommonRun } from '../src/retrieval/search-engine.ts';
 
 /** A small deterministic generator, so a failing case can be replayed. */
@@ -25,10 +25,14 @@ describe('phrase runs on word ids', () => {
       // Question words include some no name holds (they must match nothing).
       const question = [...pick(1 + Math.floor(next() * 12)), 'chưa', ...pick(Math.floor(next() * 5))];
       const sequence = new RunSequence(words.lookup(question));
-      for (let n = 0; n < 5; n++) {
-        const name = pick(Math.floor(next() * 10));
-        expect(sequence.longestRun(words.intern(name))).toEqual(longestCommonRun(question, name));
-      }
+      // Names packed one after another, as the engine keeps them, and one on its own.
+      const names = Array.from({ length: 5 }, () => pick(Math.floor(next() * 10)));
+      const packed = new PackedSequences(names, words, () => 1);
+      names.forEach((name, p) => {
+        const expected = longestCommonRun(question, name);
+        expect(sequence.longestRun(packed.ids, packed.start(p), packed.end(p))).toEqual(expected);
+        expect(sequence.longestRun(words.intern(name))).toEqual(expected);
+      });
     }
   });
 
@@ -54,5 +58,19 @@ describe('best candidates', () => {
         .slice(0, k);
       expect(topIndices(scores, k)).toEqual(expected);
     }
+  });
+
+  it('orders the same way for a catalogue too large to pack positions (beyond 65,536 records)', () => {
+    const next = random(13);
+    const scores = Float32Array.from({ length: 70_000 }, () => (next() < 0.5 ? 0 : Math.floor(next() * 100) / 4));
+    scores[69_999] = 1000;
+    scores[3] = 1000;
+    const best = topIndices(scores, 200);
+    expect(best.slice(0, 2)).toEqual([3, 69_999]);
+    for (let j = 1; j < best.length; j++) {
+      const [a, b] = [best[j - 1] as number, best[j] as number];
+      expect((scores[a] as number) > (scores[b] as number) || (scores[a] === scores[b] && a < b)).toBe(true);
+    }
+    expect(scores[best[199] as number]).toBe(Math.max(...[...scores].filter((_, i) => !best.includes(i))));
   });
 });

@@ -4,6 +4,7 @@
 // No file access here: scripts/kb-import.ts reads the inputs and writes the outputs.
 
 import { feeWindowFromNote } from './fee-dates.ts';
+import { MIN_NAME_SIMILARITY, nameSimilarity, PageTextLine, pageTextExtras } from './page-text.ts';
 import {
   type PortalDetail,
   PortalDetailEnvelope,
@@ -250,12 +251,39 @@ export interface ImportCounts {
   detailsIgnored: number;
 }
 
+/** What `--page-texts` did: lines read, records given index-only text, and why other lines were not used. */
+export interface PageTextCounts {
+  file: string;
+  linesRead: number;
+  /** Imported records that received index-only text. */
+  enriched: number;
+  /** Lines whose code is in the catalogue but whose name is another procedure's (another version of the page). */
+  nameMismatch: number;
+  /** Lines whose code no imported record has. */
+  noRecord: number;
+  /** Lines matched to a record that already had everything the page could add. */
+  nothingMissing: number;
+  /** The same code on a second line: the first is kept. */
+  duplicates: number;
+  malformed: number;
+}
+
+export interface PageTextReport {
+  counts: PageTextCounts;
+  /** First malformed lines with the reason. */
+  malformed: { line: number; reason: string }[];
+  /** First name mismatches: the code, our name and the page's name. */
+  nameMismatches: { code: string; name: string; pageName: string }[];
+}
+
 export interface ImportReport {
   counts: ImportCounts;
   rejected: ReasonGroup[];
   detailsIgnored: ReasonGroup[];
   malformedLines: number[];
   duplicates: Duplicate[];
+  /** Only when page texts were given. */
+  pageTexts?: PageTextReport;
 }
 
 export interface ImportResult {
@@ -282,6 +310,23 @@ class ReasonTally {
   list(): ReasonGroup[] {
     return [...this.groups.values()].sort((a, b) => b.count - a.count);
   }
+}
+
+function newPageTextReport(file: string): PageTextReport {
+  return {
+    counts: {
+      file,
+      linesRead: 0,
+      enriched: 0,
+      nameMismatch: 0,
+      noRecord: 0,
+      nothingMissing: 0,
+      duplicates: 0,
+      malformed: 0,
+    },
+    malformed: [],
+    nameMismatches: [],
+  };
 }
 
 function issuesReason(prefix: string, issues: readonly { path: PropertyKey[]; message: string }[]): string {
@@ -316,7 +361,85 @@ export class PortalImport {
   private readonly byCode = new Map<string, ListEntry[]>();
   private readonly detailOnly = new Map<string, { data: PortalDetail; location: string }>();
   private readonly pendingByCode: { data: PortalDetail; location: string }[] = [];
+  private readonly pageTexts = new Map<string, { page: PageTextLine; used: boolean }>();
+  private pageTextReport: PageTextReport | undefined;
   private finished = false;
+
+  /**
+   * One line of a page-text file (`--page-texts`, one scraped portal page per line, keyed by `ma_thu_tuc`);
+   * `file` names the input in the report and in each enriched record's `source.indexTextFrom`. A malformed line
+   * is reported with its number and reason and skipped.
+   */
+  addPageTextLine(file: string, line: number, text: string): void {
+    if (text.trim() === '') return;
+    const report = this.pageTextReport ?? newPageTextReport(file);
+    this.pageTextReport = report;
+    report.counts.linesRead++;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      this.pageTextMalformed(line, 'JSON không hợp lệ');
+      return;
+    }
+    const parsed = PageTextLine.safeParse(value);
+    if (!parsed.success) {
+      this.pageTextMalformed(line, issuesReason('', parsed.error.issues));
+      return;
+    }
+    const code = parsed.data.ma_thu_tuc;
+    if (this.pageTexts.has(code)) report.counts.duplicates++;
+    else this.pageTexts.set(code, { page: parsed.data, used: false });
+  }
+
+  private pageTextMalformed(line: number, reason: string): void {
+    const report = this.pageTextReport as PageTextReport;
+    report.counts.malformed++;
+    if (report.malformed.length < MAX_LISTED) report.malformed.push({ line, reason });
+  }
+
+  /**
+   * Adds the page text of the record's code as index-only text, for the parts the record lacks, when the page is
+   * about the same procedure (its name is close enough to the record's).
+   */
+  private withPageText(input: ProcedureInput): ProcedureInput {
+    const entry = this.pageTexts.get(input.code);
+    const report = this.pageTextReport;
+    if (!entry || !report) return input;
+    entry.used = true;
+    const { page } = entry;
+    if (nameSimilarity(input.name, page.ten_thu_tuc) < MIN_NAME_SIMILARITY) {
+      report.counts.nameMismatch++;
+      if (report.nameMismatches.length < MAX_LISTED)
+        report.nameMismatches.push({
+          code: input.code,
+          name: input.name,
+          pageName: cleanLabel(page.ten_thu_tuc) ?? '',
+        });
+      return input;
+    }
+    const extras = pageTextExtras(page, {
+      results: !input.results?.length,
+      legalBasis: !input.legalBasis?.length,
+      conditions: !input.conditions,
+      steps: !input.steps?.length,
+      documents: !input.documents?.length,
+    });
+    if (!extras) {
+      report.counts.nothingMissing++;
+      return input;
+    }
+    report.counts.enriched++;
+    const url = page.detail_url?.trim();
+    return {
+      ...input,
+      indexExtras: extras,
+      source: {
+        ...input.source,
+        indexTextFrom: { file: report.counts.file, ...(url && /^https?:\/\//.test(url) ? { url } : {}) },
+      },
+    };
+  }
 
   /** One line of catalog.jsonl; `line` is 1-based. Blank lines are skipped. */
   addListLine(line: number, text: string): void {
@@ -421,11 +544,15 @@ export class PortalImport {
       return result.success;
     };
     for (const entry of this.list.values()) {
-      const accepted = accept(mapPortalRecord(entry.record, entry.detail?.data, checkedAt, crawledAt), entry.location);
+      const mapped = mapPortalRecord(entry.record, entry.detail?.data, checkedAt, crawledAt);
+      const accepted = accept(this.withPageText(mapped), entry.location);
       if (accepted && entry.detail) merged++;
     }
     for (const { data, location } of this.detailOnly.values()) {
-      if (accept(mapPortalRecord(undefined, data, checkedAt, crawledAt), location)) detailsOnly++;
+      if (accept(this.withPageText(mapPortalRecord(undefined, data, checkedAt, crawledAt)), location)) detailsOnly++;
+    }
+    if (this.pageTextReport) {
+      for (const { used } of this.pageTexts.values()) if (!used) this.pageTextReport.counts.noRecord++;
     }
     return {
       procedures,
@@ -445,6 +572,7 @@ export class PortalImport {
         detailsIgnored: this.ignored.list(),
         malformedLines: this.malformed,
         duplicates: this.duplicates,
+        ...(this.pageTextReport ? { pageTexts: this.pageTextReport } : {}),
       },
     };
   }

@@ -87,7 +87,23 @@ export const Source = z.strictObject({
   checkedBy: z.enum(['person', 'importer']).optional(),
   /** Where corrected facts come from, e.g. "Thời hạn 7 ngày: chi tiết thủ tục trên Cổng, cập nhật 17/07/2026". */
   note: z.string().trim().optional(),
+  /** Where `indexExtras` came from: the page-text file kb:import read (its name) and the portal page scraped. */
+  indexTextFrom: z.strictObject({ file: Text, url: z.url().optional() }).optional(),
 });
+
+/**
+ * Search-only text of an imported record, from a scrape of the portal's page (kb:import --page-texts): cleaned
+ * result names, legal-basis titles, conditions, steps and documents, filled only where the record itself has
+ * none. It is indexed for search and never shown to citizens as facts: cards show only the fields above.
+ */
+export const IndexExtras = z.strictObject({
+  results: z.array(Text).default([]),
+  legalBasis: z.array(Text).default([]),
+  conditions: z.string().trim().optional(),
+  steps: z.array(Text).default([]),
+  documents: z.array(Text).default([]),
+});
+export type IndexExtras = z.infer<typeof IndexExtras>;
 
 export const Links = z.strictObject({
   /** https://dichvucong.gov.vn/thu-tuc-hanh-chinh/<UUID> */
@@ -122,6 +138,8 @@ export const ProcedureSchema = z.strictObject({
   /** UUIDs of procedures a citizen may also need. */
   related: z.array(Uuid).default([]),
   source: Source,
+  /** Index-only text (see IndexExtras); imported records only, never shown. */
+  indexExtras: IndexExtras.optional(),
 });
 export type Procedure = z.infer<typeof ProcedureSchema>;
 export type ProcedureInput = z.input<typeof ProcedureSchema>;

@@ -2,7 +2,7 @@
 // knowledge directory (procedures/*.json), or a raw mirror of the portal (catalog.jsonl + details/, from
 // kb:sync or the shared crawl), which is imported in memory. Used by eval and bench.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { CATALOG_FILE, type Catalogue, CURATED_SUBDIR, loadCatalogue, mergeSources } from './loader.ts';
 import { MIRROR_CATALOG_FILE, MIRROR_DETAILS_SUBDIR } from './portal-format.ts';
 import { PortalImport, portalDate } from './portal-import.ts';
@@ -34,8 +34,24 @@ export function crawlDate(catalogFile: string): string | undefined {
   }
 }
 
-/** Imports a portal mirror in memory, as `npm run kb:import` would, without writing anything. */
-export function importPortalMirror(dir: string, checkedAt: string) {
+/**
+ * Feeds a page-text file (`kb:import --page-texts`: one scraped portal page per JSON line) to an import; the
+ * importer reports malformed lines and skips them. Throws when the file cannot be read.
+ */
+export function addPageTextFile(portal: PortalImport, path: string): void {
+  const file = basename(path);
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      portal.addPageTextLine(file, i + 1, line);
+    });
+}
+
+/**
+ * Imports a portal mirror in memory, as `npm run kb:import` would, without writing anything; with `pageTexts`,
+ * as `kb:import --page-texts` would.
+ */
+export function importPortalMirror(dir: string, checkedAt: string, pageTexts?: string) {
   const portal = new PortalImport();
   readFileSync(join(dir, MIRROR_CATALOG_FILE), 'utf8')
     .split('\n')
@@ -50,6 +66,7 @@ export function importPortalMirror(dir: string, checkedAt: string) {
       portal.addDetail(file, readFileSync(join(details, file), 'utf8'));
     }
   }
+  if (pageTexts) addPageTextFile(portal, pageTexts);
   return portal.finish(checkedAt, crawlDate(join(dir, MIRROR_CATALOG_FILE))).procedures;
 }
 
@@ -57,11 +74,21 @@ export function importPortalMirror(dir: string, checkedAt: string) {
  * The catalogue to search: the curated knowledge plus whatever `kb` points at (or `catalogDir`).
  * Throws with a readable message when `kb` is none of the known layouts.
  */
-export function loadSearchCatalogue(options: { knowledgeDir: string; kb?: string; catalogDir?: string }): {
+export function loadSearchCatalogue(options: {
+  knowledgeDir: string;
+  kb?: string;
+  catalogDir?: string;
+  /** A page-text file for a raw mirror's in-memory import (kb:import --page-texts); refused for other layouts. */
+  pageTexts?: string;
+}): {
   catalogue: Catalogue;
   knowledgeDir: string;
 } {
   const { kb } = options;
+  if (options.pageTexts && (!kb || kbKind(kb) !== 'portal-mirror'))
+    throw new Error(
+      '--page-texts chỉ dùng với --kb <bản sao cổng> (catalog.jsonl); một danh mục đã nhập mang sẵn văn bản trang',
+    );
   if (!kb) return { catalogue: loadCatalogue(options), knowledgeDir: options.knowledgeDir };
   switch (kbKind(kb)) {
     case 'catalog':
@@ -73,7 +100,7 @@ export function loadSearchCatalogue(options: { knowledgeDir: string; kb?: string
       return { catalogue: loadCatalogue({ knowledgeDir: kb, catalogDir: options.catalogDir }), knowledgeDir: kb };
     case 'portal-mirror': {
       const curated = loadCatalogue({ knowledgeDir: options.knowledgeDir });
-      const imported = importPortalMirror(kb, new Date().toISOString().slice(0, 10));
+      const imported = importPortalMirror(kb, new Date().toISOString().slice(0, 10), options.pageTexts);
       return {
         catalogue: mergeSources(
           curated.procedures.filter((p) => curated.origin.get(p.id) === 'curated'),

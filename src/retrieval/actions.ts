@@ -134,31 +134,53 @@ interface Phrase {
   folded: string[];
   classes: ActionClass[];
   everyday: boolean;
+  /** Official words to search beside an everyday phrase (empty for an official one). */
+  official: string[][];
 }
 
 function compile(table: Record<string, ActionClass[]>, everyday: boolean): Phrase[] {
   return Object.entries(table).map(([text, classes]) => {
     const tokens = tokenize(text);
-    return { tokens, folded: tokens.map(foldToken), classes, everyday };
+    const official = everyday ? classes.flatMap((c) => OFFICIAL_WORDS[c] ?? []).map((w) => tokenize(w)) : [];
+    return { tokens, folded: tokens.map(foldToken), classes, everyday, official };
   });
 }
 
+/** Phrases (longest first) by their first word, accented and folded, so a position only tries those it can start. */
+interface PhraseTable {
+  byFirst: Map<string, Phrase[]>;
+  byFirstFolded: Map<string, Phrase[]>;
+}
+
+function tableOf(phrases: Phrase[]): PhraseTable {
+  const table: PhraseTable = { byFirst: new Map(), byFirstFolded: new Map() };
+  const add = (map: Map<string, Phrase[]>, key: string, p: Phrase) => map.set(key, [...(map.get(key) ?? []), p]);
+  for (const p of phrases) {
+    add(table.byFirst, p.tokens[0] as string, p);
+    add(table.byFirstFolded, p.folded[0] as string, p);
+  }
+  return table;
+}
+
 const byLength = (a: Phrase, b: Phrase) => b.tokens.length - a.tokens.length;
-const NAME_PHRASES = compile(OFFICIAL, false).sort(byLength);
+const NAME_PHRASES = tableOf(compile(OFFICIAL, false).sort(byLength));
 /** Official words too common in questions in another sense ("nộp bổ sung hồ sơ" = hand in more papers). */
 const NOT_IN_QUESTIONS = new Set(['bổ sung']);
-const QUESTION_PHRASES = [
-  ...compile(Object.fromEntries(Object.entries(OFFICIAL).filter(([text]) => !NOT_IN_QUESTIONS.has(text))), false),
-  ...compile(EVERYDAY, true),
-].sort(byLength);
+const QUESTION_PHRASES = tableOf(
+  [
+    ...compile(Object.fromEntries(Object.entries(OFFICIAL).filter(([text]) => !NOT_IN_QUESTIONS.has(text))), false),
+    ...compile(EVERYDAY, true),
+  ].sort(byLength),
+);
 /** Words that may open a name before its action ("Thủ tục đề nghị cấp…", "Thông báo tạm ngừng…"). */
 const NAME_PREFIX = new Set(['thủ', 'tục', 'đề', 'nghị', 'thông', 'báo', 'hồ', 'sơ']);
 const CONNECTORS = new Set(['và', 'hoặc', 'hay']);
 /** Actions are read from the first words of a name only. */
 const NAME_WINDOW = 10;
 
-function matchAt(phrases: Phrase[], tokens: string[], folded: string[], at: number, unaccented: boolean) {
-  for (const p of phrases) {
+function matchAt(table: PhraseTable, tokens: string[], folded: string[], at: number, unaccented: boolean) {
+  const phrases = unaccented ? table.byFirstFolded.get(folded[at] as string) : table.byFirst.get(tokens[at] as string);
+  for (const p of phrases ?? []) {
     if (at + p.tokens.length > tokens.length) continue;
     // A lone unaccented syllable is too ambiguous to read as an action ("mat" = mất / mặt).
     if (unaccented && p.tokens.length === 1 && p.tokens[0] !== p.folded[0]) continue;
@@ -212,8 +234,7 @@ export function questionActionSpans(tokens: string[], folded: string[], unaccent
       i++;
       continue;
     }
-    const official = p.everyday ? p.classes.flatMap((c) => OFFICIAL_WORDS[c] ?? []).map((w) => tokenize(w)) : [];
-    spans.push({ start: i, end: i + p.tokens.length, classes: p.classes, official, everyday: p.everyday });
+    spans.push({ start: i, end: i + p.tokens.length, classes: p.classes, official: p.official, everyday: p.everyday });
     i += p.tokens.length;
   }
   return spans;

@@ -2,7 +2,7 @@
 import type { Procedure } from '../knowledge/schema.ts';
 import { tokenize } from '../text/normalize.ts';
 import type { DocumentTerms, FieldSpec } from './lexical-index.ts';
-import { segmentTerms } from './terms.ts';
+import { segmentTerms, unigramTerms } from './terms.ts';
 
 export const FIELD_SPECS: Record<string, FieldSpec> = {
   name: { weight: 3, b: 0.75 },
@@ -14,6 +14,13 @@ export const FIELD_SPECS: Record<string, FieldSpec> = {
   results: { weight: 0.6, b: 0.5 },
   legal: { weight: 0.1, b: 0.75 },
   detail: { weight: 0.15, b: 0.75 },
+  // Index-only text from the portal's page (kb:import --page-texts), for records the API left without it. It
+  // scores, but a word found only there neither makes its record "hold" the word (coverage, word pairs) nor makes
+  // the word commoner (IDF): see FieldSpec.covers and INDEX_ONLY_MATCH in search-engine.ts.
+  pageResults: { weight: 0.6, b: 0.5, covers: false },
+  pageLegal: { weight: 0.1, b: 0.75, covers: false },
+  pageDocuments: { weight: 0.15, b: 0.75, covers: false },
+  pageSteps: { weight: 0.15, b: 0.75, covers: false },
 };
 
 /** Longest legal-basis text we index per procedure (in tokens): titles of the laws and decrees it rests on. */
@@ -22,18 +29,29 @@ const MAX_LEGAL_TOKENS = 120;
 /** Longest detail text we index per procedure (in tokens); steps and documents beyond add little. */
 const MAX_DETAIL_TOKENS = 300;
 
+/**
+ * Longest index-only page text we index per part (tokens): result names are short; legal titles, documents and
+ * steps (with conditions first) are long, and their first part says most of what a question could match.
+ */
+export const PAGE_TEXT_CAPS = { results: 40, legal: 60, documents: 100, steps: 100 };
+
 /** Extra token sequences to index beside a segment (abbreviations both ways); none by default. */
 export type SegmentExpander = (tokens: string[]) => string[][];
 const NO_EXPANSION: SegmentExpander = () => [];
 
-function field(segments: (string | undefined)[], expand: SegmentExpander, maxTokens = Number.POSITIVE_INFINITY) {
+function field(
+  segments: (string | undefined)[],
+  expand: SegmentExpander,
+  maxTokens = Number.POSITIVE_INFINITY,
+  termsOf: (tokens: string[]) => string[] = segmentTerms,
+) {
   const terms: string[] = [];
   let length = 0;
   for (const segment of segments) {
     if (!segment || length >= maxTokens) continue;
     const tokens = tokenize(segment).slice(0, maxTokens - length);
     length += tokens.length;
-    terms.push(...segmentTerms(tokens));
+    terms.push(...termsOf(tokens));
     // Expansions are matched but do not lengthen the field (a record is not penalised for its acronyms).
     for (const extra of expand(tokens)) terms.push(...segmentTerms(extra));
   }
@@ -65,6 +83,20 @@ export function procedureTerms(p: Procedure, expand: SegmentExpander = NO_EXPANS
         expand,
         MAX_DETAIL_TOKENS,
       ),
+      ...pageTextFields(p),
     },
+  };
+}
+
+function pageTextFields(p: Procedure): DocumentTerms['fields'] {
+  const extras = p.indexExtras;
+  if (!extras) return {};
+  // Words only, without word pairs or abbreviation expansions: this text is long and weighs little, and pairs and
+  // expansions would double the index for no measured gain.
+  return {
+    pageResults: field(extras.results, NO_EXPANSION, PAGE_TEXT_CAPS.results, unigramTerms),
+    pageLegal: field(extras.legalBasis, NO_EXPANSION, PAGE_TEXT_CAPS.legal, unigramTerms),
+    pageDocuments: field(extras.documents, NO_EXPANSION, PAGE_TEXT_CAPS.documents, unigramTerms),
+    pageSteps: field([extras.conditions, ...extras.steps], NO_EXPANSION, PAGE_TEXT_CAPS.steps, unigramTerms),
   };
 }

@@ -7,6 +7,11 @@ export interface FieldSpec {
   weight: number;
   /** Length normalisation strength (BM25 b). */
   b: number;
+  /**
+   * False for a field that scores but does not count as the document holding the word (`documentsWith`): long
+   * index-only text would otherwise make its record "cover" almost any question.
+   */
+  covers?: boolean;
 }
 
 /** A document = for each field, its terms (repeats count) and its length in tokens. */
@@ -14,9 +19,11 @@ export interface DocumentTerms {
   fields: Record<string, { terms: string[]; length: number }>;
 }
 
-interface Posting {
+export interface Posting {
   docs: Uint32Array;
   impacts: Float32Array;
+  /** Documents holding the term in a covering field: `docs` itself unless some hold it only in other fields. */
+  covered: Uint32Array;
   idf: number;
 }
 
@@ -64,11 +71,14 @@ export class LexicalIndex {
     this.unseenIdf = Math.log(1 + (n + 0.5) / 0.5);
     const averages = Array.from(totals, (t) => Math.max(1, t / Math.max(1, n)));
     const specList = fieldNames.map((name) => specs[name] as FieldSpec);
+    const covering = specList.map((spec) => spec.covers !== false);
 
     // Document frequencies first (a term counted once per document), so postings can be sized exactly and
     // filled in a second pass without keeping per-document weight tables around.
     const df = new Uint32Array(termNames.length);
+    const coveredDf = new Uint32Array(termNames.length);
     const lastDoc = new Int32Array(termNames.length).fill(-1);
+    const lastCovered = new Int32Array(termNames.length).fill(-1);
     entries.forEach((triples, d) => {
       for (let k = 0; k < triples.length; k += 3) {
         const id = triples[k] as number;
@@ -76,33 +86,54 @@ export class LexicalIndex {
           lastDoc[id] = d;
           df[id] = (df[id] as number) + 1;
         }
+        if (covering[triples[k + 1] as number] && lastCovered[id] !== d) {
+          lastCovered[id] = d;
+          coveredDf[id] = (coveredDf[id] as number) + 1;
+        }
       }
     });
     const docsOf = Array.from(df, (count) => new Uint32Array(count));
     const impactsOf = Array.from(df, (count) => new Float32Array(count));
+    // Only terms that some document holds in non-covering fields alone need a list of their own.
+    const coveredOf = Array.from(df, (count, id) =>
+      coveredDf[id] === count ? undefined : new Uint32Array(coveredDf[id] as number),
+    );
     const fill = new Uint32Array(termNames.length);
+    const coveredFill = new Uint32Array(termNames.length);
     const weights = new Map<number, number>();
+    const covers = new Set<number>();
     entries.forEach((triples, d) => {
       weights.clear();
+      covers.clear();
       for (let k = 0; k < triples.length; k += 3) {
         const id = triples[k] as number;
         const f = triples[k + 1] as number;
         const spec = specList[f] as FieldSpec;
         const norm = 1 - spec.b + spec.b * ((lengths[d]?.[f] ?? 0) / (averages[f] as number));
         weights.set(id, (weights.get(id) ?? 0) + (spec.weight * (triples[k + 2] as number)) / norm);
+        if (covering[f]) covers.add(id);
       }
       for (const [id, tf] of weights) {
         const at = fill[id] as number;
         (docsOf[id] as Uint32Array)[at] = d;
         (impactsOf[id] as Float32Array)[at] = tf / (K1 + tf);
         fill[id] = at + 1;
+        const covered = coveredOf[id];
+        if (covered && covers.has(id)) {
+          covered[coveredFill[id] as number] = d;
+          coveredFill[id] = (coveredFill[id] as number) + 1;
+        }
       }
     });
     termNames.forEach((term, id) => {
-      const count = df[id] as number;
+      // Rarity is counted on covering fields, so index-only text does not change how rare a word is elsewhere;
+      // a word found only in such text is as rare as the documents holding it.
+      const count = (coveredDf[id] as number) || (df[id] as number);
+      const docs = docsOf[id] as Uint32Array;
       this.postings.set(term, {
-        docs: docsOf[id] as Uint32Array,
+        docs,
         impacts: impactsOf[id] as Float32Array,
+        covered: coveredOf[id] ?? docs,
         idf: Math.log(1 + (n - count + 0.5) / (count + 0.5)),
       });
     });
@@ -116,13 +147,19 @@ export class LexicalIndex {
     return this.postings.get(term)?.idf ?? this.unseenIdf;
   }
 
+  /** Everything the index holds for `term` (its documents, impacts and IDF), or nothing. */
+  posting(term: string): Readonly<Posting> | undefined {
+    return this.postings.get(term);
+  }
+
   has(term: string): boolean {
     return this.postings.has(term);
   }
 
-  /** Documents containing `term` (sorted), or none. */
-  documentsWith(term: string): Uint32Array | undefined {
-    return this.postings.get(term)?.docs;
+  /** Documents containing `term` (sorted), or none; with `anyField`, also those holding it only in non-covering fields. */
+  documentsWith(term: string, anyField = false): Uint32Array | undefined {
+    const posting = this.postings.get(term);
+    return anyField ? posting?.docs : posting?.covered;
   }
 
   /**
@@ -145,9 +182,13 @@ export class LexicalIndex {
     return achievable;
   }
 
-  /** True when `term` occurs in document `doc` (binary search in the sorted posting list). */
-  contains(term: string, doc: number): boolean {
-    return postingHolds(this.postings.get(term)?.docs, doc);
+  /**
+   * True when `term` occurs in document `doc` in a covering field; with `anyField`, also when it occurs only in a
+   * non-covering one (binary search in the sorted posting list).
+   */
+  contains(term: string, doc: number, anyField = false): boolean {
+    const posting = this.postings.get(term);
+    return postingHolds(anyField ? posting?.docs : posting?.covered, doc);
   }
 }
 
@@ -166,47 +207,57 @@ export function postingHolds(docs: Uint32Array | undefined, doc: number): boolea
   return false;
 }
 
+/** Positions per packed key (see `topIndices`): a key holds a score's bits and its position in 16 bits. */
+const POSITION_SLOTS = 65536;
+
 /**
- * Positions of the `k` highest positive scores, best first, equal scores in position order. One pass keeps the k
- * best so far in a heap whose root is the weakest (lowest score, then latest position), then sorts those k.
+ * Positions of the `k` highest positive scores, best first, equal scores in position order. Each positive score
+ * becomes one number, its float bits (ordered like the scores themselves) above the position's complement, so one
+ * comparison orders by score then position; a heap of k keeps the best so far, then the k keys are sorted natively.
  */
 export function topIndices(scores: Float32Array, k: number): number[] {
-  const heap: number[] = [];
-  // a is weaker than b: lower score, or the same score at a later position.
-  const weaker = (a: number, b: number) => {
-    const sa = scores[a] as number;
-    const sb = scores[b] as number;
-    return sa < sb || (sa === sb && a > b);
-  };
+  if (scores.length > POSITION_SLOTS) return topIndicesByComparison(scores, k);
+  const bits = new Uint32Array(scores.buffer, scores.byteOffset, scores.length);
+  const last = POSITION_SLOTS - 1;
+  const heap = new Float64Array(k);
+  let size = 0;
   for (let i = 0; i < scores.length; i++) {
-    const score = scores[i] as number;
-    if (score <= 0) continue;
-    if (heap.length < k) {
-      // Sift up.
-      let at = heap.length;
-      heap.push(i);
+    if ((scores[i] as number) <= 0) continue;
+    const key = (bits[i] as number) * POSITION_SLOTS + (last - i);
+    if (size < k) {
+      let at = size++;
       while (at > 0) {
         const parent = (at - 1) >> 1;
-        if (!weaker(i, heap[parent] as number)) break;
+        if ((heap[parent] as number) <= key) break;
         heap[at] = heap[parent] as number;
         at = parent;
       }
-      heap[at] = i;
+      heap[at] = key;
       continue;
     }
-    // Full: only a strictly higher score beats the weakest (an equal one comes later, so it is weaker).
-    if (score <= (scores[heap[0] as number] as number)) continue;
+    // The root is the weakest kept: a later position with the same score is weaker still.
+    if (key <= (heap[0] as number)) continue;
     let at = 0;
     for (;;) {
       const left = 2 * at + 1;
       if (left >= k) break;
       const right = left + 1;
-      const child = right < k && weaker(heap[right] as number, heap[left] as number) ? right : left;
-      if (!weaker(heap[child] as number, i)) break;
+      const child = right < k && (heap[right] as number) < (heap[left] as number) ? right : left;
+      if ((heap[child] as number) >= key) break;
       heap[at] = heap[child] as number;
       at = child;
     }
-    heap[at] = i;
+    heap[at] = key;
   }
-  return heap.sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
+  const keys = heap.subarray(0, size).sort();
+  const best: number[] = new Array(size);
+  for (let j = 0; j < size; j++) best[j] = last - ((keys[size - 1 - j] as number) % POSITION_SLOTS);
+  return best;
+}
+
+/** `topIndices` for a catalogue too large to pack positions in 16 bits: a full sort of the positive scores. */
+function topIndicesByComparison(scores: Float32Array, k: number): number[] {
+  const positive: number[] = [];
+  for (let i = 0; i < scores.length; i++) if ((scores[i] as number) > 0) positive.push(i);
+  return positive.sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b).slice(0, k);
 }

@@ -32,6 +32,42 @@ export class WordIds {
   }
 }
 
+/**
+ * Word sequences (the catalogue's names) packed one after another: each word's id and weight in two large arrays,
+ * sequence p spanning [start(p), end(p)), instead of two small arrays per name.
+ */
+export class PackedSequences {
+  readonly ids: Int32Array;
+  readonly weights: Float64Array;
+  private readonly starts: Uint32Array;
+
+  constructor(sequences: readonly string[][], words: WordIds, weightOf: (word: string) => number) {
+    this.starts = new Uint32Array(sequences.length + 1);
+    let total = 0;
+    sequences.forEach((sequence, p) => {
+      total += sequence.length;
+      this.starts[p + 1] = total;
+    });
+    this.ids = new Int32Array(total);
+    this.weights = new Float64Array(total);
+    sequences.forEach((sequence, p) => {
+      const from = this.starts[p] as number;
+      this.ids.set(words.intern(sequence), from);
+      sequence.forEach((word, k) => {
+        this.weights[from + k] = weightOf(word);
+      });
+    });
+  }
+
+  start(p: number): number {
+    return this.starts[p] as number;
+  }
+
+  end(p: number): number {
+    return this.starts[p + 1] as number;
+  }
+}
+
 /** A run of consecutive words shared by a question and a name: where it starts in the name, and its length. */
 export interface Run {
   start: number;
@@ -88,16 +124,17 @@ export class RunSequence {
   }
 
   /**
-   * Longest run of consecutive words of `name` that also appears consecutively in this sequence. Ties go to the
-   * run ending first in the sequence, then first in the name (as a row-by-row dynamic programme finds them).
+   * Longest run of consecutive words of the name `name[from..to)` (interned ids) that also appears consecutively in
+   * this sequence; `start` counts from `from`. Ties go to the run ending first in the sequence, then first in the
+   * name (as a row-by-row dynamic programme finds them).
    */
-  longestRun(name: Int32Array): Run {
-    const base = this.base;
-    this.base += name.length + 1;
+  longestRun(name: Int32Array, from = 0, to = name.length): Run {
+    const base = this.base - from;
+    this.base += to - from + 1;
     let bestLength = 0;
     let bestI = 0;
     let bestJ = 0;
-    for (let j = 0; j < name.length; j++) {
+    for (let j = from; j < to; j++) {
       const id = name[j] as number;
       const slot = this.slotOf(id);
       let i = this.slots[slot] === id ? (this.lastAt[slot] as number) : -1;
@@ -114,7 +151,7 @@ export class RunSequence {
         i = this.previous[i] as number;
       }
     }
-    return bestLength === 0 ? { start: 0, length: 0 } : { start: bestJ - bestLength + 1, length: bestLength };
+    return bestLength === 0 ? { start: 0, length: 0 } : { start: bestJ - from - bestLength + 1, length: bestLength };
   }
 }
 
@@ -127,6 +164,8 @@ export interface ResolvedUnit {
   idfs: number[];
   /** Posting list of each of `unit.terms` (undefined: no document holds it). */
   postings: (Uint32Array | undefined)[];
+  /** The same, with documents holding the term only in index-only page text (`covers: false` fields). */
+  anywhere: (Uint32Array | undefined)[];
   /** For each synonym phrase, the posting list of each of its keys. */
   phrases: (Uint32Array | undefined)[][];
 }
@@ -147,13 +186,18 @@ export class QueryMatch {
     index: LexicalIndex,
     words: WordIds,
   ) {
-    this.units = prepared.units.map((unit) => ({
-      unit,
-      weight: Math.max(...unit.terms.slice(0, 2).map((t) => index.idf(t))),
-      idfs: unit.terms.map((t) => index.idf(t)),
-      postings: unit.terms.map((t) => index.documentsWith(t)),
-      phrases: (unit.phrases ?? []).map((phrase) => phrase.keys.map((key) => index.documentsWith(key))),
-    }));
+    this.units = prepared.units.map((unit) => {
+      const found = unit.terms.map((t) => index.posting(t));
+      const idfs = found.map((posting) => posting?.idf ?? index.unseenIdf);
+      return {
+        unit,
+        weight: Math.max(...idfs.slice(0, 2)),
+        idfs,
+        postings: found.map((posting) => posting?.covered),
+        anywhere: found.map((posting) => posting?.docs),
+        phrases: (unit.phrases ?? []).map((phrase) => phrase.keys.map((key) => index.documentsWith(key))),
+      };
+    });
     let total = 0;
     for (const u of this.units) if (!u.unit.filler) total += u.weight;
     this.contentWeight = total;
@@ -164,6 +208,11 @@ export class QueryMatch {
   /** True when document `doc` holds term `k` of unit `u`. */
   holds(u: ResolvedUnit, k: number, doc: number): boolean {
     return postingHolds(u.postings[k], doc);
+  }
+
+  /** True when document `doc` holds term `k` of unit `u`, if only in its index-only page text. */
+  holdsAnywhere(u: ResolvedUnit, k: number, doc: number): boolean {
+    return postingHolds(u.anywhere[k], doc);
   }
 
   /** True when document `doc` holds every key of synonym phrase `p` of unit `u`. */

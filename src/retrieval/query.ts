@@ -2,7 +2,7 @@
 // signal, folded only when typed without diacritics), synonym expansions beside the original words, filler
 // weighed down, and the "units" (one per content word) used to measure how much of the question a match covers.
 import { PROCEDURE_CODE_PATTERN } from '../knowledge/schema.ts';
-import { acronymMask, analyze, foldAccents } from '../text/normalize.ts';
+import { acronymMask, analyze, foldToken } from '../text/normalize.ts';
 import { type ActionClass, askedActions, questionActionSpans } from './actions.ts';
 import type { Lexicon } from './lexicon.ts';
 import { bigramKey, foldedKey } from './terms.ts';
@@ -56,7 +56,7 @@ function addTerm(terms: Map<string, number>, key: string, weight: number): void 
 
 /** Searches a synonym's official phrase beside the question's words (its bigrams count as the question's own). */
 function addPhrase(terms: Map<string, number>, phrase: string[], bigrams: Set<string>, scale = 1): void {
-  const phraseFolded = phrase.map(foldAccents);
+  const phraseFolded = phrase.map(foldToken);
   phrase.forEach((token, k) => {
     addTerm(terms, token, QUERY_WEIGHTS.expansion * scale);
     addTerm(terms, foldedKey(phraseFolded[k] as string), QUERY_WEIGHTS.expansion * QUERY_WEIGHTS.foldedEcho * scale);
@@ -104,22 +104,21 @@ export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
   const filler = lexicon.fillerMask(tokens, folded, unaccented).map((f, i) => f && !acronyms[i]);
   const terms = new Map<string, number>();
   const units: QueryUnit[] = tokens.map((token, i) => {
-    const fold = folded[i] as string;
+    const key = foldedKey(folded[i] as string);
     const weight = filler[i] ? QUERY_WEIGHTS.filler : QUERY_WEIGHTS.content;
     if (unaccented) {
-      addTerm(terms, foldedKey(fold), weight);
+      addTerm(terms, key, weight);
     } else {
       addTerm(terms, token, weight);
-      addTerm(terms, foldedKey(fold), weight * QUERY_WEIGHTS.foldedEcho);
+      addTerm(terms, key, weight * QUERY_WEIGHTS.foldedEcho);
     }
-    return { terms: unaccented ? [foldedKey(fold)] : [token, foldedKey(fold)], filler: filler[i] as boolean };
+    return { terms: unaccented ? [key] : [token, key], filler: filler[i] as boolean };
   });
   const contentBigrams: string[] = [];
   for (let i = 0; i + 1 < tokens.length; i++) {
-    if (!filler[i] && !filler[i + 1])
-      contentBigrams.push(foldedKey(bigramKey(folded[i] as string, folded[i + 1] as string)));
-    const weight = QUERY_WEIGHTS.bigram * (filler[i] || filler[i + 1] ? QUERY_WEIGHTS.filler : 1);
     const foldedBigram = foldedKey(bigramKey(folded[i] as string, folded[i + 1] as string));
+    if (!filler[i] && !filler[i + 1]) contentBigrams.push(foldedBigram);
+    const weight = QUERY_WEIGHTS.bigram * (filler[i] || filler[i + 1] ? QUERY_WEIGHTS.filler : 1);
     if (unaccented) addTerm(terms, foldedBigram, weight);
     else {
       addTerm(terms, bigramKey(tokens[i] as string, tokens[i + 1] as string), weight);
@@ -133,11 +132,7 @@ export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
       addPhrase(terms, phrase, expansionBigrams);
       // A same-length rewording only ("lưu học sinh" → "du học sinh"): a longer official phrase is an elaboration.
       if (variants.length < MAX_VARIANTS && phrase.length <= expansion.end - expansion.start)
-        variants.push([
-          ...folded.slice(0, expansion.start),
-          ...phrase.map(foldAccents),
-          ...folded.slice(expansion.end),
-        ]);
+        variants.push([...folded.slice(0, expansion.start), ...phrase.map(foldToken), ...folded.slice(expansion.end)]);
       coverWith(units, expansion.start, expansion.end, phrase);
     }
   }

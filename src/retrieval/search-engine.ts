@@ -23,7 +23,7 @@ import { LearnedQuestionIndex } from './learned-index.ts';
 import { LexicalIndex, topIndices } from './lexical-index.ts';
 import type { Lexicon } from './lexicon.ts';
 import { type PreparedQuery, prepareQuery } from './query.ts';
-import { QueryMatch, type ResolvedUnit, type RunSequence, WordIds } from './query-match.ts';
+import { PackedSequences, QueryMatch, type ResolvedUnit, type RunSequence, WordIds } from './query-match.ts';
 import { bigramKey, foldedKey } from './terms.ts';
 import type { Retriever, SearchHit, SearchOptions, SearchResult } from './types.ts';
 
@@ -55,6 +55,11 @@ const MENU_MIN_NAME_COVERAGE = 0.2;
 const ALTERNATIVE_COVERAGE = 0.3;
 /** Share of a word's weight covered when only its unaccented form matches an accented question. */
 const FOLDED_MATCH = 0.5;
+/**
+ * A word found only in a record's index-only page text (documents.ts, `covers: false`) counts this much of a word
+ * the record holds, when measuring how much of the question it covers.
+ */
+const INDEX_ONLY_MATCH = 0.8;
 /** Questions with more content words than this are stories: actions in them are matched softly. */
 const LONG_QUESTION = 14;
 /** Questions with at most this many content words are short: each word must be found… */
@@ -108,10 +113,9 @@ export class RetrievalEngine implements Retriever {
   private readonly aliasSequences: string[][][] = [];
   /** Folded words of names and aliases as ids (`nameSequences`, `aliasSequences`), for phrase runs. */
   private readonly words = new WordIds();
-  private readonly nameIds: Int32Array[] = [];
   private readonly aliasIds: Int32Array[][] = [];
-  /** IDF of each folded word of each name, in order (the phrase bonus weighs a run by them). */
-  private readonly nameWeights: Float64Array[] = [];
+  /** Each name's folded words as ids with their IDF (the phrase bonus weighs a run by them). */
+  private readonly names: PackedSequences;
   /** Which side of each exclusive qualifier (nhập / xuất khẩu, đường bộ / sắt…) each name names. */
   private readonly nameSides: Uint8Array[] = [];
   private readonly byCode = new Map<string, number[]>();
@@ -162,8 +166,6 @@ export class RetrievalEngine implements Retriever {
       this.actions.push(nameActions(searchableName(p.name)));
       this.aliasSequences.push(p.aliases.map((a) => tokenize(a).map(foldToken)).filter((a) => a.length >= 2));
       this.nameWords.push([...new Set(sequence)]);
-      this.nameIds.push(this.words.intern(sequence));
-      this.nameWeights.push(Float64Array.from(sequence, (word) => this.index.idf(`~${word}`)));
       this.aliasIds.push((this.aliasSequences[i] as string[][]).map((a) => this.words.intern(a)));
       if (!this.familyNames.has(family) || curated) this.familyNames.set(family, p.name);
       const list = this.byCode.get(p.code.toLowerCase()) ?? [];
@@ -171,6 +173,7 @@ export class RetrievalEngine implements Retriever {
       this.byCode.set(p.code.toLowerCase(), list);
       this.positionById.set(p.id, i);
     });
+    this.names = new PackedSequences(this.nameSequences, this.words, (word) => this.index.idf(`~${word}`));
     this.learned =
       options.learned && options.learned.size > 0
         ? new LearnedQuestionIndex(options.learned, this.positionById, lexicon)
@@ -412,15 +415,19 @@ export class RetrievalEngine implements Retriever {
     if (unit.actions?.some((c) => this.actions[position]?.has(c))) return 1;
     const echo = match.prepared.unaccented ? -1 : 1;
     let folded = false;
+    let indexOnly = false;
     for (let k = 0; k < unit.terms.length; k++) {
-      if (!match.holds(resolved, k, position)) continue;
+      if (!match.holds(resolved, k, position)) {
+        if (k !== echo && match.holdsAnywhere(resolved, k, position)) indexOnly = true;
+        continue;
+      }
       if (k !== echo) return 1;
       folded = true;
     }
     for (let p = 0; p < resolved.phrases.length; p++) {
       if (match.holdsPhrase(resolved, p, position)) return 1;
     }
-    return folded ? FOLDED_MATCH : 0;
+    return Math.max(folded ? FOLDED_MATCH : 0, indexOnly ? INDEX_ONLY_MATCH : 0);
   }
 
   /**
@@ -503,20 +510,21 @@ export class RetrievalEngine implements Retriever {
         const pairs = match.bigramsIn(position);
         factor *= COVERAGE_FLOOR + pairs / prepared.contentBigrams.length;
       }
-      const name = this.nameIds[position] as Int32Array;
-      const weights = this.nameWeights[position] as Float64Array;
+      const { ids, weights } = this.names;
+      const from = this.names.start(position);
+      const to = this.names.end(position);
       // The question's own words, or a rewording with a synonym in place ("lưu học sinh" → "du học sinh").
       const [question, ...variants] = match.sequences;
-      let run = (question as RunSequence).longestRun(name);
+      let run = (question as RunSequence).longestRun(ids, from, to);
       for (const variant of variants) {
-        const alternative = variant.longestRun(name);
+        const alternative = variant.longestRun(ids, from, to);
         if (alternative.length > run.length) run = alternative;
       }
       if (prepared.folded.length >= 3 && run.length >= 2) {
         let runWeight = 0;
         let nameWeight = 0;
-        for (let k = 0; k < name.length; k++) {
-          const weight = weights[k] as number;
+        for (let k = 0; k < to - from; k++) {
+          const weight = weights[from + k] as number;
           nameWeight += weight;
           if (k >= run.start && k < run.start + run.length) runWeight += weight;
         }

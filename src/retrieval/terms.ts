@@ -19,3 +19,10 @@ export function segmentTerms(tokens: string[]): string[] {
   }
   return terms;
 }
+
+/** Accented and accent-folded unigrams only (no word pairs): for long, weakly weighted text. */
+export function unigramTerms(tokens: string[]): string[] {
+  const terms: string[] = [];
+  for (const token of tokens) terms.push(token, foldedKey(foldToken(token)));
+  return terms;
+}
