@@ -50,11 +50,19 @@ export class PackedSequences {
     });
     this.ids = new Int32Array(total);
     this.weights = new Float64Array(total);
+    // Names repeat their words endlessly: each distinct word's weight is asked once.
+    const weightById: number[] = [];
     sequences.forEach((sequence, p) => {
       const from = this.starts[p] as number;
-      this.ids.set(words.intern(sequence), from);
-      sequence.forEach((word, k) => {
-        this.weights[from + k] = weightOf(word);
+      const ids = words.intern(sequence);
+      this.ids.set(ids, from);
+      ids.forEach((id, k) => {
+        let weight = weightById[id];
+        if (weight === undefined) {
+          weight = weightOf(sequence[k] as string);
+          weightById[id] = weight;
+        }
+        this.weights[from + k] = weight;
       });
     });
   }

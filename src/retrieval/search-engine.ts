@@ -363,6 +363,8 @@ export class RetrievalEngine implements Retriever {
     }
     const groups = [...byFamily.values()];
     for (const g of groups) {
+      // A lone member is its family's representative as it stands.
+      if (g.members.length === 1) continue;
       // Members within a few percent of the best are interchangeable for the question: show the preferred one.
       const close = g.members.filter((m) => (scores[m] as number) >= g.score * 0.97);
       close.sort((a, b) => (this.preference[a] as number) - (this.preference[b] as number));
