@@ -6,6 +6,7 @@ import type { Procedure } from '../knowledge/schema.ts';
 import { foldToken, tokenize } from '../text/normalize.ts';
 import { type ActionClass, actionFactor, nameActions } from './actions.ts';
 import { type Calibration, confidenceOf, DEFAULT_CALIBRATION, type MatchFeatures } from './confidence.ts';
+import { contrastFactor, contrastSides } from './contrasts.ts';
 import { FIELD_SPECS, procedureTerms, searchableName } from './documents.ts';
 import { familyKey, memberPreference } from './families.ts';
 import {
@@ -115,6 +116,8 @@ export class RetrievalEngine implements Retriever {
   private readonly aliasIds: Int32Array[][] = [];
   /** Each name's folded words as ids with their IDF (the phrase bonus weighs a run by them). */
   private readonly names: PackedSequences;
+  /** Which side of each exclusive qualifier (nhập / xuất khẩu, đường bộ / sắt…) each name names. */
+  private readonly nameSides: Uint8Array[] = [];
   private readonly byCode = new Map<string, number[]>();
   private readonly positionById = new Map<string, number>();
   private readonly familyNames = new Map<string, string>();
@@ -159,6 +162,7 @@ export class RetrievalEngine implements Retriever {
       this.preference.push(memberPreference(p, curated));
       const sequence = tokenize(searchableName(p.name)).map(foldToken);
       this.nameSequences.push(sequence);
+      this.nameSides.push(contrastSides(sequence));
       this.actions.push(nameActions(searchableName(p.name)));
       this.aliasSequences.push(p.aliases.map((a) => tokenize(a).map(foldToken)).filter((a) => a.length >= 2));
       this.nameWords.push([...new Set(sequence)]);
@@ -496,6 +500,7 @@ export class RetrievalEngine implements Retriever {
     // In a short question every word counts: a candidate without its rarest word ("cchn dược") loses ground.
     const rarest = this.discriminatingUnit(match);
     const long = contentLength(prepared) > LONG_QUESTION;
+    const sides = contrastSides(prepared.folded);
     const shares = candidates.map((p) => {
       const { total, covered } = this.coverage(match, p);
       return total > 0 ? covered / total : -1;
@@ -541,6 +546,7 @@ export class RetrievalEngine implements Retriever {
       }
       if (quoted > 0) factor *= 1 + (ALIAS_BONUS * quoted) / Math.max(quoted, contentLength(prepared));
       factor *= actionFactor(asked, this.actions[position] as Set<ActionClass>, alternative, long);
+      factor *= contrastFactor(sides, this.nameSides[position] as Uint8Array);
       scores[position] = (scores[position] as number) * factor;
     });
   }
