@@ -386,8 +386,12 @@ export class RetrievalEngine implements Retriever {
     score: number,
     second: number,
   ): MatchFeatures {
-    const { total, covered } = this.coverage(match, position);
-    const bigrams = match.bigramsIn(position);
+    // A story is judged on its request: the context words are left out, and the concept phrases it was
+    // recognised by count as word pairs when the match holds them.
+    const story = match.prepared.story;
+    const { total, covered } = this.coverage(match, position, story);
+    let bigrams = match.bigramsIn(position);
+    if (story) for (const key of match.prepared.conceptBigrams) if (this.index.contains(key, position)) bigrams++;
     return {
       coverage: total > 0 ? covered / total : 0,
       matched: covered,
@@ -399,13 +403,15 @@ export class RetrievalEngine implements Retriever {
   }
 
   /** Rarity-weighted amount of the question's content words, and how much of it a document matches. */
-  private coverage(match: QueryMatch, position: number): { total: number; covered: number } {
+  private coverage(match: QueryMatch, position: number, requestOnly = false): { total: number; covered: number } {
     let covered = 0;
+    let total = 0;
     for (const resolved of match.units) {
-      if (resolved.unit.filler) continue;
+      if (resolved.unit.filler || (requestOnly && resolved.unit.weight !== undefined)) continue;
+      total += resolved.weight;
       covered += resolved.weight * this.unitMatch(match, resolved, position);
     }
-    return { total: match.contentWeight, covered };
+    return { total: requestOnly ? total : match.contentWeight, covered };
   }
 
   /**
@@ -474,7 +480,7 @@ export class RetrievalEngine implements Retriever {
       if (unit.filler) continue;
       const k = unit.terms.length > 1 && !match.prepared.unaccented ? 1 : 0;
       const key = unit.terms[k] as string;
-      const idf = resolved.idfs[k] as number;
+      const idf = (resolved.idfs[k] as number) * (unit.weight ?? 1);
       if (resolved.postings[k] !== undefined && idf > bestIdf) {
         bestIdf = idf;
         best = { key, unit: resolved };
