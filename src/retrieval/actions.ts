@@ -275,13 +275,15 @@ const IMPLIED_MISMATCH = 0.85;
 /**
  * How a name's actions fit the question's: a shared marked action raises the candidate, a name whose actions the
  * question does not ask for lowers it, more so when `alternative` (another candidate that fits the question
- * well does what it asks). Names without a leading action are left alone.
+ * well does what it asks). Names without a leading action are left alone. `topicOnly`: the question is a bare
+ * topic of a few words and nothing else.
  */
 export function actionFactor(
   asked: Set<ActionClass>,
   offered: Set<ActionClass>,
   alternative = false,
   long = false,
+  topicOnly = false,
 ): number {
   if (offered.size === 0) return 1;
   const marked = [...asked].filter((c) => c !== 'issue');
@@ -296,8 +298,9 @@ export function actionFactor(
     if (offered.has('issue') && marked.every((c) => RENEWALS.has(c))) return RENEWAL_MISMATCH;
     return alternative ? ACTION_MISMATCH_WITH_ALTERNATIVE : ACTION_MISMATCH;
   }
-  // A bare topic ("bằng lái", "thẻ BHYT là gì") names no action: every sibling fits and the conversation may ask
-  // which, but the ordinary procedure that issues the paper is the likelier one.
-  if (!asked.has('issue')) return offered.has('issue') ? 1 : BARE_TOPIC_OTHER;
+  // A question naming no action: when it is nothing but a topic ("bằng lái", `topicOnly`) every sibling fits and
+  // the conversation asks which; when it asks something about the topic ("thẻ BHYT là gì", "đầu tư ra nước ngoài
+  // cần điều kiện gì"), the ordinary procedure that issues the paper is the likelier one.
+  if (!asked.has('issue')) return topicOnly || offered.has('issue') ? 1 : BARE_TOPIC_OTHER;
   return offered.has('issue') ? 1 : IMPLIED_MISMATCH;
 }

@@ -62,6 +62,8 @@ const FOLDED_MATCH = 0.5;
 const INDEX_ONLY_MATCH = 0.8;
 /** Questions with more content words than this are stories: actions in them are matched softly. */
 const LONG_QUESTION = 14;
+/** A question of at most this many words, none of them filler, is a bare topic the conversation asks about. */
+const TOPIC_ONLY = 3;
 /** Questions with at most this many content words are short: each word must be found… */
 const SHORT_QUESTION = 6;
 /** …or the candidate is scaled by this. */
@@ -500,6 +502,8 @@ export class RetrievalEngine implements Retriever {
     // In a short question every word counts: a candidate without its rarest word ("cchn dược") loses ground.
     const rarest = this.discriminatingUnit(match);
     const long = contentLength(prepared) > LONG_QUESTION;
+    // A bare topic ("bằng lái", "căn cước"): a few words, all of them content.
+    const topicOnly = contentLength(prepared) <= TOPIC_ONLY && prepared.units.every((u) => !u.filler);
     const sides = contrastSides(prepared.folded);
     const shares = candidates.map((p) => {
       const { total, covered } = this.coverage(match, p);
@@ -545,7 +549,7 @@ export class RetrievalEngine implements Retriever {
           quoted = Math.max(quoted, alias.length);
       }
       if (quoted > 0) factor *= 1 + (ALIAS_BONUS * quoted) / Math.max(quoted, contentLength(prepared));
-      factor *= actionFactor(asked, this.actions[position] as Set<ActionClass>, alternative, long);
+      factor *= actionFactor(asked, this.actions[position] as Set<ActionClass>, alternative, long, topicOnly);
       factor *= contrastFactor(sides, this.nameSides[position] as Uint8Array);
       scores[position] = (scores[position] as number) * factor;
     });
