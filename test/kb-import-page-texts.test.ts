@@ -13,7 +13,9 @@ import { PortalImport } from '../src/knowledge/portal-import.ts';
 import type { Procedure } from '../src/knowledge/schema.ts';
 import { importPortalMirror } from '../src/knowledge/sources.ts';
 import { buildRetrievalEngine } from '../src/retrieval/build.ts';
+import { LexicalIndex } from '../src/retrieval/lexical-index.ts';
 import { captureStreams } from './helpers/cli-streams.ts';
+import { catalogueOf, procedure } from './helpers/procedures.ts';
 import { tempDirs } from './helpers/temp-dirs.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -194,5 +196,40 @@ describe('page-text cleaning and matching', () => {
     writeFileSync(join(mirror, 'catalog.jsonl'), catalog);
     const imported = importPortalMirror(mirror, '2026-11-30', PAGE_TEXTS);
     expect(imported.find((p) => p.id === FOREST_LANG_SON)?.indexExtras?.results).toContain('Văn bản từ chối hỗ trợ');
+  });
+});
+
+describe('searching index-only page text', () => {
+  it('lets a short record whose name answers the question win over a long page that mentions every word', async () => {
+    const short = procedure({ name: 'Cấp giấy phép nuôi chim yến', fields: ['Chăn nuôi'] });
+    const story = Array.from(
+      { length: 12 },
+      (_, i) => `Bước ${i + 1}: Chủ cơ sở nuôi chim yến trong nhà phố nộp giấy phép cũ và bản đồ vùng nuôi.`,
+    );
+    const long = procedure({
+      name: 'Cấp giấy phép môi trường',
+      fields: ['Môi trường'],
+      indexExtras: { steps: story, documents: ['Giấy phép nuôi chim yến đã cấp'], results: [], legalBasis: [] },
+    });
+    const engine = buildRetrievalEngine(
+      { knowledgeDir: join(ROOT, 'knowledge') },
+      { catalogue: catalogueOf([], [long, short]) },
+    );
+    const result = await engine.search('xin cấp giấy phép nuôi chim yến trong nhà phố');
+    expect(result.hits.map((h) => h.id)).toEqual([short.id, long.id]);
+  });
+
+  it('scores a non-covering field, but its words neither count as held nor become commoner', () => {
+    const specs = { name: { weight: 1, b: 0 }, page: { weight: 1, b: 0, covers: false } };
+    const named = { fields: { name: { terms: ['yến'], length: 1 } } };
+    const paged = { fields: { name: { terms: ['môi'], length: 1 }, page: { terms: ['yến'], length: 1 } } };
+    const index = new LexicalIndex([named, paged], specs);
+    expect([...(index.documentsWith('yến') ?? [])]).toEqual([0]);
+    expect([...(index.documentsWith('yến', true) ?? [])]).toEqual([0, 1]);
+    const scores = new Float32Array(2);
+    index.accumulate(new Map([['yến', 1]]), scores);
+    expect(scores[1]).toBeGreaterThan(0);
+    const without = new LexicalIndex([named, { fields: { name: { terms: ['môi'], length: 1 } } }], specs);
+    expect(index.idf('yến')).toBe(without.idf('yến'));
   });
 });

@@ -69,7 +69,6 @@ describe('evaluate', () => {
     expect(slices.oos).toMatchObject({ n: 1, hit1: null, oos_recall: 1 });
   });
 
-
   it('counts an abstained rank-1 answer as a miss, and reports what ranking alone gave', async () => {
     const { retriever, codeOf } = scripted({
       right: { families: [[['a', '1.1']]] },

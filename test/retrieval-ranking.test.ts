@@ -37,6 +37,14 @@ describe('siblings told apart by the action', () => {
     );
   });
 
+  it('prefers the procedure that issues the paper when the question names no action', async () => {
+    const id = await engine.search('căn cước');
+    expect(id.hits[0]?.name).toMatch(/^Cấp thẻ căn cước/);
+    // The siblings stay close enough for the conversation to ask which one is meant.
+    expect(id.ambiguous).toBe(true);
+    expect(await top('hỏi về thẻ bảo hiểm y tế')).toMatch(/cấp thẻ BHYT/);
+  });
+
   it("lets the portal's action word decide over an everyday one that could mean two things", async () => {
     expect(await top('bị mất hộ chiếu, muốn đề nghị cấp lại thì nộp hồ sơ ở đâu')).toMatch(/^Cấp hộ chiếu phổ thông/);
     expect(await top('làm mất hộ chiếu thì trình báo ở đâu')).toMatch(/^Trình báo mất hộ chiếu/);
@@ -49,6 +57,11 @@ describe('the detail that decides between siblings', () => {
     expect(await top('tôi đang sống ở Nhật muốn xin giấy xác nhận tình trạng hôn nhân')).toMatch(
       /cư trú ở nước ngoài$/,
     );
+  });
+
+  it('does not offer the household business procedure to a company, nor the reverse', async () => {
+    expect(await top('doanh nghiệp của tôi muốn tạm ngừng kinh doanh')).toMatch(/^Thông báo tạm ngừng kinh doanh/);
+    expect(await top('hộ kinh doanh muốn tạm nghỉ bán')).toMatch(/của hộ kinh doanh$/);
   });
 
   it('does not let common words and their pairs outweigh a rare identifier', async () => {

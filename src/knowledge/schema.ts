@@ -144,6 +144,12 @@ export const ProcedureSchema = z.strictObject({
 export type Procedure = z.infer<typeof ProcedureSchema>;
 export type ProcedureInput = z.input<typeof ProcedureSchema>;
 
+/** A procedure as served outside the search index (API answers): without its index-only search text. */
+export function shownProcedure(p: Procedure): Omit<Procedure, 'indexExtras'> {
+  const { indexExtras: _searchOnly, ...shown } = p;
+  return shown;
+}
+
 const PORTAL = 'https://dichvucong.gov.vn';
 
 /** The portal's page for a procedure and, when offered online, its submission page. */

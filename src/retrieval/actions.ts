@@ -267,6 +267,8 @@ const LONG_MATCH = 1.2;
 const LONG_MISMATCH = 0.7;
 /** …and when another candidate does what the question asks ("giải thể" asked, "thành lập" offered). */
 const ACTION_MISMATCH_WITH_ALTERNATIVE = 0.25;
+/** A question naming no action makes a name with only another action (cấp lại, hiệu đính…) a little less likely. */
+const BARE_TOPIC_OTHER = 0.85;
 /** A question asking for the ordinary action (cấp, đăng ký, làm, lần đầu) makes a name with only another action less likely. */
 const IMPLIED_MISMATCH = 0.85;
 
@@ -291,7 +293,8 @@ export function actionFactor(
     if (offered.has('issue') && marked.every((c) => RENEWALS.has(c))) return RENEWAL_MISMATCH;
     return alternative ? ACTION_MISMATCH_WITH_ALTERNATIVE : ACTION_MISMATCH;
   }
-  // A bare topic ("bằng lái") names no action: every sibling fits, the conversation may ask which.
-  if (!asked.has('issue')) return 1;
+  // A bare topic ("bằng lái", "thẻ BHYT là gì") names no action: every sibling fits and the conversation may ask
+  // which, but the ordinary procedure that issues the paper is the likelier one.
+  if (!asked.has('issue')) return offered.has('issue') ? 1 : BARE_TOPIC_OTHER;
   return offered.has('issue') ? 1 : IMPLIED_MISMATCH;
 }

@@ -14,10 +14,11 @@ export const FIELD_SPECS: Record<string, FieldSpec> = {
   results: { weight: 0.6, b: 0.5 },
   legal: { weight: 0.1, b: 0.75 },
   detail: { weight: 0.15, b: 0.75 },
-  // Index-only text from the portal's page (kb:import --page-texts), for records the API left without it. It
-  // scores, but a word found only there neither makes its record "hold" the word (coverage, word pairs) nor makes
-  // the word commoner (IDF): see FieldSpec.covers and INDEX_ONLY_MATCH in search-engine.ts.
-  pageResults: { weight: 0.6, b: 0.5, covers: false },
+  // Index-only text from the portal's page (kb:import --page-texts), for records the API left without it. Result
+  // names are short and hold a word like `results` does; the long parts score, but a word found only there neither
+  // makes its record "hold" the word (coverage, word pairs) nor makes the word commoner (IDF): see FieldSpec.covers
+  // and INDEX_ONLY_MATCH in search-engine.ts.
+  pageResults: { weight: 0.6, b: 0.5 },
   pageLegal: { weight: 0.1, b: 0.75, covers: false },
   pageDocuments: { weight: 0.15, b: 0.75, covers: false },
   pageSteps: { weight: 0.15, b: 0.75, covers: false },

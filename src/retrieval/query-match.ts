@@ -50,11 +50,19 @@ export class PackedSequences {
     });
     this.ids = new Int32Array(total);
     this.weights = new Float64Array(total);
+    // Names repeat their words endlessly: each distinct word's weight is asked once.
+    const weightById: number[] = [];
     sequences.forEach((sequence, p) => {
       const from = this.starts[p] as number;
-      this.ids.set(words.intern(sequence), from);
-      sequence.forEach((word, k) => {
-        this.weights[from + k] = weightOf(word);
+      const ids = words.intern(sequence);
+      this.ids.set(ids, from);
+      ids.forEach((id, k) => {
+        let weight = weightById[id];
+        if (weight === undefined) {
+          weight = weightOf(sequence[k] as string);
+          weightById[id] = weight;
+        }
+        this.weights[from + k] = weight;
       });
     });
   }
@@ -158,7 +166,7 @@ export class RunSequence {
 /** One content word of the question with its index lookups resolved. */
 export interface ResolvedUnit {
   unit: QueryUnit;
-  /** Rarity weight of the word: the larger IDF of its accented and folded terms. */
+  /** Rarity weight of the word: the larger IDF of its accented and folded terms (times `unit.weight`). */
   weight: number;
   /** IDF of each of `unit.terms` (an unseen term gets the index's unseen IDF). */
   idfs: number[];
@@ -191,7 +199,8 @@ export class QueryMatch {
       const idfs = found.map((posting) => posting?.idf ?? index.unseenIdf);
       return {
         unit,
-        weight: Math.max(...idfs.slice(0, 2)),
+        // A story's context words count less (request-focus.ts).
+        weight: Math.max(...idfs.slice(0, 2)) * (unit.weight ?? 1),
         idfs,
         postings: found.map((posting) => posting?.covered),
         anywhere: found.map((posting) => posting?.docs),

@@ -5,6 +5,7 @@ import { PROCEDURE_CODE_PATTERN } from '../knowledge/schema.ts';
 import { acronymMask, analyze, foldToken } from '../text/normalize.ts';
 import { type ActionClass, askedActions, questionActionSpans } from './actions.ts';
 import type { Lexicon } from './lexicon.ts';
+import { focusWeights } from './request-focus.ts';
 import { bigramKey, foldedKey } from './terms.ts';
 
 /** Weights of the different kinds of query evidence (shared by all queries). */
@@ -26,6 +27,8 @@ export interface QueryUnit {
   filler: boolean;
   /** Synonym phrases standing for this word: a document holding a whole phrase covers the word. */
   phrases?: { tokens: string[]; keys: string[] }[];
+  /** Share of its weight the word keeps: less for a story's context words (request-focus.ts). */
+  weight?: number;
   /** The word belongs to a phrase naming an action ("đóng cửa" = end): a name doing that action covers it. */
   actions?: ActionClass[];
 }
@@ -48,6 +51,10 @@ export interface PreparedQuery {
   actions: Set<ActionClass>;
   /** Folded bigram keys of adjacent content (non-filler) words. */
   contentBigrams: string[];
+  /** The question tells a story before it asks: its context words weigh less (`QueryUnit.weight`). */
+  story: boolean;
+  /** Folded word pairs of the concept phrases found in the question (knowledge/concepts.jsonl). */
+  conceptBigrams: string[];
 }
 
 function addTerm(terms: Map<string, number>, key: string, weight: number): void {
@@ -102,23 +109,32 @@ export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
   // An upper-case acronym is never filler, even when it spells a filler word ("mẫu AI" is not "ai").
   const acronyms = acronymMask(text);
   const filler = lexicon.fillerMask(tokens, folded, unaccented).map((f, i) => f && !acronyms[i]);
+  const concepts = lexicon.concepts(tokens, folded, unaccented);
+  // In a story, the words outside the request weigh less, unless a concept recognises them as its object.
+  const focus = focusWeights(text, tokens, folded, filler, unaccented, concepts);
+  const focusOf = (i: number) => focus?.[i] ?? 1;
   const terms = new Map<string, number>();
   const units: QueryUnit[] = tokens.map((token, i) => {
     const key = foldedKey(folded[i] as string);
-    const weight = filler[i] ? QUERY_WEIGHTS.filler : QUERY_WEIGHTS.content;
+    const weight = (filler[i] ? QUERY_WEIGHTS.filler : QUERY_WEIGHTS.content) * focusOf(i);
     if (unaccented) {
       addTerm(terms, key, weight);
     } else {
       addTerm(terms, token, weight);
       addTerm(terms, key, weight * QUERY_WEIGHTS.foldedEcho);
     }
-    return { terms: unaccented ? [key] : [token, key], filler: filler[i] as boolean };
+    const unit: QueryUnit = { terms: unaccented ? [key] : [token, key], filler: filler[i] as boolean };
+    if (focusOf(i) < 1) unit.weight = focusOf(i);
+    return unit;
   });
   const contentBigrams: string[] = [];
   for (let i = 0; i + 1 < tokens.length; i++) {
     const foldedBigram = foldedKey(bigramKey(folded[i] as string, folded[i + 1] as string));
     if (!filler[i] && !filler[i + 1]) contentBigrams.push(foldedBigram);
-    const weight = QUERY_WEIGHTS.bigram * (filler[i] || filler[i + 1] ? QUERY_WEIGHTS.filler : 1);
+    const weight =
+      QUERY_WEIGHTS.bigram *
+      (filler[i] || filler[i + 1] ? QUERY_WEIGHTS.filler : 1) *
+      Math.min(focusOf(i), focusOf(i + 1));
     if (unaccented) addTerm(terms, foldedBigram, weight);
     else {
       addTerm(terms, bigramKey(tokens[i] as string, tokens[i + 1] as string), weight);
@@ -128,8 +144,14 @@ export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
   const expansionBigrams = new Set<string>();
   const variants: string[][] = [];
   for (const expansion of lexicon.expansions(tokens, folded, unaccented)) {
+    // A longer concept phrase over the same words is the more specific reading ("lấy chồng Việt" → nhập quốc
+    // tịch, not "lấy chồng" → kết hôn): the shorter alias then weighs as little as a concept.
+    const specific = concepts.some(
+      (c) => c.start <= expansion.start && c.end >= expansion.end && c.end - c.start > expansion.end - expansion.start,
+    );
+    const scale = focusOf(expansion.start) * (specific ? QUERY_WEIGHTS.concept / 2 : 1);
     for (const phrase of expansion.add) {
-      addPhrase(terms, phrase, expansionBigrams);
+      addPhrase(terms, phrase, expansionBigrams, scale);
       // A same-length rewording only ("lưu học sinh" → "du học sinh"): a longer official phrase is an elaboration.
       if (variants.length < MAX_VARIANTS && phrase.length <= expansion.end - expansion.start)
         variants.push([...folded.slice(0, expansion.start), ...phrase.map(foldToken), ...folded.slice(expansion.end)]);
@@ -137,10 +159,11 @@ export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
     }
   }
   // Everyday words for an administrative concept (knowledge/concepts.jsonl) search its official words, weaker.
-  for (const concept of lexicon.concepts(tokens, folded, unaccented)) {
+  const conceptBigrams = new Set<string>();
+  for (const concept of concepts) {
     for (const phrase of concept.add) {
       // Its word pairs are not the question's own: a guess must not make an off-topic question look answered.
-      addPhrase(terms, phrase, new Set(), QUERY_WEIGHTS.concept);
+      addPhrase(terms, phrase, conceptBigrams, QUERY_WEIGHTS.concept);
       coverWith(units, concept.start, concept.end, phrase);
     }
   }
@@ -165,5 +188,7 @@ export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
     variants,
     length: tokens.length,
     contentBigrams: [...new Set([...contentBigrams, ...expansionBigrams])],
+    story: focus !== undefined,
+    conceptBigrams: [...conceptBigrams],
   };
 }

@@ -6,6 +6,7 @@ import type { Procedure } from '../knowledge/schema.ts';
 import { foldToken, tokenize } from '../text/normalize.ts';
 import { type ActionClass, actionFactor, nameActions } from './actions.ts';
 import { type Calibration, confidenceOf, DEFAULT_CALIBRATION, type MatchFeatures } from './confidence.ts';
+import { contrastFactor, contrastSides } from './contrasts.ts';
 import { FIELD_SPECS, procedureTerms, searchableName } from './documents.ts';
 import { familyKey, memberPreference } from './families.ts';
 import {
@@ -115,6 +116,8 @@ export class RetrievalEngine implements Retriever {
   private readonly aliasIds: Int32Array[][] = [];
   /** Each name's folded words as ids with their IDF (the phrase bonus weighs a run by them). */
   private readonly names: PackedSequences;
+  /** Which side of each exclusive qualifier (nhập / xuất khẩu, đường bộ / sắt…) each name names. */
+  private readonly nameSides: Uint8Array[] = [];
   private readonly byCode = new Map<string, number[]>();
   private readonly positionById = new Map<string, number>();
   private readonly familyNames = new Map<string, string>();
@@ -159,6 +162,7 @@ export class RetrievalEngine implements Retriever {
       this.preference.push(memberPreference(p, curated));
       const sequence = tokenize(searchableName(p.name)).map(foldToken);
       this.nameSequences.push(sequence);
+      this.nameSides.push(contrastSides(sequence));
       this.actions.push(nameActions(searchableName(p.name)));
       this.aliasSequences.push(p.aliases.map((a) => tokenize(a).map(foldToken)).filter((a) => a.length >= 2));
       this.nameWords.push([...new Set(sequence)]);
@@ -359,6 +363,8 @@ export class RetrievalEngine implements Retriever {
     }
     const groups = [...byFamily.values()];
     for (const g of groups) {
+      // A lone member is its family's representative as it stands.
+      if (g.members.length === 1) continue;
       // Members within a few percent of the best are interchangeable for the question: show the preferred one.
       const close = g.members.filter((m) => (scores[m] as number) >= g.score * 0.97);
       close.sort((a, b) => (this.preference[a] as number) - (this.preference[b] as number));
@@ -380,8 +386,12 @@ export class RetrievalEngine implements Retriever {
     score: number,
     second: number,
   ): MatchFeatures {
-    const { total, covered } = this.coverage(match, position);
-    const bigrams = match.bigramsIn(position);
+    // A story is judged on its request: the context words are left out, and the concept phrases it was
+    // recognised by count as word pairs when the match holds them.
+    const story = match.prepared.story;
+    const { total, covered } = this.coverage(match, position, story);
+    let bigrams = match.bigramsIn(position);
+    if (story) for (const key of match.prepared.conceptBigrams) if (this.index.contains(key, position)) bigrams++;
     return {
       coverage: total > 0 ? covered / total : 0,
       matched: covered,
@@ -393,13 +403,15 @@ export class RetrievalEngine implements Retriever {
   }
 
   /** Rarity-weighted amount of the question's content words, and how much of it a document matches. */
-  private coverage(match: QueryMatch, position: number): { total: number; covered: number } {
+  private coverage(match: QueryMatch, position: number, requestOnly = false): { total: number; covered: number } {
     let covered = 0;
+    let total = 0;
     for (const resolved of match.units) {
-      if (resolved.unit.filler) continue;
+      if (resolved.unit.filler || (requestOnly && resolved.unit.weight !== undefined)) continue;
+      total += resolved.weight;
       covered += resolved.weight * this.unitMatch(match, resolved, position);
     }
-    return { total: match.contentWeight, covered };
+    return { total: requestOnly ? total : match.contentWeight, covered };
   }
 
   /**
@@ -468,7 +480,7 @@ export class RetrievalEngine implements Retriever {
       if (unit.filler) continue;
       const k = unit.terms.length > 1 && !match.prepared.unaccented ? 1 : 0;
       const key = unit.terms[k] as string;
-      const idf = resolved.idfs[k] as number;
+      const idf = (resolved.idfs[k] as number) * (unit.weight ?? 1);
       if (resolved.postings[k] !== undefined && idf > bestIdf) {
         bestIdf = idf;
         best = { key, unit: resolved };
@@ -488,6 +500,7 @@ export class RetrievalEngine implements Retriever {
     // In a short question every word counts: a candidate without its rarest word ("cchn dược") loses ground.
     const rarest = this.discriminatingUnit(match);
     const long = contentLength(prepared) > LONG_QUESTION;
+    const sides = contrastSides(prepared.folded);
     const shares = candidates.map((p) => {
       const { total, covered } = this.coverage(match, p);
       return total > 0 ? covered / total : -1;
@@ -533,6 +546,7 @@ export class RetrievalEngine implements Retriever {
       }
       if (quoted > 0) factor *= 1 + (ALIAS_BONUS * quoted) / Math.max(quoted, contentLength(prepared));
       factor *= actionFactor(asked, this.actions[position] as Set<ActionClass>, alternative, long);
+      factor *= contrastFactor(sides, this.nameSides[position] as Uint8Array);
       scores[position] = (scores[position] as number) * factor;
     });
   }

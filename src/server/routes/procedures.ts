@@ -1,6 +1,7 @@
-// GET /api/procedures/:id: one procedure record from the knowledge base, keyed by the portal UUID.
+// GET /api/procedures/:id: one procedure record from the knowledge base, keyed by the portal UUID (without its
+// index-only search text, which is never served as facts).
 import type { FastifyInstance } from 'fastify';
-import { type Procedure, Uuid } from '../../knowledge/schema.ts';
+import { type Procedure, shownProcedure, Uuid } from '../../knowledge/schema.ts';
 import { sendError } from '../errors.ts';
 
 export function registerProcedureRoute(
@@ -14,6 +15,6 @@ export function registerProcedureRoute(
     }
     const procedure = getProcedure(id.data) ?? getProcedure(id.data.toLowerCase());
     if (!procedure) return sendError(reply, 'procedure_not_found', 'Không tìm thấy thủ tục này.');
-    return reply.header('Cache-Control', 'public, max-age=300').send(procedure);
+    return reply.header('Cache-Control', 'public, max-age=300').send(shownProcedure(procedure));
   });
 }

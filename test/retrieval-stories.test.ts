@@ -1,0 +1,54 @@
+// Story questions: a citizen tells what happened, then asks. The request decides the answer, the story's other
+// words (which share words with other procedures) weigh less, and a long story whose request is well matched is
+// answered rather than refused.
+import { describe, expect, it } from 'vitest';
+import { loadLexicon } from '../src/retrieval/lexicon.ts';
+import { prepareQuery } from '../src/retrieval/query.ts';
+import { RetrievalEngine } from '../src/retrieval/search-engine.ts';
+import { catalogueOf, procedure } from './helpers/procedures.ts';
+
+const building = procedure({ name: 'Cấp giấy phép xây dựng nhà ở riêng lẻ', fields: ['Xây dựng'] });
+const electricity = procedure({ name: 'Cấp điện mới từ lưới điện hạ áp', fields: ['Điện'] });
+const poverty = procedure({
+  name: 'Công nhận hộ nghèo, hộ cận nghèo thường xuyên hằng năm',
+  fields: ['Bảo trợ xã hội'],
+});
+const accident = procedure({ name: 'Giải quyết hưởng chế độ tai nạn lao động', fields: ['Bảo hiểm xã hội'] });
+const traffic = procedure({ name: 'Xử lý vi phạm hành chính về giao thông đường bộ', fields: ['Giao thông'] });
+const heritage = procedure({ name: 'Chứng thực văn bản từ chối nhận di sản', fields: ['Chứng thực'] });
+const death = procedure({ name: 'Thủ tục đăng ký khai tử', fields: ['Hộ tịch'] });
+const lexicon = loadLexicon('knowledge');
+const engine = new RetrievalEngine(
+  catalogueOf([building, electricity, poverty, accident, traffic, heritage, death]),
+  lexicon,
+);
+
+describe('story questions', () => {
+  it('the request decides, not the story words shared with another procedure', async () => {
+    const accidentStory =
+      'Chồng tôi bị tai nạn giao thông giữa năm, nằm một chỗ, cả nhà chỉ trông vào mấy sào ruộng. Nghe nói nhà khó khăn thì được xét vào diện hộ nghèo. Giờ tôi phải làm gì?';
+    expect((await engine.search(accidentStory)).hits[0]?.id).toBe(poverty.id);
+  });
+
+  it('a long story whose request is matched is answered, not refused', async () => {
+    const story =
+      'Bố tôi mất năm ngoái, để lại căn nhà cho mấy anh em. Tôi định cư ở nước ngoài đã lâu. Tôi không muốn nhận phần của mình mà nhường lại cho em út thì cần làm giấy tờ gì?';
+    const result = await engine.search(story);
+    expect(result.hits[0]?.id).toBe(heritage.id);
+    expect(result.abstain).toBe(false);
+  });
+
+  it('only a story is focused: a one-sentence question keeps every word at full weight', () => {
+    const short = prepareQuery('xin giấy phép xây dựng nhà ở riêng lẻ ở đâu', lexicon);
+    expect(short.story).toBe(false);
+    expect(short.units.every((u) => u.weight === undefined)).toBe(true);
+    const story = prepareQuery(
+      'Năm ngoái tôi xây nhà ba tầng ở quê, đã xin giấy phép xây dựng đầy đủ. Tôi muốn kéo điện về nhà thì làm ở đâu?',
+      lexicon,
+    );
+    expect(story.story).toBe(true);
+    const weightOf = (word: string) => story.units[story.tokens.indexOf(word)]?.weight ?? 1;
+    expect(weightOf('tầng')).toBeLessThan(1);
+    expect(weightOf('điện')).toBe(1);
+  });
+});
