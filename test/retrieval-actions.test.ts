@@ -2,7 +2,7 @@
 // out-of-scope questions that share a procedure's words, and the menu offered for a plausible but unsure match.
 import { describe, expect, it } from 'vitest';
 import { compileOutOfScope } from '../src/knowledge/out-of-scope.ts';
-import { nameActions, questionActions } from '../src/retrieval/actions.ts';
+import { actionFactor, nameActions, questionActions } from '../src/retrieval/actions.ts';
 import { compileLexicon } from '../src/retrieval/lexicon.ts';
 import { RetrievalEngine } from '../src/retrieval/search-engine.ts';
 import { analyze } from '../src/text/normalize.ts';
@@ -95,6 +95,15 @@ describe('actions', () => {
     expect(await top('dong cua cong ty tnhh mot thanh vien')).toBe(companyEnd.id);
     expect(await top('giấy phép xây dựng hết hạn muốn xin thêm thời gian')).toBe(permitExtend.id);
     expect(await top('xin giấy phép xây dựng nhà')).toBe(permitIssue.id);
+  });
+
+  it('in a long story asking for a new copy, keeps the ordinary procedure and lowers other actions', () => {
+    const reissue = new Set(['reissue'] as const);
+    const long = true;
+    // "… bị mất hộ chiếu … đề nghị cấp lại hộ chiếu …": Cấp hộ chiếu serves it, Trình báo mất does not.
+    expect(actionFactor(reissue, new Set(['issue']), false, long)).toBe(1);
+    expect(actionFactor(reissue, new Set(['report']), false, long)).toBeLessThan(1);
+    expect(actionFactor(reissue, new Set(['reissue']), false, long)).toBeGreaterThan(1);
   });
 
   it('lets the rare word decide between names that share the common ones', async () => {

@@ -1,7 +1,7 @@
 // The fast paths of the search must decide exactly as the plain versions they replace: the phrase run between a
 // question and a name (word ids, stamped buffers) and the selection of the best-scoring candidates (a heap).
 import { describe, expect, it } from 'vitest';
-import { topIndices } from '../src/retrieval/lexical-index.ts';
+import { type DocumentTerms, LexicalIndex, topIndices } from '../src/retrieval/lexical-index.ts';
 import { PackedSequences, RunSequence, WordIds } from '../src/retrieval/query-match.ts';
 import { longestCommonRun } from '../src/retrieval/search-engine.ts';
 
@@ -72,5 +72,47 @@ describe('best candidates', () => {
       expect((scores[a] as number) > (scores[b] as number) || (scores[a] === scores[b] && a < b)).toBe(true);
     }
     expect(scores[best[199] as number]).toBe(Math.max(...[...scores].filter((_, i) => !best.includes(i))));
+  });
+});
+
+describe('which documents hold a word', () => {
+  it('answers the same for common words (kept as bitsets too) as for rare ones, in covering fields or anywhere', () => {
+    const next = random(17);
+    // 300 records: "thủ" in most of them, "tục" in some only through index-only text, "peru" in two.
+    const truth = {
+      thủ: new Set<number>(),
+      tục: new Set<number>(),
+      tụcCovered: new Set<number>(),
+      peru: new Set([5, 250]),
+    };
+    const documents: DocumentTerms[] = Array.from({ length: 300 }, (_, d) => {
+      const name: string[] = ['cấp'];
+      const page: string[] = [];
+      if (next() < 0.8) {
+        name.push('thủ');
+        truth.thủ.add(d);
+      }
+      if (next() < 0.3) {
+        name.push('tục');
+        truth.tụcCovered.add(d);
+        truth.tục.add(d);
+      } else if (next() < 0.5) {
+        page.push('tục');
+        truth.tục.add(d);
+      }
+      if (truth.peru.has(d)) name.push('peru');
+      return { fields: { name: { terms: name, length: name.length }, page: { terms: page, length: page.length } } };
+    });
+    const index = new LexicalIndex(documents, {
+      name: { weight: 1, b: 0.5 },
+      page: { weight: 0.2, b: 0.5, covers: false },
+    });
+    for (let d = 0; d < 300; d++) {
+      expect(index.contains('thủ', d)).toBe(truth.thủ.has(d));
+      expect(index.contains('tục', d)).toBe(truth.tụcCovered.has(d));
+      expect(index.contains('tục', d, true)).toBe(truth.tục.has(d));
+      expect(index.contains('peru', d)).toBe(truth.peru.has(d));
+      expect(index.contains('không', d)).toBe(false);
+    }
   });
 });

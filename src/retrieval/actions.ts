@@ -287,7 +287,10 @@ export function actionFactor(
   const marked = [...asked].filter((c) => c !== 'issue');
   if (marked.length > 0) {
     // A long story mentions actions in passing ("đã làm mất", "nộp lại"): they weigh less there.
-    if (long) return marked.some((c) => offered.has(c)) ? LONG_MATCH : LONG_MISMATCH;
+    if (long) {
+      if (marked.some((c) => offered.has(c))) return LONG_MATCH;
+      return offered.has('issue') && marked.every((c) => RENEWALS.has(c)) ? 1 : LONG_MISMATCH;
+    }
     for (const c of marked) if (offered.has(c)) return ACTION_MATCH;
     // The ordinary procedure often also serves a new copy ("mất hộ chiếu" → Cấp hộ chiếu): a softer mismatch.
     if (offered.has('issue') && marked.every((c) => RENEWALS.has(c))) return RENEWAL_MISMATCH;

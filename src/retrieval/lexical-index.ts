@@ -25,7 +25,16 @@ export interface Posting {
   /** Documents holding the term in a covering field: `docs` itself unless some hold it only in other fields. */
   covered: Uint32Array;
   idf: number;
+  /** `docs` and `covered` as bitsets (one bit per document) when the list is long (`BITSET_SHARE`), else none. */
+  docsBits: Uint32Array | undefined;
+  coveredBits: Uint32Array | undefined;
 }
+
+/**
+ * A posting list holding at least this share of the catalogue also gets a bitset, which is then no larger than the
+ * list: common words are tested for a candidate in one step instead of a binary search.
+ */
+const BITSET_SHARE = 1 / 32;
 
 const K1 = 1.2;
 
@@ -125,16 +134,21 @@ export class LexicalIndex {
         }
       }
     });
+    const bitsetMin = Math.max(1, Math.ceil(n * BITSET_SHARE));
     termNames.forEach((term, id) => {
       // Rarity is counted on covering fields, so index-only text does not change how rare a word is elsewhere;
       // a word found only in such text is as rare as the documents holding it.
       const count = (coveredDf[id] as number) || (df[id] as number);
       const docs = docsOf[id] as Uint32Array;
+      const covered = coveredOf[id] ?? docs;
+      const docsBits = bitsetOf(docs, n, bitsetMin);
       this.postings.set(term, {
         docs,
         impacts: impactsOf[id] as Float32Array,
-        covered: coveredOf[id] ?? docs,
+        covered,
         idf: Math.log(1 + (n - count + 0.5) / (count + 0.5)),
+        docsBits,
+        coveredBits: covered === docs ? docsBits : bitsetOf(covered, n, bitsetMin),
       });
     });
   }
@@ -188,8 +202,27 @@ export class LexicalIndex {
    */
   contains(term: string, doc: number, anyField = false): boolean {
     const posting = this.postings.get(term);
-    return postingHolds(anyField ? posting?.docs : posting?.covered, doc);
+    return anyField
+      ? holdsIn(posting?.docs, posting?.docsBits, doc)
+      : holdsIn(posting?.covered, posting?.coveredBits, doc);
   }
+}
+
+/** The sorted documents `docs` as a bitset over `n` documents, when there are at least `min` of them. */
+function bitsetOf(docs: Uint32Array, n: number, min: number): Uint32Array | undefined {
+  if (docs.length < min) return undefined;
+  const bits = new Uint32Array((n + 31) >>> 5);
+  for (let k = 0; k < docs.length; k++) {
+    const d = docs[k] as number;
+    bits[d >>> 5] = (bits[d >>> 5] as number) | (1 << (d & 31));
+  }
+  return bits;
+}
+
+/** True when document `doc` is among `docs`, read from their bitset `bits` when the list has one. */
+export function holdsIn(docs: Uint32Array | undefined, bits: Uint32Array | undefined, doc: number): boolean {
+  if (bits) return (((bits[doc >>> 5] ?? 0) >>> (doc & 31)) & 1) === 1;
+  return postingHolds(docs, doc);
 }
 
 /** True when the sorted posting list `docs` holds document `doc` (binary search; none holds nothing). */

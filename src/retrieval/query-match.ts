@@ -3,7 +3,7 @@
 // the question's words as integer ids for phrase runs against names. The ranking decisions stay in
 // search-engine.ts; this only answers "does candidate d hold term t" and "longest shared run" without hashing a
 // string or allocating per candidate.
-import { type LexicalIndex, postingHolds } from './lexical-index.ts';
+import { holdsIn, type LexicalIndex } from './lexical-index.ts';
 import type { PreparedQuery, QueryUnit } from './query.ts';
 
 /** Folded words as small integers (names and aliases intern theirs; a question's unknown words are -1). */
@@ -176,6 +176,10 @@ export interface ResolvedUnit {
   anywhere: (Uint32Array | undefined)[];
   /** For each synonym phrase, the posting list of each of its keys. */
   phrases: (Uint32Array | undefined)[][];
+  /** Bitsets of the long lists among `postings`, `anywhere` and `phrases` (see `holdsIn`). */
+  bits: (Uint32Array | undefined)[];
+  anywhereBits: (Uint32Array | undefined)[];
+  phraseBits: (Uint32Array | undefined)[][];
 }
 
 /** A question resolved against the lexical index and the engine's word ids. */
@@ -186,6 +190,7 @@ export class QueryMatch {
   readonly contentWeight: number;
   /** Posting lists of the question's content word pairs (`prepared.contentBigrams`). */
   private readonly bigrams: (Uint32Array | undefined)[];
+  private readonly bigramBits: (Uint32Array | undefined)[];
   /** The folded question, then each synonym rewording (`prepared.variants`), as run sequences. */
   readonly sequences: RunSequence[];
 
@@ -197,6 +202,7 @@ export class QueryMatch {
     this.units = prepared.units.map((unit) => {
       const found = unit.terms.map((t) => index.posting(t));
       const idfs = found.map((posting) => posting?.idf ?? index.unseenIdf);
+      const phrases = (unit.phrases ?? []).map((phrase) => phrase.keys.map((key) => index.posting(key)));
       return {
         unit,
         // A story's context words count less (request-focus.ts).
@@ -204,36 +210,43 @@ export class QueryMatch {
         idfs,
         postings: found.map((posting) => posting?.covered),
         anywhere: found.map((posting) => posting?.docs),
-        phrases: (unit.phrases ?? []).map((phrase) => phrase.keys.map((key) => index.documentsWith(key))),
+        phrases: phrases.map((keys) => keys.map((posting) => posting?.covered)),
+        bits: found.map((posting) => posting?.coveredBits),
+        anywhereBits: found.map((posting) => posting?.docsBits),
+        phraseBits: phrases.map((keys) => keys.map((posting) => posting?.coveredBits)),
       };
     });
     let total = 0;
     for (const u of this.units) if (!u.unit.filler) total += u.weight;
     this.contentWeight = total;
-    this.bigrams = prepared.contentBigrams.map((key) => index.documentsWith(key));
+    const bigrams = prepared.contentBigrams.map((key) => index.posting(key));
+    this.bigrams = bigrams.map((posting) => posting?.covered);
+    this.bigramBits = bigrams.map((posting) => posting?.coveredBits);
     this.sequences = [prepared.folded, ...prepared.variants].map((s) => new RunSequence(words.lookup(s)));
   }
 
   /** True when document `doc` holds term `k` of unit `u`. */
   holds(u: ResolvedUnit, k: number, doc: number): boolean {
-    return postingHolds(u.postings[k], doc);
+    return holdsIn(u.postings[k], u.bits[k], doc);
   }
 
   /** True when document `doc` holds term `k` of unit `u`, if only in its index-only page text. */
   holdsAnywhere(u: ResolvedUnit, k: number, doc: number): boolean {
-    return postingHolds(u.anywhere[k], doc);
+    return holdsIn(u.anywhere[k], u.anywhereBits[k], doc);
   }
 
   /** True when document `doc` holds every key of synonym phrase `p` of unit `u`. */
   holdsPhrase(u: ResolvedUnit, p: number, doc: number): boolean {
-    for (const docs of u.phrases[p] ?? []) if (!postingHolds(docs, doc)) return false;
+    const keys = u.phrases[p] ?? [];
+    const bits = u.phraseBits[p] ?? [];
+    for (let k = 0; k < keys.length; k++) if (!holdsIn(keys[k], bits[k], doc)) return false;
     return true;
   }
 
   /** How many of the question's content word pairs document `doc` holds. */
   bigramsIn(doc: number): number {
     let pairs = 0;
-    for (const docs of this.bigrams) if (postingHolds(docs, doc)) pairs++;
+    for (let k = 0; k < this.bigrams.length; k++) if (holdsIn(this.bigrams[k], this.bigramBits[k], doc)) pairs++;
     return pairs;
   }
 }
