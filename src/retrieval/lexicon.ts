@@ -82,8 +82,11 @@ function abbreviationRules(entries: AbbreviationEntry[]): { when: string[]; add:
 
 type ExpansionFinder = (tokens: string[], folded: string[], unaccented: boolean) => Expansion[];
 
-/** Compiles `when` → `add` rules into a finder of the rules whose phrases occur in a query (each rule once). */
-function compileRules(source: { when: string[]; add: string[] }[]): ExpansionFinder {
+/**
+ * Compiles `when` → `add` rules into a finder of the rules whose phrases occur in a query: each rule once, or at
+ * every place one of its phrases occurs (`everywhere`, so each occurrence's words are covered).
+ */
+function compileRules(source: { when: string[]; add: string[] }[], everywhere = false): ExpansionFinder {
   const rules = source.map((s) => ({
     when: s.when.map(toPhrase).filter((p) => p.tokens.length > 0),
     add: s.add.map((a) => tokenize(a)).filter((t) => t.length > 0),
@@ -103,7 +106,7 @@ function compileRules(source: { when: string[]; add: string[] }[]): ExpansionFin
     const seenRules = new Set<number>();
     for (let i = 0; i < tokens.length; i++) {
       for (const { phrase, rule } of byFirst.get(folded[i] as string) ?? []) {
-        if (seenRules.has(rule) || !matchesAt(phrase, tokens, folded, i, unaccented)) continue;
+        if ((!everywhere && seenRules.has(rule)) || !matchesAt(phrase, tokens, folded, i, unaccented)) continue;
         seenRules.add(rule);
         found.push({ start: i, end: i + phrase.tokens.length, add: rules[rule]?.add ?? [] });
       }
@@ -120,7 +123,7 @@ export function compileLexicon(
 ): Lexicon {
   const abbreviations = compileAbbreviations(abbreviationEntries);
   const expansions = compileRules([...data.synonyms, ...abbreviationRules(abbreviationEntries)]);
-  const concepts = compileRules(conceptEntries);
+  const concepts = compileRules(conceptEntries, true);
   const filler = data.filler.map(toPhrase).filter((p) => p.tokens.length > 0);
   const fillerByFirst = byFirstFolded(filler);
 

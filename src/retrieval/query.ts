@@ -162,12 +162,17 @@ export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
   const conceptBigrams = new Set<string>();
   for (const concept of concepts) {
     for (const phrase of concept.add) {
-      // Its word pairs are not the question's own: a guess must not make an off-topic question look answered.
+      // Its word pairs are kept apart from the question's own (the re-ranking's pair share is not diluted).
       addPhrase(terms, phrase, conceptBigrams, QUERY_WEIGHTS.concept);
+      // The question reworded with the official phrase in place: a name quoting it gains the phrase bonus.
+      if (variants.length < MAX_VARIANTS)
+        variants.push([...folded.slice(0, concept.start), ...phrase.map(foldToken), ...folded.slice(concept.end)]);
       coverWith(units, concept.start, concept.end, phrase);
     }
   }
-  const spans = questionActionSpans(tokens, folded, unaccented);
+  // What happened in a story, in everyday words ("tàu bị hỏng nặng sau cơn bão"), is not what the citizen asks
+  // to have done; an official action word in the context ("công ty đã quyết định giải thể") still sets the topic.
+  const spans = questionActionSpans(tokens, folded, unaccented).filter((s) => !s.everyday || focusOf(s.start) === 1);
   const actions = askedActions(spans);
   for (const span of spans) {
     for (const phrase of span.official) addPhrase(terms, phrase, expansionBigrams);

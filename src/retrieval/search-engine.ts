@@ -386,12 +386,12 @@ export class RetrievalEngine implements Retriever {
     score: number,
     second: number,
   ): MatchFeatures {
-    // A story is judged on its request: the context words are left out, and the concept phrases it was
-    // recognised by count as word pairs when the match holds them.
-    const story = match.prepared.story;
-    const { total, covered } = this.coverage(match, position, story);
+    // A story is judged on its request: its context words are left out of the coverage.
+    const { total, covered } = this.coverage(match, position, match.prepared.story);
+    // The official phrase of a concept the question was recognised by counts as matched word pairs when the
+    // match holds it (the concept table's triggers are situations, not bare everyday words: see docs/knowledge.md).
     let bigrams = match.bigramsIn(position);
-    if (story) for (const key of match.prepared.conceptBigrams) if (this.index.contains(key, position)) bigrams++;
+    for (const key of match.prepared.conceptBigrams) if (this.index.contains(key, position)) bigrams++;
     return {
       coverage: total > 0 ? covered / total : 0,
       matched: covered,
