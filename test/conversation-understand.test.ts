@@ -152,6 +152,8 @@ describe('small talk, dossier intent, off-topic and generic questions', () => {
     ['theo bạn có nên kết hôn sớm không', 'offtopic'],
     ['cách đăng ký tài khoản shopee', 'offtopic'],
     ['mua xe trả góp cần giấy tờ gì', 'offtopic'],
+    ['thủ tục vay ngân hàng mua nhà', 'offtopic'],
+    ['thủ tục mua bảo hiểm xe máy', 'offtopic'],
     ['đăng ký', 'generic'],
     ['xin giấy phép', 'generic'],
     ['thủ tục', 'generic'],
@@ -173,6 +175,7 @@ describe('small talk, dossier intent, off-topic and generic questions', () => {
     'mẫu đơn này viết thế nào',
     'mua bảo hiểm y tế hộ gia đình ở đâu',
     'xin giấy phép hoạt động dự báo thời tiết',
+    'vay mua nhà ở xã hội cần điều kiện gì',
   ])('"%s" stays a question', (text) => {
     expect(understand(text, undefined).kind).toBe('question');
   });

@@ -115,6 +115,15 @@ describe('reindex in a worker thread', () => {
       receivedAt: Date.now(),
     });
     expect(JSON.stringify(reply)).toContain('kết hôn');
+    // …and check messages against the out-of-scope list the new index was built with: a gold price is not a fee.
+    const offTopic = await assistant.engine.handle({
+      channel: 'web',
+      conversationId: 'web:after',
+      userId: 'u',
+      text: 'giá vàng bao nhiêu',
+      receivedAt: Date.now(),
+    });
+    expect(JSON.stringify(offTopic)).toContain('chưa tìm được thủ tục');
   });
 
   it('answers 422 when knowledge/procedures is missing or empty, and keeps the old index', async () => {

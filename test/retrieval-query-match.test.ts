@@ -1,7 +1,7 @@
 // The fast paths of the search must decide exactly as the plain versions they replace: the phrase run between a
 // question and a name (word ids, stamped buffers) and the selection of the best-scoring candidates (a heap).
 import { describe, expect, it } from 'vitest';
-import { type DocumentTerms, LexicalIndex, topIndices } from '../src/retrieval/lexical-index.ts';
+import { type DocumentTerms, LexicalIndex, sortByScore, topIndices } from '../src/retrieval/lexical-index.ts';
 import { PackedSequences, RunSequence, WordIds } from '../src/retrieval/query-match.ts';
 import { longestCommonRun } from '../src/retrieval/search-engine.ts';
 
@@ -72,6 +72,20 @@ describe('best candidates', () => {
       expect((scores[a] as number) > (scores[b] as number) || (scores[a] === scores[b] && a < b)).toBe(true);
     }
     expect(scores[best[199] as number]).toBe(Math.max(...[...scores].filter((_, i) => !best.includes(i))));
+  });
+});
+
+describe('ranking candidates by score', () => {
+  it('orders as a stable sort by score does, equal scores keeping their order, zero scores included', () => {
+    const next = random(19);
+    for (let round = 0; round < 50; round++) {
+      const scores = Float32Array.from({ length: 400 }, () => Math.floor(next() * 6) / 3);
+      if (round % 2 === 0) scores.forEach((s, i) => (scores[i] = s === 0 ? 0.5 : s));
+      const positions = Array.from({ length: 150 }, () => Math.floor(next() * 400));
+      const expected = [...positions].sort((a, b) => (scores[b] as number) - (scores[a] as number));
+      sortByScore(positions, scores);
+      expect(positions).toEqual(expected);
+    }
   });
 });
 

@@ -288,6 +288,30 @@ export function topIndices(scores: Float32Array, k: number): number[] {
   return best;
 }
 
+/**
+ * Sorts `positions` in place by score, best first, equal scores keeping their order: the same as a stable
+ * `sort((a, b) => scores[b] - scores[a])`, through packed keys (score bits above the complement of the place in the
+ * list) sorted natively. Lists it cannot pack (a score that is not positive and finite, or more than 65,536
+ * positions) are sorted with the comparison.
+ */
+export function sortByScore(positions: number[], scores: Float32Array): void {
+  const n = positions.length;
+  const byComparison = () => positions.sort((a, b) => (scores[b] as number) - (scores[a] as number));
+  if (n > POSITION_SLOTS) return void byComparison();
+  const bits = new Uint32Array(scores.buffer, scores.byteOffset, scores.length);
+  const last = POSITION_SLOTS - 1;
+  const keys = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const position = positions[j] as number;
+    const score = scores[position] as number;
+    if (!(score > 0 && score < Number.POSITIVE_INFINITY)) return void byComparison();
+    keys[j] = (bits[position] as number) * POSITION_SLOTS + (last - j);
+  }
+  keys.sort();
+  const order = positions.slice();
+  for (let j = 0; j < n; j++) positions[j] = order[last - ((keys[n - 1 - j] as number) % POSITION_SLOTS)] as number;
+}
+
 /** `topIndices` for a catalogue too large to pack positions in 16 bits: a full sort of the positive scores. */
 function topIndicesByComparison(scores: Float32Array, k: number): number[] {
   const positive: number[] = [];

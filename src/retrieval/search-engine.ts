@@ -20,7 +20,7 @@ import {
 } from './fusion.ts';
 import { LEARNED_CALIBRATION, LEARNED_FUSION, type Learned } from './learned.ts';
 import { LearnedQuestionIndex } from './learned-index.ts';
-import { LexicalIndex, topIndices } from './lexical-index.ts';
+import { LexicalIndex, sortByScore, topIndices } from './lexical-index.ts';
 import type { Lexicon } from './lexicon.ts';
 import { type PreparedQuery, prepareQuery } from './query.ts';
 import { PackedSequences, QueryMatch, type ResolvedUnit, type RunSequence, WordIds } from './query-match.ts';
@@ -230,7 +230,7 @@ export class RetrievalEngine implements Retriever {
       }
     }
     if (ranked.length === 0) return this.empty();
-    ranked.sort((a, b) => (scores[b] as number) - (scores[a] as number));
+    sortByScore(ranked, scores);
     const groups = this.group(ranked, scores);
     const top = groups[0];
     if (!top) return this.empty();
