@@ -3,7 +3,6 @@
 // fixtures in test/fixtures/portal (page-texts.jsonl is invented text in the scrape's shape).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../scripts/kb-import.ts';
 import { card, documentsView, stepView, viewPage } from '../src/conversation/guidance.ts';
@@ -15,19 +14,20 @@ import { importPortalMirror } from '../src/knowledge/sources.ts';
 import { buildRetrievalEngine } from '../src/retrieval/build.ts';
 import { LexicalIndex } from '../src/retrieval/lexical-index.ts';
 import { captureStreams } from './helpers/cli-streams.ts';
+import {
+  BEES,
+  CATALOG,
+  DETAILS,
+  FESTIVAL,
+  FIXTURES,
+  FOREST_LANG_SON,
+  FOREST_THANH_HOA,
+  ROOT,
+} from './helpers/portal-fixtures.ts';
 import { catalogueOf, procedure } from './helpers/procedures.ts';
 import { tempDirs } from './helpers/temp-dirs.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const FIXTURES = join(ROOT, 'test/fixtures/portal');
-const CATALOG = join(FIXTURES, 'catalog.jsonl');
-const DETAILS = join(FIXTURES, 'details');
 const PAGE_TEXTS = join(FIXTURES, 'page-texts.jsonl');
-
-const BEES = '0190aaaa-0000-7000-8000-000000000001';
-const FOREST_THANH_HOA = '0190aaaa-0000-7000-8000-000000000002';
-const FOREST_LANG_SON = '0190aaaa-0000-7000-8000-000000000003';
-const FESTIVAL = '0190aaaa-0000-7000-8000-000000000009';
 
 const temp = tempDirs('kb-page-texts-');
 afterAll(temp.removeAll);

@@ -3,7 +3,6 @@
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../scripts/kb-import.ts';
 import { createProgress } from '../scripts/lib/progress.ts';
@@ -11,18 +10,18 @@ import { loadCatalogue } from '../src/knowledge/loader.ts';
 import { mapPortalRecord, PortalImport } from '../src/knowledge/portal-import.ts';
 import type { Procedure } from '../src/knowledge/schema.ts';
 import { captureStreams } from './helpers/cli-streams.ts';
+import {
+  BEES,
+  CATALOG,
+  DETAILS,
+  FESTIVAL,
+  FOREST_LANG_SON,
+  FOREST_THANH_HOA,
+  ROOT,
+} from './helpers/portal-fixtures.ts';
 import { tempDirs } from './helpers/temp-dirs.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const FIXTURES = join(ROOT, 'test/fixtures/portal');
-const CATALOG = join(FIXTURES, 'catalog.jsonl');
-const DETAILS = join(FIXTURES, 'details');
 const REAL_CRAWL = join(ROOT, '../shared/datasets/opengov-dvc-catalog-2026/crawl');
-
-const BEES = '0190aaaa-0000-7000-8000-000000000001';
-const FOREST_THANH_HOA = '0190aaaa-0000-7000-8000-000000000002';
-const FOREST_LANG_SON = '0190aaaa-0000-7000-8000-000000000003';
-const FESTIVAL = '0190aaaa-0000-7000-8000-000000000009';
 
 const temp = tempDirs('kb-import-');
 afterAll(temp.removeAll);

@@ -3,7 +3,25 @@
 import { describe, expect, it } from 'vitest';
 import { type DocumentTerms, LexicalIndex, sortByScore, topIndices } from '../src/retrieval/lexical-index.ts';
 import { PackedSequences, RunSequence, WordIds } from '../src/retrieval/query-match.ts';
-import { longestCommonRun } from '../src/retrieval/search-engine.ts';
+
+/** The plain reference the fast run matcher must agree with: longest run of consecutive words of `name` that also appears consecutively in `query`. */
+function longestCommonRun(query: string[], name: string[]): { start: number; length: number } {
+  let best = { start: 0, length: 0 };
+  let previous = new Uint16Array(name.length + 1);
+  let current = new Uint16Array(name.length + 1);
+  for (let i = 1; i <= query.length; i++) {
+    const word = query[i - 1];
+    for (let j = 1; j <= name.length; j++) {
+      if (word === name[j - 1]) {
+        const length = (previous[j - 1] as number) + 1;
+        current[j] = length;
+        if (length > best.length) best = { start: j - length, length };
+      } else current[j] = 0;
+    }
+    [previous, current] = [current, previous];
+  }
+  return best;
+}
 
 /** A small deterministic generator, so a failing case can be replayed. */
 function random(seed: number): () => number {

@@ -107,7 +107,7 @@ export function compileOutOfScope(data: Pick<OutOfScopeData, 'always' | 'topics'
   const administrative = compile(data.administrative);
   const check = (question: AnalyzedText, procedureName?: readonly string[]): ScopeCheck => {
     const named = (p: Phrase) => procedureName !== undefined && nameHolds(procedureName, p);
-    const marked = [...always.filter((p) => holds(question, p))];
+    const marked = always.filter((p) => holds(question, p));
     if (!administrative.some((p) => holds(question, p))) marked.push(...topics.filter((p) => holds(question, p)));
     const refused = marked.find((p) => !named(p));
     if (refused) return { refused: refused.text };

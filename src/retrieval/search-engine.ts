@@ -650,25 +650,6 @@ function* lazyMap<T, U>(items: readonly T[], map: (item: T) => U): Iterable<U> {
   for (const item of items) yield map(item);
 }
 
-/** Longest run of consecutive words of `name` that also appears consecutively in `query`. */
-export function longestCommonRun(query: string[], name: string[]): { start: number; length: number } {
-  let best = { start: 0, length: 0 };
-  let previous = new Uint16Array(name.length + 1);
-  let current = new Uint16Array(name.length + 1);
-  for (let i = 1; i <= query.length; i++) {
-    const word = query[i - 1];
-    for (let j = 1; j <= name.length; j++) {
-      if (word === name[j - 1]) {
-        const length = (previous[j - 1] as number) + 1;
-        current[j] = length;
-        if (length > best.length) best = { start: j - length, length };
-      } else current[j] = 0;
-    }
-    [previous, current] = [current, previous];
-  }
-  return best;
-}
-
 function maxOf(values: Float32Array): number {
   let max = 0;
   for (const v of values) max = Math.max(max, v);
