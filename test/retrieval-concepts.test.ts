@@ -113,4 +113,14 @@ describe('everyday words for administrative concepts', () => {
     writeFileSync(join(dir, 'concepts.jsonl'), '{"when":["giếng"],"add":["nước"],"weight":2}\n');
     expect(() => loadLexicon(dir)).toThrow(/concepts\.jsonl line 1/);
   });
+
+  it('entries in a second concepts-*.jsonl file are read too, and its mistakes name that file', () => {
+    const dir = dirs.make();
+    writeFileSync(join(dir, 'concepts.jsonl'), '{"when":["khoan giếng"],"add":["khai thác nước dưới đất"]}\n');
+    writeFileSync(join(dir, 'concepts-mined.jsonl'), '{"when":["kéo điện"],"add":["cấp điện"]}\n');
+    writeFileSync(join(dir, 'concepts.jsonl.bak'), 'not json\n');
+    expect(loadConcepts(dir).map((entry) => entry.add[0])).toEqual(['cấp điện', 'khai thác nước dưới đất']);
+    writeFileSync(join(dir, 'concepts-mined.jsonl'), '{"when":["kéo điện"]}\n');
+    expect(() => loadConcepts(dir)).toThrow(/concepts-mined\.jsonl line 1/);
+  });
 });

@@ -2,7 +2,7 @@
 // ("giếng khoan" → khai thác nước dưới đất, "bị chồng đánh" → bạo lực gia đình, "nhận lương hưu thay" → ủy quyền
 // lĩnh thay). A matched phrase searches the official words beside the question's own, weighed below them
 // (query.ts). One reviewed entry a line, so a malformed entry is reported with its file and line.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
 import { KnowledgeError, type KnowledgeProblem, zodProblems } from '../knowledge/loader.ts';
@@ -44,14 +44,19 @@ export function parseConcepts(text: string, file: string): ConceptEntry[] {
   return entries;
 }
 
-/** Reads knowledge/concepts.jsonl; a missing file is an empty table, a malformed one throws KnowledgeError. */
+/** Reads knowledge/concepts.jsonl and every knowledge/concepts-*.jsonl (one file per source or topic, read in name
+ * order); a missing file is an empty table, a malformed one throws KnowledgeError. */
 export function loadConcepts(knowledgeDir: string): ConceptEntry[] {
-  const path = join(knowledgeDir, CONCEPTS_FILE);
-  let text: string;
+  let names: string[];
   try {
-    text = readFileSync(path, 'utf8');
+    names = readdirSync(knowledgeDir)
+      .filter((name) => name === CONCEPTS_FILE || /^concepts-[\w-]+\.jsonl$/.test(name))
+      .sort();
   } catch {
     return [];
   }
-  return parseConcepts(text, relative(process.cwd(), path) || path);
+  return names.flatMap((name) => {
+    const path = join(knowledgeDir, name);
+    return parseConcepts(readFileSync(path, 'utf8'), relative(process.cwd(), path) || path);
+  });
 }
