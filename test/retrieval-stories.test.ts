@@ -71,7 +71,7 @@ describe('story questions', () => {
   it('a negated "nào" or "gì" in a statement asks nothing: that sentence stays context', () => {
     const story =
       'Mẹ tôi cả đời làm ruộng nên không có lương hưu hay khoản trợ cấp nào. Bà năm nay 80 tuổi. Tôi muốn xin trợ cấp hằng tháng cho bà thì làm thế nào?';
-    expect(weightIn(story, 'lương')).toBeLessThan(1);
+    expect(weightIn(story, 'ruộng')).toBeLessThan(1);
     expect(weightIn(story, 'tháng')).toBe(1);
     // "không biết … gì" still asks.
     const wondering = 'Nhà tôi ở xa trung tâm. Tôi không biết phải làm giấy gì để cưới vợ.';
@@ -82,7 +82,7 @@ describe('story questions', () => {
     const story =
       'Mẹ tôi năm nay 76 tuổi, không có lương hưu. Nghe nói người già được nhà nước chi tiền hằng tháng. Gia đình cần nộp hồ sơ gì ở xã?';
     expect(weightIn(story, 'già')).toBe(1);
-    expect(weightIn(story, 'lương')).toBeLessThan(1);
+    expect(weightIn(story, 'tuổi')).toBeLessThan(1);
   });
 
   it('the want after "nhưng" is the request, the concession before it is context', () => {
