@@ -94,6 +94,9 @@ function coverWith(units: QueryUnit[], start: number, end: number, phrase: strin
   }
 }
 
+/** Words telling an action as done: "đã", "được", "vừa", "từng" (folded). */
+const DONE = new Set(['da', 'duoc', 'vua', 'tung']);
+
 /** How many rewordings of the question (one synonym substituted each) are tried against procedure names. */
 const MAX_VARIANTS = 6;
 
@@ -171,9 +174,10 @@ export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
     }
   }
   // What happened in a story, in everyday words ("tàu bị hỏng nặng sau cơn bão"), is not what the citizen asks
-  // to have done; an official action word in the context ("công ty đã quyết định giải thể") still sets the topic.
+  // to have done; an official action word in the context ("công ty đã quyết định giải thể") still sets the topic,
+  // unless the story tells it as done ("năm 2010 đã được cấp sổ đỏ", "đã đăng ký kết hôn").
   const spans = questionActionSpans(tokens, folded, unaccented).filter((s) => !s.everyday || focusOf(s.start) === 1);
-  const actions = askedActions(spans);
+  const actions = askedActions(spans.filter((s) => focusOf(s.start) === 1 || !DONE.has(folded[s.start - 1] as string)));
   for (const span of spans) {
     for (const phrase of span.official) addPhrase(terms, phrase, expansionBigrams);
     for (let u = span.start; u < span.end; u++) {
