@@ -1,8 +1,8 @@
 // `npm run eval -- [--kb <dir>] [--knowledge <dir>] --questions <jsonl> [--json] [--misses]
 //   [--dense | --oracle-cosine <c>] [--dense-weight <w>] [--dense-floor <f>] [--fit-confidence]
-//   [--learned <file>] [--half learn|eval] [--split procedure|question] [--page-texts <file>]`
+//   [--learned <file>] [--half learn|eval] [--split procedure|question] [--page-texts <file>] [--former-names <csv>]`
 // --kb may be an imported catalogue, a knowledge directory or a raw portal mirror (imported in memory; with
-// --page-texts, as kb:import --page-texts imports it).
+// --page-texts / --former-names, as kb:import imports them).
 // Prints hit@1/3/5 (abstained = miss; per family and per exact record), MRR@10, out-of-scope abstain recall,
 // false abstains and latency for a question file (each id once).
 // --dense loads the embedding model and opens or builds the dense index exactly as the server does (DATA_DIR);
@@ -26,7 +26,7 @@ import type { DenseSearcher } from '../src/retrieval/search-engine.ts';
 import { runMain } from './lib/cli.ts';
 
 const USAGE =
-  'Cách dùng: npm run eval -- [--kb <thư mục danh mục>] [--knowledge <thư mục>] --questions <tệp.jsonl> [--json] [--misses] [--dense | --oracle-cosine <0..1>] [--dense-weight <w>] [--dense-floor <f>] [--fit-confidence] [--learned <tệp>] [--half learn|eval] [--split procedure|question] [--page-texts <tệp> (với --kb <bản sao cổng>)]';
+  'Cách dùng: npm run eval -- [--kb <thư mục danh mục>] [--knowledge <thư mục>] --questions <tệp.jsonl> [--json] [--misses] [--dense | --oracle-cosine <0..1>] [--dense-weight <w>] [--dense-floor <f>] [--fit-confidence] [--learned <tệp>] [--half learn|eval] [--split procedure|question] [--page-texts <tệp>] [--former-names <tệp.csv>] (hai tuỳ chọn này với --kb <bản sao cổng>)';
 
 async function main(): Promise<number> {
   let args: ReturnType<typeof parse>;
@@ -62,6 +62,7 @@ async function main(): Promise<number> {
     catalogDir: config.catalogDir,
     ...(values.kb ? { kb: values.kb } : {}),
     ...(values['page-texts'] ? { pageTexts: values['page-texts'] } : {}),
+    ...(values['former-names'] ? { formerNames: values['former-names'] } : {}),
   });
   let dense: DenseSearcher | undefined;
   let close = async () => {};
@@ -164,6 +165,7 @@ function parse() {
       'fit-confidence': { type: 'boolean', default: false },
       learned: { type: 'string' },
       'page-texts': { type: 'string' },
+      'former-names': { type: 'string' },
       half: { type: 'string' },
       split: { type: 'string' },
     },

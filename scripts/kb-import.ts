@@ -1,6 +1,7 @@
-// `npm run kb:import -- --catalog <jsonl> [--details <dir>] [--page-texts <jsonl>] --out <dir>`: imports the
-// portal's own catalogue (list API lines + detail API files) into `<out>/procedures.jsonl` for loadCatalogue, with
-// an import report; --page-texts adds scraped page text to the matching records as index-only search text.
+// `npm run kb:import -- --catalog <jsonl> [--details <dir>] [--page-texts <jsonl>] [--former-names <csv>] --out <dir>`:
+// imports the portal's own catalogue (list API lines + detail API files) into `<out>/procedures.jsonl` for
+// loadCatalogue, with an import report; --page-texts adds scraped page text to the matching records, and
+// --former-names the names they had on the old portal, as index-only search text.
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -8,17 +9,18 @@ import { pathToFileURL } from 'node:url';
 import { IMPORT_REPORT_FILE, writeCatalogue } from '../src/knowledge/catalog-writer.ts';
 import { CATALOG_FILE } from '../src/knowledge/loader.ts';
 import {
+  type FormerNameReport,
   type ImportReport,
   type PageTextReport,
   PortalImport,
   portalDate,
   type ReasonGroup,
 } from '../src/knowledge/portal-import.ts';
-import { addPageTextFile, crawlDate } from '../src/knowledge/sources.ts';
+import { addFormerNameFile, addPageTextFile, crawlDate } from '../src/knowledge/sources.ts';
 import { parseOptions, type Streams, UsageError, usageExitCode } from './lib/cli.ts';
 import { createProgress, type ProgressStream } from './lib/progress.ts';
 
-const USAGE = `Cách dùng: npm run kb:import -- --catalog <catalog.jsonl> [--details <thư mục>] [--page-texts <tệp.jsonl>] --out <thư mục>
+const USAGE = `Cách dùng: npm run kb:import -- --catalog <catalog.jsonl> [--details <thư mục>] [--page-texts <tệp.jsonl>] [--former-names <tệp.csv>] --out <thư mục>
 
   --catalog <tệp>     danh sách thủ tục của cổng, mỗi dòng một bản ghi JSON (API list-all-public-formality-by-citizen)
   --details <thư mục> (tuỳ chọn) các tệp *.json của API get-formality-by-citizen ({code, data, message})
@@ -26,6 +28,9 @@ const USAGE = `Cách dùng: npm run kb:import -- --catalog <catalog.jsonl> [--de
                       trinh_tu_thuc_hien, thanh_phan_ho_so, can_cu_phap_ly, yeu_cau_dieu_kien, ket_qua_xu_ly.
                       Được làm sạch và thêm vào bản ghi cùng mã và cùng tên, chỉ phần bản ghi còn thiếu, làm văn bản
                       để tìm kiếm (không hiển thị cho người dân)
+  --former-names <tệp> (tuỳ chọn) tên cũ của thủ tục trên cổng cũ, CSV có cột Tên và Link (…?ma_thu_tuc=<mã>).
+                      Tên cũ nói thêm điều tên hiện nay không có được thêm vào mọi bản ghi cùng mã, chỉ để tìm
+                      kiếm (không hiển thị cho người dân)
   --out <thư mục>     nơi ghi ${CATALOG_FILE} và ${IMPORT_REPORT_FILE}
 `;
 
@@ -36,6 +41,7 @@ interface Options {
   catalog: string;
   details?: string;
   pageTexts?: string;
+  formerNames?: string;
   out: string;
 }
 
@@ -44,6 +50,7 @@ function readOptions(argv: string[]): Options {
     catalog: { type: 'string' },
     details: { type: 'string' },
     'page-texts': { type: 'string' },
+    'former-names': { type: 'string' },
     out: { type: 'string' },
   });
   const missing = (['catalog', 'out'] as const).filter((name) => !values[name]);
@@ -52,6 +59,7 @@ function readOptions(argv: string[]): Options {
     catalog: values.catalog as string,
     details: values.details,
     pageTexts: values['page-texts'],
+    formerNames: values['former-names'],
     out: values.out as string,
   };
 }
@@ -72,6 +80,29 @@ function readPageTexts(path: string, importer: PortalImport): void {
   } catch (error) {
     throw new InputError(`Không đọc được tệp văn bản trang ${path}: ${(error as Error).message}`);
   }
+}
+
+function readFormerNames(path: string, importer: PortalImport): void {
+  try {
+    addFormerNameFile(importer, path);
+  } catch (error) {
+    throw new InputError(`Không đọc được tệp tên cũ ${path}: ${(error as Error).message}`);
+  }
+}
+
+function formerNameLines(report: FormerNameReport | undefined): string[] {
+  if (!report) return [];
+  const c = report.counts;
+  return [
+    `  Tên cũ (${c.file}): ${c.rowsRead} dòng`,
+    `    - thêm tên cũ để tìm kiếm cho: ${c.recordsGained} bản ghi`,
+    `    - bản ghi có tên cũ không khác tên hiện nay: ${c.sameName}`,
+    `    - mã không có trong danh mục: ${c.noRecord}`,
+    `    - dòng không dùng được (bỏ qua): ${c.malformed}${report.malformed
+      .slice(0, 5)
+      .map((m) => `\n        dòng ${m.line}: ${m.reason}`)
+      .join('')}`,
+  ];
 }
 
 function pageTextLines(report: PageTextReport | undefined): string[] {
@@ -176,6 +207,7 @@ export function formatSummary(report: ImportReport, seconds: number, outFile: st
     `  Trùng UUID (giữ bản đầu):  ${c.duplicates}`,
     ...report.duplicates.slice(0, 5).map((d) => `    - ${d.id}: ${d.dropped} trùng ${d.kept}`),
     ...pageTextLines(report.pageTexts),
+    ...formerNameLines(report.formerNames),
   ];
   if (c.detailsIgnored > 0) {
     lines.push(`  Tệp chi tiết không dùng được: ${c.detailsIgnored}`, ...groupLines(report.detailsIgnored));
@@ -191,10 +223,12 @@ export async function main(argv: string[], streams: Streams = process): Promise<
     const options = readOptions(argv);
     requireFile(options.catalog);
     if (options.pageTexts) requireFile(options.pageTexts, 'tệp văn bản trang');
+    if (options.formerNames) requireFile(options.formerNames, 'tệp tên cũ');
     const importer = new PortalImport();
     await readCatalogue(options.catalog, importer, streams.stderr);
     if (options.details) readDetails(options.details, importer, streams.stderr);
     if (options.pageTexts) readPageTexts(options.pageTexts, importer);
+    if (options.formerNames) readFormerNames(options.formerNames, importer);
     const checkedAt = portalDate(Date.now()) as string;
     const { procedures, report } = importer.finish(checkedAt, crawlDate(options.catalog));
     const outFile = join(options.out, CATALOG_FILE);
@@ -206,7 +240,12 @@ export async function main(argv: string[], streams: Streams = process): Promise<
     try {
       writeCatalogue(options.out, procedures, {
         generatedAt: new Date().toISOString(),
-        inputs: { catalog: options.catalog, details: options.details ?? null, pageTexts: options.pageTexts ?? null },
+        inputs: {
+          catalog: options.catalog,
+          details: options.details ?? null,
+          pageTexts: options.pageTexts ?? null,
+          formerNames: options.formerNames ?? null,
+        },
         durationMs: Date.now() - started,
         ...report,
       });

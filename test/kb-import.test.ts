@@ -85,7 +85,7 @@ describe('kb:import on hand-made portal fixtures', () => {
     expect(report.malformedLines).toEqual([6]);
     expect(report.duplicates).toEqual([{ id: BEES, kept: 'dòng 1', dropped: 'dòng 4' }]);
     expect(report.rejected.map((group: { first: string[] }) => group.first).sort()).toEqual([['dòng 7'], ['dòng 8']]);
-    expect(report.inputs).toEqual({ catalog: CATALOG, details: DETAILS, pageTexts: null });
+    expect(report.inputs).toEqual({ catalog: CATALOG, details: DETAILS, pageTexts: null, formerNames: null });
   });
 
   describe('the merged record (list line 1 + its detail file)', () => {

@@ -19,8 +19,9 @@ const procedure: Procedure = ProcedureSchema.parse({
   type: 'national',
   links: portalLinks(PROCEDURE_ID, true),
   source: { url: `https://dichvucong.gov.vn/thu-tuc-hanh-chinh/${PROCEDURE_ID}`, checkedAt: '2026-01-01' },
-  // Search-only text from a page scrape (kb:import --page-texts): never served as the procedure's facts.
-  indexExtras: { steps: ['Bước 1: văn bản trang chỉ để tìm kiếm'] },
+  // Search-only text from a page scrape and the old portal's name (kb:import --page-texts, --former-names): never
+  // served as the procedure's facts.
+  indexExtras: { steps: ['Bước 1: văn bản trang chỉ để tìm kiếm'], formerNames: ['Tên cũ trên cổng cũ'] },
 });
 
 /** Echoes what it received so each test can see exactly what reached the engine. */
@@ -280,6 +281,7 @@ describe('GET /api/procedures/:id', () => {
     expect(known.statusCode).toBe(200);
     expect(known.json()).toMatchObject({ id: PROCEDURE_ID, code: '1.000001', name: 'Thủ tục thử nghiệm' });
     expect(known.body).not.toContain('văn bản trang chỉ để tìm kiếm');
+    expect(known.body).not.toContain('Tên cũ trên cổng cũ');
     const unknown = await app.inject({ url: '/api/procedures/11111111-2222-4333-8444-555555555555' });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.code).toBe('procedure_not_found');

@@ -4,6 +4,7 @@
 // No file access here: scripts/kb-import.ts reads the inputs and writes the outputs.
 
 import { feeWindowFromNote } from './fee-dates.ts';
+import { type FormerName, formerNameAdds } from './former-names.ts';
 import { MIN_NAME_SIMILARITY, nameSimilarity, PageTextLine, pageTextExtras } from './page-text.ts';
 import {
   type PortalDetail,
@@ -276,6 +277,25 @@ export interface PageTextReport {
   nameMismatches: { code: string; name: string; pageName: string }[];
 }
 
+/** What `--former-names` did: rows read, records given a former name, and why other rows were not used. */
+export interface FormerNameCounts {
+  file: string;
+  rowsRead: number;
+  /** Imported records that received a former name (every record of the code). */
+  recordsGained: number;
+  /** Records whose code has a former name that says nothing today's name does not. */
+  sameName: number;
+  /** Codes in the file that no imported record has. */
+  noRecord: number;
+  malformed: number;
+}
+
+export interface FormerNameReport {
+  counts: FormerNameCounts;
+  /** First unusable rows with the reason. */
+  malformed: { line: number; reason: string }[];
+}
+
 export interface ImportReport {
   counts: ImportCounts;
   rejected: ReasonGroup[];
@@ -284,6 +304,8 @@ export interface ImportReport {
   duplicates: Duplicate[];
   /** Only when page texts were given. */
   pageTexts?: PageTextReport;
+  /** Only when former names were given. */
+  formerNames?: FormerNameReport;
 }
 
 export interface ImportResult {
@@ -363,7 +385,48 @@ export class PortalImport {
   private readonly pendingByCode: { data: PortalDetail; location: string }[] = [];
   private readonly pageTexts = new Map<string, { page: PageTextLine; used: boolean }>();
   private pageTextReport: PageTextReport | undefined;
+  private readonly formerNames = new Map<string, { names: string[]; used: boolean }>();
+  private formerNameReport: FormerNameReport | undefined;
   private finished = false;
+
+  /**
+   * The rows of a former-names file (`--former-names`, parsed by src/knowledge/former-names.ts) and its unusable
+   * rows; `file` names the input in the report and in each record's `source.formerNamesFrom`.
+   */
+  addFormerNames(file: string, rows: FormerName[], malformed: { line: number; reason: string }[]): void {
+    const report = this.formerNameReport ?? {
+      counts: { file, rowsRead: 0, recordsGained: 0, sameName: 0, noRecord: 0, malformed: 0 },
+      malformed: [],
+    };
+    this.formerNameReport = report;
+    report.counts.rowsRead += rows.length + malformed.length;
+    report.counts.malformed += malformed.length;
+    report.malformed.push(...malformed.slice(0, MAX_LISTED - report.malformed.length));
+    for (const { code, name } of rows) {
+      const entry = this.formerNames.get(code) ?? { names: [], used: false };
+      if (!entry.names.includes(name)) entry.names.push(name);
+      this.formerNames.set(code, entry);
+    }
+  }
+
+  /** Adds the former names of the record's code that say more than its name, as index-only text. */
+  private withFormerNames(input: ProcedureInput): ProcedureInput {
+    const entry = this.formerNames.get(input.code);
+    const report = this.formerNameReport;
+    if (!entry || !report) return input;
+    entry.used = true;
+    const adding = entry.names.filter((name) => formerNameAdds(input.name, name));
+    if (adding.length === 0) {
+      report.counts.sameName++;
+      return input;
+    }
+    report.counts.recordsGained++;
+    return {
+      ...input,
+      indexExtras: { ...(input.indexExtras ?? {}), formerNames: adding },
+      source: { ...input.source, formerNamesFrom: report.counts.file },
+    };
+  }
 
   /**
    * One line of a page-text file (`--page-texts`, one scraped portal page per line, keyed by `ma_thu_tuc`);
@@ -545,14 +608,18 @@ export class PortalImport {
     };
     for (const entry of this.list.values()) {
       const mapped = mapPortalRecord(entry.record, entry.detail?.data, checkedAt, crawledAt);
-      const accepted = accept(this.withPageText(mapped), entry.location);
+      const accepted = accept(this.withFormerNames(this.withPageText(mapped)), entry.location);
       if (accepted && entry.detail) merged++;
     }
     for (const { data, location } of this.detailOnly.values()) {
-      if (accept(this.withPageText(mapPortalRecord(undefined, data, checkedAt, crawledAt)), location)) detailsOnly++;
+      const mapped = mapPortalRecord(undefined, data, checkedAt, crawledAt);
+      if (accept(this.withFormerNames(this.withPageText(mapped)), location)) detailsOnly++;
     }
     if (this.pageTextReport) {
       for (const { used } of this.pageTexts.values()) if (!used) this.pageTextReport.counts.noRecord++;
+    }
+    if (this.formerNameReport) {
+      for (const { used } of this.formerNames.values()) if (!used) this.formerNameReport.counts.noRecord++;
     }
     return {
       procedures,
@@ -573,6 +640,7 @@ export class PortalImport {
         malformedLines: this.malformed,
         duplicates: this.duplicates,
         ...(this.pageTextReport ? { pageTexts: this.pageTextReport } : {}),
+        ...(this.formerNameReport ? { formerNames: this.formerNameReport } : {}),
       },
     };
   }

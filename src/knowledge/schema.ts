@@ -89,12 +89,14 @@ export const Source = z.strictObject({
   note: z.string().trim().optional(),
   /** Where `indexExtras` came from: the page-text file kb:import read (its name) and the portal page scraped. */
   indexTextFrom: z.strictObject({ file: Text, url: z.url().optional() }).optional(),
+  /** Where `indexExtras.formerNames` came from: the former-names file kb:import read (its name). */
+  formerNamesFrom: Text.optional(),
 });
 
 /**
  * Search-only text of an imported record, from a scrape of the portal's page (kb:import --page-texts): cleaned
  * result names, legal-basis titles, conditions, steps and documents, filled only where the record itself has
- * none. It is indexed for search and never shown to citizens as facts: cards show only the fields above.
+ * none; and its former names (kb:import --former-names). It is indexed for search and never shown to citizens as facts: cards show only the fields above.
  */
 export const IndexExtras = z.strictObject({
   results: z.array(Text).default([]),
@@ -102,6 +104,8 @@ export const IndexExtras = z.strictObject({
   conditions: z.string().trim().optional(),
   steps: z.array(Text).default([]),
   documents: z.array(Text).default([]),
+  /** Names the procedure had on the old portal, where they say more than today's (kb:import --former-names). */
+  formerNames: z.array(Text).optional(),
 });
 export type IndexExtras = z.infer<typeof IndexExtras>;
 

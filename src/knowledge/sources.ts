@@ -3,6 +3,7 @@
 // kb:sync or the shared crawl), which is imported in memory. Used by eval and bench.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { parseFormerNames } from './former-names.ts';
 import { CATALOG_FILE, type Catalogue, CURATED_SUBDIR, loadCatalogue, mergeSources } from './loader.ts';
 import { MIRROR_CATALOG_FILE, MIRROR_DETAILS_SUBDIR } from './portal-format.ts';
 import { PortalImport, portalDate } from './portal-import.ts';
@@ -48,10 +49,19 @@ export function addPageTextFile(portal: PortalImport, path: string): void {
 }
 
 /**
- * Imports a portal mirror in memory, as `npm run kb:import` would, without writing anything; with `pageTexts`,
- * as `kb:import --page-texts` would.
+ * Feeds a former-names file (`kb:import --former-names`: the old portal's CSV of names and codes) to an import;
+ * unusable rows are reported and skipped. Throws when the file cannot be read or is not CSV.
  */
-export function importPortalMirror(dir: string, checkedAt: string, pageTexts?: string) {
+export function addFormerNameFile(portal: PortalImport, path: string): void {
+  const { rows, malformed } = parseFormerNames(readFileSync(path, 'utf8'));
+  portal.addFormerNames(basename(path), rows, malformed);
+}
+
+/**
+ * Imports a portal mirror in memory, as `npm run kb:import` would, without writing anything; with `pageTexts`
+ * and `formerNames`, as `kb:import --page-texts --former-names` would.
+ */
+export function importPortalMirror(dir: string, checkedAt: string, pageTexts?: string, formerNames?: string) {
   const portal = new PortalImport();
   readFileSync(join(dir, MIRROR_CATALOG_FILE), 'utf8')
     .split('\n')
@@ -67,6 +77,7 @@ export function importPortalMirror(dir: string, checkedAt: string, pageTexts?: s
     }
   }
   if (pageTexts) addPageTextFile(portal, pageTexts);
+  if (formerNames) addFormerNameFile(portal, formerNames);
   return portal.finish(checkedAt, crawlDate(join(dir, MIRROR_CATALOG_FILE))).procedures;
 }
 
@@ -80,14 +91,16 @@ export function loadSearchCatalogue(options: {
   catalogDir?: string;
   /** A page-text file for a raw mirror's in-memory import (kb:import --page-texts); refused for other layouts. */
   pageTexts?: string;
+  /** A former-names file for a raw mirror's in-memory import (kb:import --former-names); the same. */
+  formerNames?: string;
 }): {
   catalogue: Catalogue;
   knowledgeDir: string;
 } {
   const { kb } = options;
-  if (options.pageTexts && (!kb || kbKind(kb) !== 'portal-mirror'))
+  if ((options.pageTexts || options.formerNames) && (!kb || kbKind(kb) !== 'portal-mirror'))
     throw new Error(
-      '--page-texts chỉ dùng với --kb <bản sao cổng> (catalog.jsonl); một danh mục đã nhập mang sẵn văn bản trang',
+      '--page-texts và --former-names chỉ dùng với --kb <bản sao cổng> (catalog.jsonl); một danh mục đã nhập mang sẵn chúng',
     );
   if (!kb) return { catalogue: loadCatalogue(options), knowledgeDir: options.knowledgeDir };
   switch (kbKind(kb)) {
@@ -100,7 +113,12 @@ export function loadSearchCatalogue(options: {
       return { catalogue: loadCatalogue({ knowledgeDir: kb, catalogDir: options.catalogDir }), knowledgeDir: kb };
     case 'portal-mirror': {
       const curated = loadCatalogue({ knowledgeDir: options.knowledgeDir });
-      const imported = importPortalMirror(kb, new Date().toISOString().slice(0, 10), options.pageTexts);
+      const imported = importPortalMirror(
+        kb,
+        new Date().toISOString().slice(0, 10),
+        options.pageTexts,
+        options.formerNames,
+      );
       return {
         catalogue: mergeSources(
           curated.procedures.filter((p) => curated.origin.get(p.id) === 'curated'),

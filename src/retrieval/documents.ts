@@ -22,6 +22,10 @@ export const FIELD_SPECS: Record<string, FieldSpec> = {
   pageLegal: { weight: 0.1, b: 0.75, covers: false },
   pageDocuments: { weight: 0.15, b: 0.75, covers: false },
   pageSteps: { weight: 0.15, b: 0.75, covers: false },
+  // Names the procedure had on the old portal (kb:import --former-names), where they say more than today's name:
+  // citizens and old documents still use them. Below the name and the aliases, since a former name may also cover
+  // a sibling split off since.
+  formerName: { weight: 1.5, b: 0.5 },
 };
 
 /** Longest legal-basis text we index per procedure (in tokens): titles of the laws and decrees it rests on. */
@@ -84,17 +88,21 @@ export function procedureTerms(p: Procedure, expand: SegmentExpander = NO_EXPANS
         expand,
         MAX_DETAIL_TOKENS,
       ),
-      ...pageTextFields(p),
+      ...indexOnlyFields(p, expand),
     },
   };
 }
 
-function pageTextFields(p: Procedure): DocumentTerms['fields'] {
+function indexOnlyFields(p: Procedure, expand: SegmentExpander): DocumentTerms['fields'] {
   const extras = p.indexExtras;
   if (!extras) return {};
+  const fields: DocumentTerms['fields'] = {};
+  // Former names are short and name the procedure: indexed like the name (word pairs, abbreviations both ways).
+  if (extras.formerNames?.length) fields.formerName = field(extras.formerNames.map(searchableName), expand);
   // Words only, without word pairs or abbreviation expansions: this text is long and weighs little, and pairs and
   // expansions would double the index for no measured gain.
   return {
+    ...fields,
     pageResults: field(extras.results, NO_EXPANSION, PAGE_TEXT_CAPS.results, unigramTerms),
     pageLegal: field(extras.legalBasis, NO_EXPANSION, PAGE_TEXT_CAPS.legal, unigramTerms),
     pageDocuments: field(extras.documents, NO_EXPANSION, PAGE_TEXT_CAPS.documents, unigramTerms),
