@@ -56,10 +56,17 @@ const FOLDED_MARKERS = new Set([
 /** A concession before the want: "… nhưng muốn …". */
 const BUT = 'nhung';
 
-/** Sentences of the question: text up to . ? ! ; … followed by a space, or a line break. */
+/**
+ * Sentence boundaries: . ? ! ; … followed by a space, a line break, and the turn of one sentence from the situation
+ * to the request, a comma followed by "giờ", "bây giờ", "hiện giờ", "nay" or "vậy" ("Giấy khai sinh của con tôi bị
+ * rách rồi, giờ muốn xin thêm mấy bản sao…"). Other commas are no boundary: a quoted procedure name has commas.
+ */
+const BOUNDARY = /(?<=[.?!;…])\s+|\n+|(?<=,)\s+(?=(?:giờ|bây giờ|hiện giờ|nay|vậy|gio|bay gio|hien gio)\s)/iu;
+
+/** Sentences of the question, and whether each ends with a question mark. */
 function sentences(text: string): { text: string; asks: boolean }[] {
   return text
-    .split(/(?<=[.?!;…])\s+|\n+/)
+    .split(BOUNDARY)
     .map((s) => s.trim())
     .filter((s) => s.length > 0)
     .map((s) => ({ text: s, asks: s.endsWith('?') }));
