@@ -94,8 +94,14 @@ function coverWith(units: QueryUnit[], start: number, end: number, phrase: strin
   }
 }
 
+/** Words telling an action as done: "đã", "được", "vừa", "từng" (folded). */
+const DONE = new Set(['da', 'duoc', 'vua', 'tung']);
+
 /** How many rewordings of the question (one synonym substituted each) are tried against procedure names. */
 const MAX_VARIANTS = 6;
+
+/** How many rewordings with an acronym in place of its spelled-out phrase ("bảo hiểm xã hội" → "bhxh") are tried. */
+const MAX_RESPELLED = 4;
 
 /** Longest question we read (in tokens); the rest of a 10 kB paste is ignored. */
 const MAX_QUERY_TOKENS = 64;
@@ -143,17 +149,20 @@ export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
   }
   const expansionBigrams = new Set<string>();
   const variants: string[][] = [];
-  for (const expansion of lexicon.expansions(tokens, folded, unaccented)) {
+  /** The question with acronyms in place of spelled-out phrases (kept apart so synonyms and concepts come first). */
+  const respelled: string[][] = [];
+  for (const expansion of lexicon.expansions(tokens, folded, unaccented, acronyms)) {
     // A longer concept phrase over the same words is the more specific reading ("lấy chồng Việt" → nhập quốc
     // tịch, not "lấy chồng" → kết hôn): the shorter alias then weighs as little as a concept.
     const specific = concepts.some(
       (c) => c.start <= expansion.start && c.end >= expansion.end && c.end - c.start > expansion.end - expansion.start,
     );
     const scale = focusOf(expansion.start) * (specific ? QUERY_WEIGHTS.concept / 2 : 1);
+    if (expansion.reworded && respelled.length < MAX_RESPELLED) respelled.push(expansion.reworded);
     for (const phrase of expansion.add) {
       addPhrase(terms, phrase, expansionBigrams, scale);
       // A same-length rewording only ("lưu học sinh" → "du học sinh"): a longer official phrase is an elaboration.
-      if (variants.length < MAX_VARIANTS && phrase.length <= expansion.end - expansion.start)
+      if (!expansion.reworded && variants.length < MAX_VARIANTS && phrase.length <= expansion.end - expansion.start)
         variants.push([...folded.slice(0, expansion.start), ...phrase.map(foldToken), ...folded.slice(expansion.end)]);
       coverWith(units, expansion.start, expansion.end, phrase);
     }
@@ -170,10 +179,12 @@ export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
       coverWith(units, concept.start, concept.end, phrase);
     }
   }
+  variants.push(...respelled);
   // What happened in a story, in everyday words ("tàu bị hỏng nặng sau cơn bão"), is not what the citizen asks
-  // to have done; an official action word in the context ("công ty đã quyết định giải thể") still sets the topic.
+  // to have done; an official action word in the context ("công ty đã quyết định giải thể") still sets the topic,
+  // unless the story tells it as done ("năm 2010 đã được cấp sổ đỏ", "đã đăng ký kết hôn").
   const spans = questionActionSpans(tokens, folded, unaccented).filter((s) => !s.everyday || focusOf(s.start) === 1);
-  const actions = askedActions(spans);
+  const actions = askedActions(spans.filter((s) => focusOf(s.start) === 1 || !DONE.has(folded[s.start - 1] as string)));
   for (const span of spans) {
     for (const phrase of span.official) addPhrase(terms, phrase, expansionBigrams);
     for (let u = span.start; u < span.end; u++) {
