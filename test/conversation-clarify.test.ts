@@ -113,6 +113,16 @@ describe('asking instead of guessing', () => {
     expect(chat.feedback.unanswered).toMatchObject([{ question, reason: 'abstain', channel: 'web' }]);
   });
 
+  it('a question about an aspect instead of a choice is answered for the best option, saying which', async () => {
+    const chat = setup();
+    await chat.send('nuôi yến');
+    expect(chat.menu()?.options[0]?.label).toBe('Đăng ký nuôi chim yến');
+    await chat.send('các bước làm thế nào');
+    expect(chat.text()).toContain('Bạn chưa chọn thủ tục, mình trả lời cho thủ tục khớp nhất: Đăng ký nuôi chim yến');
+    expect(chat.text()).toContain('Nộp hồ sơ tại bộ phận một cửa.');
+    expect(chat.feedback.unanswered).toEqual([]);
+  });
+
   it('logs the question when none of the options fits, and keeps the citizen able to ask again', async () => {
     const chat = setup();
     await chat.send('nuôi yến');

@@ -48,6 +48,13 @@ describe('the out-of-scope list', () => {
     expect(shipped.find(analyze('choi game gi vui'))).toBeDefined();
   });
 
+  it('the shipped list lets a sick-pay question through, and still refuses medical advice', () => {
+    const shipped = loadOutOfScope(join(import.meta.dirname, '..', 'knowledge'));
+    const sickPay = 'Tôi bị sốt phải nghỉ làm một tuần, công ty có đóng bảo hiểm, làm sao lấy tiền mấy ngày nghỉ ốm?';
+    expect(shipped.find(analyze(sickPay))).toBeUndefined();
+    expect(shipped.find(analyze('bị sốt uống thuốc gì cho nhanh khỏi'))).toBeDefined();
+  });
+
   it('lets a phrase through when the procedure retrieval found holds it in its name', () => {
     expect(refused('hỗ trợ lãi suất tiết kiệm', 'Hỗ trợ lãi suất tiết kiệm năng lượng')).toBeUndefined();
     expect(refused('lãi suất tiết kiệm', 'Cấp thẻ bảo hiểm y tế')).toBe('lãi suất tiết kiệm');

@@ -31,6 +31,14 @@ const companyPeers = [
   'Chuyển đổi công ty TNHH một thành viên thành công ty cổ phần',
   'Đăng ký thay đổi chủ sở hữu công ty TNHH một thành viên',
 ].map((name) => procedure({ name, fields: ['Doanh nghiệp'] }));
+const shopPause = procedure({
+  name: 'Tạm ngừng kinh doanh, tiếp tục kinh doanh trước thời hạn đã thông báo của hộ kinh doanh',
+  fields: ['Thành lập và hoạt động của hộ kinh doanh'],
+});
+const shopEnd = procedure({
+  name: 'Chấm dứt hoạt động hộ kinh doanh',
+  fields: ['Thành lập và hoạt động của hộ kinh doanh'],
+});
 const rateSupport = procedure({ name: 'Hỗ trợ lãi suất vay vốn sản xuất nông nghiệp', fields: ['Nông nghiệp'] });
 const blasting = procedure({
   name: 'Cấp giấy phép nổ mìn và các hoạt động gây nổ khác trong phạm vi bảo vệ công trình thủy lợi',
@@ -60,6 +68,8 @@ const all = [
   lifeSurplus,
   rateSupport,
   blasting,
+  shopPause,
+  shopEnd,
   ...companyPeers,
 ];
 const finder = new RetrievalEngine(catalogueOf([], all), lexicon);
@@ -85,6 +95,10 @@ describe('actions', () => {
     // A lost paper may be reported or issued again; "cấp lại" says which.
     expect(asked('bị mất hộ chiếu')).toEqual(['reissue', 'report']);
     expect(asked('bị mất hộ chiếu, đề nghị cấp lại')).toEqual(['reissue']);
+    // Closing for a while and reopening is a pause, not the end of the business.
+    expect(asked('quán tính đóng cửa nghỉ vài tháng rồi mở lại')).toContain('pause');
+    expect(asked('quán tính đóng cửa nghỉ vài tháng rồi mở lại')).not.toContain('end');
+    expect(asked('đóng cửa hộ kinh doanh')).toEqual(['end']);
   });
 
   it('prefers the sibling whose action the question asks for', async () => {
@@ -95,6 +109,8 @@ describe('actions', () => {
     expect(await top('dong cua cong ty tnhh mot thanh vien')).toBe(companyEnd.id);
     expect(await top('giấy phép xây dựng hết hạn muốn xin thêm thời gian')).toBe(permitExtend.id);
     expect(await top('xin giấy phép xây dựng nhà')).toBe(permitIssue.id);
+    expect(await top('hộ kinh doanh đóng cửa vài tháng rồi mở lại thì báo thế nào')).toBe(shopPause.id);
+    expect(await top('hộ kinh doanh đóng cửa luôn thì báo thế nào')).toBe(shopEnd.id);
   });
 
   it('in a long story asking for a new copy, keeps the ordinary procedure and lowers other actions', () => {

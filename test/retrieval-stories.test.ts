@@ -22,6 +22,11 @@ const engine = new RetrievalEngine(
   catalogueOf([building, electricity, poverty, accident, traffic, heritage, death]),
   lexicon,
 );
+/** Weight of the first occurrence of `word` in a prepared question (1 = part of the request). */
+const weightIn = (question: string, word: string) => {
+  const prepared = prepareQuery(question, lexicon);
+  return prepared.units[prepared.tokens.indexOf(word)]?.weight ?? 1;
+};
 
 describe('story questions', () => {
   it('the request decides, not the story words shared with another procedure', async () => {
@@ -50,5 +55,40 @@ describe('story questions', () => {
     const weightOf = (word: string) => story.units[story.tokens.indexOf(word)]?.weight ?? 1;
     expect(weightOf('tầng')).toBeLessThan(1);
     expect(weightOf('điện')).toBe(1);
+  });
+
+  it('a comma followed by "giờ" turns one sentence from the situation to the request; other commas do not', () => {
+    const turn =
+      'Giấy khai sinh bản gốc của con tôi bị rách nát hết rồi, giờ muốn xin thêm mấy bản sao thì ra đâu xin vậy?';
+    expect(prepareQuery(turn, lexicon).story).toBe(true);
+    expect(weightIn(turn, 'rách')).toBeLessThan(1);
+    expect(weightIn(turn, 'thêm')).toBe(1);
+    const quotedName =
+      'Thủ tục cấp, cấp lại, gia hạn giấy phép hoạt động của cơ sở khám bệnh, chữa bệnh cho người nước ngoài làm ở đâu?';
+    expect(prepareQuery(quotedName, lexicon).story).toBe(false);
+  });
+
+  it('a negated "nào" or "gì" in a statement asks nothing: that sentence stays context', () => {
+    const story =
+      'Mẹ tôi cả đời làm ruộng nên không có lương hưu hay khoản trợ cấp nào. Bà năm nay 80 tuổi. Tôi muốn xin trợ cấp hằng tháng cho bà thì làm thế nào?';
+    expect(weightIn(story, 'ruộng')).toBeLessThan(1);
+    expect(weightIn(story, 'tháng')).toBe(1);
+    // "không biết … gì" still asks.
+    const wondering = 'Nhà tôi ở xa trung tâm. Tôi không biết phải làm giấy gì để cưới vợ.';
+    expect(weightIn(wondering, 'cưới')).toBe(1);
+  });
+
+  it('what the citizen was told to do is part of the request', () => {
+    const story =
+      'Mẹ tôi năm nay 76 tuổi, không có lương hưu. Nghe nói người già được nhà nước chi tiền hằng tháng. Gia đình cần nộp hồ sơ gì ở xã?';
+    expect(weightIn(story, 'già')).toBe(1);
+    expect(weightIn(story, 'tuổi')).toBeLessThan(1);
+  });
+
+  it('the want after "nhưng" is the request, the concession before it is context', () => {
+    const story =
+      'Hàng xóm tôi mất trong tai nạn, để lại bé gái 5 tuổi. Vợ chồng tôi chưa tính nhận làm con nuôi nhưng muốn đón cháu về chăm sóc. Tôi cần đăng ký gì với xã?';
+    expect(weightIn(story, 'nuôi')).toBeLessThan(1);
+    expect(weightIn(story, 'chăm')).toBe(1);
   });
 });

@@ -15,7 +15,7 @@ import { cleanInboundText } from '../text/sanitize.ts';
 import { routeQuestion } from './context.ts';
 import * as say from './messages.ts';
 import { scrubPersonalData } from './privacy.ts';
-import { CLARIFY_PROMPT, clarifyScreen, genericPrompt, RELATED_PROMPT } from './screens/clarify.ts';
+import { CLARIFY_PROMPT, clarifyScreen, genericPrompt, RELATED_PROMPT, shortLabel } from './screens/clarify.ts';
 import { askDossierCode, describeCodeMatch, describeLookup, MAYBE_CODE_YES, recallDossier } from './screens/dossier.ts';
 import { candidateIndex, type OptionId, options } from './screens/options.ts';
 import {
@@ -211,10 +211,22 @@ export class Engine implements ConversationEngine {
       if (onlyPlace(message, place)) return this.onPlaceOnly(ctx, place);
     }
     const current = session.procedureId ? ctx.finder.get(session.procedureId) : undefined;
-    // "làm giấy tờ" with no procedure yet: the aspect word has nothing to be about.
-    if (!current && genericWords(analyze(message).folded)) return this.clarifyGeneric(ctx, message);
     // The place is remembered above; what else the message says decides whether it is a follow-up.
     const asked = place ? { ...intent, rest: withoutPlace(intent.rest, place) } : intent;
+    // A menu of close procedures is open and the citizen asks "nộp ở đâu?" instead of choosing: answer it for
+    // the best match, saying which one, rather than searching the aspect words as a new question. A yes/no
+    // question ("nộp ở xã được không") asks about a requirement of that procedure too.
+    const offered = !current && session.view === 'clarify' ? session.candidates?.[0] : undefined;
+    const best = offered ? ctx.finder.get(offered) : undefined;
+    if (best && (intent.aspect || intent.yesNo)) {
+      const routed = await routeQuestion(asked, best, ctx.finder);
+      if (routed.kind === 'followup') {
+        this.adopt(session, best, true);
+        return [say.answeringFirstOption(shortLabel(best.name)), ...(await this.onText(ctx, message))];
+      }
+    }
+    // "làm giấy tờ" with no procedure yet: the aspect word has nothing to be about.
+    if (!current && genericWords(analyze(message).folded)) return this.clarifyGeneric(ctx, message);
     const routed = await routeQuestion(asked, current, ctx.finder);
     if (routed.kind === 'followup' && current) {
       ctx.outcome = 'aspect';
@@ -438,13 +450,22 @@ export class Engine implements ConversationEngine {
     return new Date(this.options.now ? this.options.now() : ctx.event.receivedAt);
   }
 
-  private cardReply(ctx: Context, p: Procedure, fresh = true, note?: ReturnType<typeof placeNote>): Reply {
-    const { session, finder } = ctx;
+  /** The procedure the conversation is now about; a new one opens a new answer (rated on its own). */
+  private adopt(session: Session, p: Procedure, fresh: boolean): void {
     const newAnswer = fresh || session.procedureId !== p.id;
-    if (newAnswer) session.answerId = `a${this.now().toString(36)}${(this.answerCounter++).toString(36)}`;
+    if (newAnswer) {
+      session.answerId = `a${this.now().toString(36)}${(this.answerCounter++).toString(36)}`;
+      // The menus shown from now on (the card's or the aspect's buttons) belong to this answer.
+      session.answerMenuSeq = session.menuSeq + 1;
+    }
     session.procedureId = p.id;
     session.step = undefined;
     session.page = undefined;
+  }
+
+  private cardReply(ctx: Context, p: Procedure, fresh = true, note?: ReturnType<typeof placeNote>): Reply {
+    const { session, finder } = ctx;
+    this.adopt(session, p, fresh);
     session.view = 'card';
     const alsoAt = finder
       .familyOf(p.id)
@@ -461,7 +482,6 @@ export class Engine implements ConversationEngine {
         now: this.today(ctx),
       }),
     );
-    if (newAnswer) session.answerMenuSeq = session.menuSeq;
     return reply;
   }
 

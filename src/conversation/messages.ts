@@ -91,6 +91,19 @@ export function abstain(): Reply {
   };
 }
 
+/** A menu was open and the citizen asked about an aspect instead of choosing: say which option is answered. */
+export function answeringFirstOption(name: string): Reply {
+  return {
+    paragraphs: [
+      [
+        text('Bạn chưa chọn thủ tục, mình trả lời cho thủ tục khớp nhất: '),
+        bold(name),
+        text('. Nếu không phải, bạn gõ rõ hơn tên thủ tục cần làm.'),
+      ],
+    ],
+  };
+}
+
 export function staleMenu(): Reply {
   return { paragraphs: [[text('Lựa chọn này thuộc một menu đã hết hạn. Mình gửi lại các lựa chọn hiện tại nhé.')]] };
 }

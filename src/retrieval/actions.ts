@@ -106,6 +106,7 @@ const EVERYDAY: Record<string, ActionClass[]> = {
   'không kinh doanh nữa': ['end'],
   ngừng: ['pause'],
   'tạm nghỉ': ['pause'],
+  'tạm đóng cửa': ['pause'],
   'mở lại': ['resume'],
   'hoạt động trở lại': ['resume'],
   'lần đầu': ['issue'],
@@ -237,8 +238,16 @@ export function questionActionSpans(tokens: string[], folded: string[], unaccent
     spans.push({ start: i, end: i + p.tokens.length, classes: p.classes, official: p.official, everyday: p.everyday });
     i += p.tokens.length;
   }
+  // Closing and then reopening ("đóng cửa nghỉ vài tháng rồi mở lại") is a pause, not an end.
+  const reopens = spans.findIndex((s) => s.everyday && s.classes.includes('resume'));
+  for (let k = 0; k < reopens; k++) {
+    const span = spans[k] as ActionSpan;
+    if (span.everyday && span.classes.includes('end')) Object.assign(span, PAUSE);
+  }
   return spans;
 }
+
+const PAUSE = { classes: ['pause'] as ActionClass[], official: (OFFICIAL_WORDS.pause ?? []).map((w) => tokenize(w)) };
 
 /**
  * The actions a question asks for. The portal's own words, when the question uses one beyond plain "cấp", say what

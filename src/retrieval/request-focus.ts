@@ -12,31 +12,92 @@ const MIN_REQUEST_WORDS = 2;
 /** Only questions with at least this many content words are stories. */
 const MIN_STORY_WORDS = 10;
 
-/** Words that make a sentence a request: a question word, or the citizen saying what they want or need. */
-const ACCENTED_MARKERS = new Set(['gì', 'đâu', 'nào', 'sao', 'muốn', 'cần', 'hỏi', 'có phải', 'được không']);
+/**
+ * Words that make a sentence a request: a question word, the citizen saying what they want or need, or what they
+ * were told to do ("Người ta bảo phải có giấy của thú y", "Nghe nói người già được nhà nước chi tiền hằng
+ * tháng"): a reported instruction names what is asked for, often better than the bare "Cần nộp hồ sơ gì?" after it.
+ */
+const ACCENTED_MARKERS = new Set([
+  'gì',
+  'đâu',
+  'nào',
+  'sao',
+  'muốn',
+  'cần',
+  'hỏi',
+  'có phải',
+  'được không',
+  'nghe nói',
+  'nghe bảo',
+  'ta bảo',
+  'ta nói',
+  'bảo phải',
+  'bảo là',
+  'bảo tôi',
+  'khuyên',
+]);
 /** The same without diacritics ("can" would also be căn, cán: left out). */
-const FOLDED_MARKERS = new Set(['gi', 'dau', 'nao', 'sao', 'muon', 'hoi']);
+const FOLDED_MARKERS = new Set([
+  'gi',
+  'dau',
+  'nao',
+  'sao',
+  'muon',
+  'hoi',
+  'nghe noi',
+  'nghe bao',
+  'ta bao',
+  'ta noi',
+  'bao phai',
+  'bao la',
+  'bao toi',
+  'khuyen',
+]);
+/** A concession before the want: "… nhưng muốn …". */
+const BUT = 'nhung';
 
-/** Sentences of the question: text up to . ? ! ; … followed by a space, or a line break. */
+/**
+ * Sentence boundaries: . ? ! ; … followed by a space, a line break, and the turn of one sentence from the situation
+ * to the request, a comma followed by "giờ", "bây giờ", "hiện giờ", "nay" or "vậy" ("Giấy khai sinh của con tôi bị
+ * rách rồi, giờ muốn xin thêm mấy bản sao…"). Other commas are no boundary: a quoted procedure name has commas.
+ */
+const BOUNDARY = /(?<=[.?!;…])\s+|\n+|(?<=,)\s+(?=(?:giờ|bây giờ|hiện giờ|nay|vậy|gio|bay gio|hien gio)\s)/iu;
+
+/** Sentences of the question, and whether each ends with a question mark. */
 function sentences(text: string): { text: string; asks: boolean }[] {
   return text
-    .split(/(?<=[.?!;…])\s+|\n+/)
+    .split(BOUNDARY)
     .map((s) => s.trim())
     .filter((s) => s.length > 0)
     .map((s) => ({ text: s, asks: s.endsWith('?') }));
 }
 
-function isRequest(tokens: string[], folded: string[], unaccented: boolean, asks: boolean): boolean {
-  if (asks) return true;
-  const last = folded[folded.length - 1];
-  if (last === 'khong' || last === 'chua') return true;
+/** Negations that turn a question word into "none" ("không có khoản trợ cấp nào" = no allowance at all). */
+const NEGATIONS = new Set(['khong', 'chua', 'chang', 'cha']);
+/** Question words that are indefinites after a negation in a sentence that does not ask. */
+const INDEFINITES = new Set(['gi', 'nao', 'dau']);
+/** "không biết … gì" still asks ("tôi không biết phải làm gì"). */
+const WONDER = 'biet';
+
+/**
+ * Position of the first word that makes the sentence a request, or -1. In a sentence that does not end with a
+ * question mark, a question word after a negation is an indefinite ("nhà không thuộc diện nào", "không họ hàng
+ * gì với cháu"): it asks nothing, unless the negation is "không biết" (the citizen does not know what to do).
+ */
+function requestAt(tokens: string[], folded: string[], unaccented: boolean, asks: boolean): number {
   const markers = unaccented ? FOLDED_MARKERS : ACCENTED_MARKERS;
   const words = unaccented ? folded : tokens;
+  let negated = false;
   for (let i = 0; i < words.length; i++) {
-    if (markers.has(words[i] as string)) return true;
-    if (i + 1 < words.length && markers.has(`${words[i]} ${words[i + 1]}`)) return true;
+    const f = folded[i] as string;
+    if (NEGATIONS.has(f)) negated = folded[i + 1] !== WONDER;
+    const marker =
+      markers.has(words[i] as string) || (i + 1 < words.length && markers.has(`${words[i]} ${words[i + 1]}`));
+    if (marker && (asks || !negated || !INDEFINITES.has(f))) return i;
   }
-  return false;
+  if (asks) return 0;
+  const last = folded[folded.length - 1];
+  return last === 'khong' || last === 'chua' ? folded.length - 1 : -1;
 }
 
 /**
@@ -61,11 +122,12 @@ export function requestMask(
     const n = tokenize(part.text).length;
     const start = Math.min(at, tokens.length);
     const end = Math.min(at + n, tokens.length);
-    ranges.push({
-      start,
-      end,
-      request: isRequest(tokens.slice(start, end), folded.slice(start, end), unaccented, part.asks),
-    });
+    const marker = requestAt(tokens.slice(start, end), folded.slice(start, end), unaccented, part.asks);
+    // "…, chưa tính nhận con nuôi nhưng muốn đón cháu về chăm sóc": what comes before "nhưng" is a concession,
+    // context of the want that follows it.
+    const but = marker > 0 ? folded.slice(start, start + marker).lastIndexOf(BUT) : -1;
+    if (but > 0) ranges.push({ start, end: start + but, request: false });
+    ranges.push({ start: but > 0 ? start + but : start, end, request: marker >= 0 });
     at += n;
   }
   if (at !== tokenize(text).length) return undefined;
