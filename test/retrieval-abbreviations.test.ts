@@ -22,14 +22,48 @@ const seafarer = procedure({
   fields: ['Hàng hải'],
 });
 
-const lexicon = compileLexicon({ version: 1, synonyms: [], filler: ['ai', 'cho', 'tôi', 'muốn'] }, [
+const envPermit = procedure({ name: 'Cấp giấy phép môi trường (cấp Tỉnh)', fields: ['Môi trường'] });
+const envAssessment = procedure({ name: 'Thẩm định báo cáo đánh giá tác động môi trường', fields: ['Môi trường'] });
+const landFirst = procedure({ name: 'Cấp Giấy chứng nhận quyền sử dụng đất lần đầu', fields: ['Đất đai'] });
+const landMerge = procedure({ name: 'Đăng ký hợp thửa đất', fields: ['Đất đai'] });
+const singleMember = procedure({ name: 'Đăng ký thành lập công ty TNHH MTV', fields: ['Thành lập doanh nghiệp'] });
+const twoMembers = procedure({
+  name: 'Đăng ký thành lập công ty TNHH hai thành viên trở lên',
+  fields: ['Thành lập doanh nghiệp'],
+});
+const police = procedure({ name: 'Cấp giấy xác nhận của công an xã', fields: ['Cư trú'] });
+const concert = procedure({ name: 'Cấp phép biểu diễn ca nhạc tại xã', fields: ['Nghệ thuật biểu diễn'] });
+
+const lexicon = compileLexicon({ version: 1, synonyms: [], filler: ['ai', 'cho', 'tôi', 'muốn', 'xin'] }, [
   { short: 'bhxh', long: ['bảo hiểm xã hội'], source: 'hand' },
   { short: 'bhyt', long: ['bảo hiểm y tế'], source: 'hand' },
   { short: 'hđđt', long: ['hóa đơn điện tử'], source: 'hand' },
   { short: 'gcnkncm', long: ['giấy chứng nhận khả năng chuyên môn'], source: 'hand' },
+  { short: 'gpmt', long: ['giấy phép môi trường'], source: 'hand' },
+  { short: 'gcn', long: ['giấy chứng nhận'], source: 'hand' },
+  { short: 'qsdđ', long: ['quyền sử dụng đất'], source: 'hand' },
+  { short: 'tnhh', long: ['trách nhiệm hữu hạn'], source: 'hand' },
+  { short: 'mtv', long: ['một thành viên'], source: 'catalogue' },
+  { short: 'ca', long: ['công an'], source: 'hand' },
 ]);
 const engine = new RetrievalEngine(
-  catalogueOf([voluntary, health, invoice, invoiceFix, formAi, formAk, seafarer]),
+  catalogueOf([
+    voluntary,
+    health,
+    invoice,
+    invoiceFix,
+    formAi,
+    formAk,
+    seafarer,
+    envPermit,
+    envAssessment,
+    landFirst,
+    landMerge,
+    singleMember,
+    twoMembers,
+    police,
+    concert,
+  ]),
   lexicon,
 );
 const top = async (q: string) => (await engine.search(q)).hits[0]?.id;
@@ -41,6 +75,29 @@ describe('abbreviations', () => {
     expect(await top('cấp thẻ bhyt')).toBe(health.id);
     expect(await top('đăng ký hđđt')).toBe(invoice.id);
     expect(await top('dang ky hddt')).toBe(invoice.id);
+  });
+
+  it('finds the spelled-out name from a lower-case acronym, with or without diacritics', async () => {
+    expect(await top('xin gpmt')).toBe(envPermit.id);
+    expect(await top('xin GPMT cấp tỉnh')).toBe(envPermit.id);
+    expect(await top('cap gcn qsdd lan dau')).toBe(landFirst.id);
+  });
+
+  it('reads acronyms typed glued together as the acronyms they are made of', async () => {
+    expect(await top('cấp gcnqsdđ')).toBe(landFirst.id);
+    expect(await top('cap gcnqsdd')).toBe(landFirst.id);
+  });
+
+  it('finds a name written with acronyms from the words they stand for', async () => {
+    expect(await top('thành lập công ty trách nhiệm hữu hạn một thành viên')).toBe(singleMember.id);
+    expect(await top('thanh lap cong ty trach nhiem huu han hai thanh vien')).toBe(twoMembers.id);
+  });
+
+  it('lets an acronym that is also a syllable stand for its phrase only when typed in upper case', async () => {
+    expect(await top('xác nhận của CA xã')).toBe(police.id);
+    // "ca" in ordinary text is the word (ca nhạc), not công an, and a record about công an is not indexed as "ca".
+    expect(await top('ca xã')).toBe(concert.id);
+    expect(await top('ca tại xã')).toBe(concert.id);
   });
 
   it('keeps an upper-case acronym that spells a filler word', async () => {

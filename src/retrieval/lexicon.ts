@@ -5,7 +5,12 @@ import { z } from 'zod';
 import { readKnowledgeJson } from '../knowledge/loader.ts';
 import { loadOutOfScope, NO_OUT_OF_SCOPE, type OutOfScope } from '../knowledge/out-of-scope.ts';
 import { foldAccents, hasDiacritics, tokenize } from '../text/normalize.ts';
-import { type AbbreviationEntry, compileAbbreviations, loadAbbreviations } from './abbreviations.ts';
+import {
+  type AbbreviationEntry,
+  type Abbreviations,
+  compileAbbreviations,
+  loadAbbreviations,
+} from './abbreviations.ts';
 import { type ConceptEntry, loadConcepts } from './concepts.ts';
 
 const LexiconFile = z.object({
@@ -27,11 +32,16 @@ export interface Expansion {
   end: number;
   /** Official phrases to search beside the query, as canonical tokens. */
   add: string[][];
+  /** A spelled-out phrase of an abbreviation: the folded question with the acronym in place. */
+  reworded?: string[];
 }
 
 export interface Lexicon {
-  /** Synonym phrases found in the query tokens (accented or folded, see `unaccented`). */
-  expansions(tokens: string[], folded: string[], unaccented: boolean): Expansion[];
+  /**
+   * Synonym phrases and abbreviations (both ways) found in the query tokens (accented or folded, see
+   * `unaccented`); `acronyms` marks the words typed in upper case.
+   */
+  expansions(tokens: string[], folded: string[], unaccented: boolean, acronyms?: boolean[]): Expansion[];
   /** Everyday phrases of the concept table found in the query ("giếng khoan" → khai thác nước dưới đất). */
   concepts(tokens: string[], folded: string[], unaccented: boolean): Expansion[];
   /** Marks each query token that belongs to a filler phrase. */
@@ -72,12 +82,12 @@ function matchesAt(phrase: Phrase, tokens: string[], folded: string[], at: numbe
   return true;
 }
 
-/**
- * A typed abbreviation also searches what it stands for (so the question's words cover a name that spells it
- * out). The other direction needs no rule: records are indexed under the abbreviations of their phrases.
- */
-function abbreviationRules(entries: AbbreviationEntry[]): { when: string[]; add: string[] }[] {
-  return entries.map((e) => ({ when: [...new Set([e.short, foldAccents(e.short)])], add: e.long }));
+/** Synonym and concept phrases also written with their abbreviations the other way ("rút bhxh" = "rút bảo hiểm xã hội"). */
+function respelled<T extends { when: string[] }>(rules: T[], abbreviations: Abbreviations): T[] {
+  return rules.map((rule) => ({
+    ...rule,
+    when: [...new Set([...rule.when, ...rule.when.flatMap((w) => abbreviations.respell(w))])],
+  }));
 }
 
 type ExpansionFinder = (tokens: string[], folded: string[], unaccented: boolean) => Expansion[];
@@ -122,13 +132,17 @@ export function compileLexicon(
   conceptEntries: ConceptEntry[] = [],
 ): Lexicon {
   const abbreviations = compileAbbreviations(abbreviationEntries);
-  const expansions = compileRules([...data.synonyms, ...abbreviationRules(abbreviationEntries)]);
-  const concepts = compileRules(conceptEntries, true);
+  const synonyms = compileRules(respelled(data.synonyms, abbreviations));
+  const concepts = compileRules(respelled(conceptEntries, abbreviations), true);
   const filler = data.filler.map(toPhrase).filter((p) => p.tokens.length > 0);
   const fillerByFirst = byFirstFolded(filler);
 
   return {
-    expansions,
+    expansions(tokens, folded, unaccented, acronyms) {
+      const found = synonyms(tokens, folded, unaccented);
+      for (const match of abbreviations.inQuestion(tokens, folded, acronyms)) found.push(match);
+      return found;
+    },
     concepts,
     fillerMask(tokens, folded, unaccented) {
       const mask = tokens.map(() => false);
