@@ -68,6 +68,20 @@ describe('story questions', () => {
     expect(prepareQuery(quotedName, lexicon).story).toBe(false);
   });
 
+  it('an action the story tells as done is not asked for; one the citizen decided on still is', () => {
+    const done = prepareQuery(
+      'Năm 2010 gia đình tôi đã được cấp sổ đỏ cho mảnh đất ở quê. Nay tôi muốn biết thửa đất đó có nằm trong quy hoạch không thì hỏi ở đâu?',
+      lexicon,
+    );
+    expect(done.story).toBe(true);
+    expect(done.actions.has('issue')).toBe(false);
+    const decided = prepareQuery(
+      'Công ty tôi làm ăn thua lỗ mấy năm liền, hội đồng thành viên đã quyết định giải thể. Tôi cần làm những thủ tục gì?',
+      lexicon,
+    );
+    expect(decided.actions.has('end')).toBe(true);
+  });
+
   it('a negated "nào" or "gì" in a statement asks nothing: that sentence stays context', () => {
     const story =
       'Mẹ tôi cả đời làm ruộng nên không có lương hưu hay khoản trợ cấp nào. Bà năm nay 80 tuổi. Tôi muốn xin trợ cấp hằng tháng cho bà thì làm thế nào?';
