@@ -143,7 +143,7 @@ export function compileAbbreviations(entries: AbbreviationEntry[]): Abbreviation
     for (let word = Math.min(MAX_GLUED_WORD, n - 3); word >= 2; word--) {
       if (!isSyllableLike(folded.slice(0, word))) continue;
       const rest = acronymsIn(folded.slice(word));
-      if (rest && rest.some((p) => (p.short[0] as string).length >= 3)) return { word, parts: rest };
+      if (rest?.some((p) => (p.short[0] as string).length >= 3)) return { word, parts: rest };
     }
     return undefined;
   }
