@@ -166,6 +166,11 @@ export class LexicalIndex {
     return this.postings.get(term);
   }
 
+  /** Every term the index holds with the number of documents holding it (anywhere). */
+  *terms(): IterableIterator<[string, number]> {
+    for (const [term, posting] of this.postings) yield [term, posting.docs.length];
+  }
+
   has(term: string): boolean {
     return this.postings.has(term);
   }

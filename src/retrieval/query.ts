@@ -6,6 +6,7 @@ import { acronymMask, analyze, foldToken } from '../text/normalize.ts';
 import { type ActionClass, askedActions, questionActionSpans } from './actions.ts';
 import type { Lexicon } from './lexicon.ts';
 import { focusWeights } from './request-focus.ts';
+import type { Spelling } from './spelling.ts';
 import { bigramKey, foldedKey } from './terms.ts';
 
 /** Weights of the different kinds of query evidence (shared by all queries). */
@@ -19,6 +20,8 @@ const QUERY_WEIGHTS = {
   expansionBigram: 0.9,
   /** Scale of a concept's official words (knowledge/concepts.jsonl): below the question's own words and aliases. */
   concept: 0.8,
+  /** Scale of a word read differently from how it was typed (spelling.ts): never above a word typed right. */
+  corrected: 0.8,
 } as const;
 
 /** One word of the question; `terms` are the index terms that count as having matched it. */
@@ -31,6 +34,8 @@ export interface QueryUnit {
   weight?: number;
   /** The word belongs to a phrase naming an action ("đóng cửa" = end): a name doing that action covers it. */
   actions?: ActionClass[];
+  /** In an accented question, the word's tone marks are missing or doubtful: it is read on its unaccented form. */
+  loose?: boolean;
 }
 
 export interface PreparedQuery {
@@ -106,11 +111,16 @@ const MAX_RESPELLED = 4;
 /** Longest question we read (in tokens); the rest of a 10 kB paste is ignored. */
 const MAX_QUERY_TOKENS = 64;
 
-export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
+export function prepareQuery(typed: string, lexicon: Lexicon, spelling?: Spelling): PreparedQuery {
+  // Misread words rewritten in place (Telex/VNI keystrokes, typing slips, glued pairs), doubtful tones marked.
+  const respelt = spelling?.respell(typed);
+  const text = respelt?.text ?? typed;
   const analysis = analyze(text);
   const tokens = analysis.tokens.slice(0, MAX_QUERY_TOKENS);
   const folded = analysis.folded.slice(0, MAX_QUERY_TOKENS);
-  const { unaccented } = analysis;
+  const unaccented = respelt?.unaccented ?? analysis.unaccented;
+  const loose = (i: number) => !unaccented && respelt?.loose[i] === true;
+  const scaleOf = (i: number) => (respelt?.corrected[i] ? QUERY_WEIGHTS.corrected : 1);
   const codes = tokens.filter((t) => PROCEDURE_CODE_PATTERN.test(t));
   // An upper-case acronym is never filler, even when it spells a filler word ("mẫu AI" is not "ai").
   const acronyms = acronymMask(text);
@@ -122,15 +132,19 @@ export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
   const terms = new Map<string, number>();
   const units: QueryUnit[] = tokens.map((token, i) => {
     const key = foldedKey(folded[i] as string);
-    const weight = (filler[i] ? QUERY_WEIGHTS.filler : QUERY_WEIGHTS.content) * focusOf(i);
-    if (unaccented) {
+    const weight = (filler[i] ? QUERY_WEIGHTS.filler : QUERY_WEIGHTS.content) * focusOf(i) * scaleOf(i);
+    // A word typed without accents, or with doubtful ones, is read on its unaccented form alone, like a whole
+    // question typed without diacritics.
+    const plain = unaccented || loose(i);
+    if (plain) {
       addTerm(terms, key, weight);
     } else {
       addTerm(terms, token, weight);
       addTerm(terms, key, weight * QUERY_WEIGHTS.foldedEcho);
     }
-    const unit: QueryUnit = { terms: unaccented ? [key] : [token, key], filler: filler[i] as boolean };
+    const unit: QueryUnit = { terms: plain ? [key] : [token, key], filler: filler[i] as boolean };
     if (focusOf(i) < 1) unit.weight = focusOf(i);
+    if (loose(i)) unit.loose = true;
     return unit;
   });
   const contentBigrams: string[] = [];
@@ -140,8 +154,9 @@ export function prepareQuery(text: string, lexicon: Lexicon): PreparedQuery {
     const weight =
       QUERY_WEIGHTS.bigram *
       (filler[i] || filler[i + 1] ? QUERY_WEIGHTS.filler : 1) *
-      Math.min(focusOf(i), focusOf(i + 1));
-    if (unaccented) addTerm(terms, foldedBigram, weight);
+      Math.min(focusOf(i), focusOf(i + 1)) *
+      Math.min(scaleOf(i), scaleOf(i + 1));
+    if (unaccented || loose(i) || loose(i + 1)) addTerm(terms, foldedBigram, weight);
     else {
       addTerm(terms, bigramKey(tokens[i] as string, tokens[i + 1] as string), weight);
       addTerm(terms, foldedBigram, weight * QUERY_WEIGHTS.foldedEcho);

@@ -24,6 +24,7 @@ import { LexicalIndex, sortByScore, topIndices } from './lexical-index.ts';
 import type { Lexicon } from './lexicon.ts';
 import { type PreparedQuery, prepareQuery } from './query.ts';
 import { PackedSequences, QueryMatch, type ResolvedUnit, type RunSequence, WordIds } from './query-match.ts';
+import { Spelling } from './spelling.ts';
 import { bigramKey, foldedKey } from './terms.ts';
 import type { Retriever, SearchHit, SearchOptions, SearchResult } from './types.ts';
 
@@ -100,6 +101,8 @@ export class RetrievalEngine implements Retriever {
   readonly catalogue: Catalogue;
   private readonly procedures: Procedure[];
   private readonly index: LexicalIndex;
+  /** The catalogue's syllables, to read misspelt and mis-accented words of a question (spelling.ts). */
+  private readonly spelling: Spelling;
   private readonly priors: Float32Array;
   private readonly families: string[];
   /** Each position's family as a small integer (grouping keys). */
@@ -146,6 +149,7 @@ export class RetrievalEngine implements Retriever {
       lazyMap(this.procedures, (p) => procedureTerms(p, (tokens) => lexicon.indexExpansions(tokens))),
       FIELD_SPECS,
     );
+    this.spelling = new Spelling(this.index);
     this.priors = new Float32Array(this.procedures.length);
     this.families = [];
     this.familyIds = new Int32Array(this.procedures.length);
@@ -192,7 +196,7 @@ export class RetrievalEngine implements Retriever {
 
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
     const limit = Math.max(1, Math.min(options.limit ?? 10, 50));
-    const prepared = prepareQuery(query, this.lexicon);
+    const prepared = prepareQuery(query, this.lexicon, this.spelling);
     if (prepared.length === 0) return this.empty();
     // The dense search runs beside the lexical one, whether or not any word matches.
     const denseSearch = this.dense ? this.denseSimilarities(query) : undefined;
@@ -423,7 +427,8 @@ export class RetrievalEngine implements Retriever {
   private unitMatch(match: QueryMatch, resolved: ResolvedUnit, position: number): number {
     const { unit } = resolved;
     if (unit.actions?.some((c) => this.actions[position]?.has(c))) return 1;
-    const echo = match.prepared.unaccented ? -1 : 1;
+    // A word typed without accents, or with doubtful ones, is matched on its unaccented form in full.
+    const echo = match.prepared.unaccented || unit.loose ? -1 : 1;
     let folded = false;
     let indexOnly = false;
     for (let k = 0; k < unit.terms.length; k++) {

@@ -132,6 +132,30 @@ export function tokenize(input: string): string[] {
   return tokens.map(canonicalToken);
 }
 
+/** One token of `tokenize(input)` and where it was typed in `unglued(input)` (case and accents as typed). */
+export interface TokenSpan {
+  token: string;
+  raw: string;
+  start: number;
+  end: number;
+}
+
+/** The input as `tokenSpans` positions refer to it: NFC, an upper-case acronym split from the word before it. */
+export function unglued(input: string): string {
+  return unglue(input);
+}
+
+/** The tokens of `tokenize(input)` with their place in `unglued(input)`, so a token can be rewritten in place. */
+export function tokenSpans(input: string): TokenSpan[] {
+  const text = unglue(input);
+  const spans: TokenSpan[] = [];
+  for (const match of text.matchAll(TOKEN)) {
+    const raw = match[0];
+    spans.push({ token: canonicalToken(canonicalCase(raw)), raw, start: match.index, end: match.index + raw.length });
+  }
+  return spans;
+}
+
 /**
  * For each token of `tokenize(input)`, whether it was typed as an upper-case acronym of two letters or more
  * ("C/O mẫu AI": "AI" is a form's name, not the filler word "ai").
