@@ -191,7 +191,7 @@ export function compileAbbreviations(entries: AbbreviationEntry[]): Abbreviation
       for (let i = 0; i < tokens.length; i++) {
         const word = folded[i] as string;
         const next = folded[i + 1];
-        // A two-word abbreviation ("gcn qsdđ", "kh cn" from "KH&CN") before the single words it is made of.
+        // A two-word abbreviation ("gcn qsdđ", "kh cn" for "KH&CN") before the single words it is made of.
         const pair = next !== undefined && pairStarts.has(word) ? byShort.get(`${word} ${next}`) : undefined;
         if (pair) {
           found.push({ start: i, end: i + 2, add: pair.long });
