@@ -55,6 +55,12 @@ describe('the out-of-scope list', () => {
     expect(shipped.find(analyze('bị sốt uống thuốc gì cho nhanh khỏi'))).toBeDefined();
   });
 
+  it('the shipped list refuses choosing a hotel, also at the end of a story', () => {
+    const shipped = loadOutOfScope(join(import.meta.dirname, '..', 'knowledge'));
+    const story = 'Nhà tôi định đi Đà Lạt dịp Tết. Nên ở khách sạn nào gần chợ?';
+    expect(shipped.find(analyze(story), name('Xếp hạng khách sạn'))).toBe('khách sạn nào');
+  });
+
   it('lets a phrase through when the procedure retrieval found holds it in its name', () => {
     expect(refused('hỗ trợ lãi suất tiết kiệm', 'Hỗ trợ lãi suất tiết kiệm năng lượng')).toBeUndefined();
     expect(refused('lãi suất tiết kiệm', 'Cấp thẻ bảo hiểm y tế')).toBe('lãi suất tiết kiệm');

@@ -86,6 +86,9 @@ describe('abbreviations', () => {
   it('reads acronyms typed glued together as the acronyms they are made of', async () => {
     expect(await top('cấp gcnqsdđ')).toBe(landFirst.id);
     expect(await top('cap gcnqsdd')).toBe(landFirst.id);
+    // …or glued to the word before them, typed in lower case.
+    expect(await top('cấp thẻbhyt')).toBe(health.id);
+    expect(await top('xingpmt')).toBe(envPermit.id);
   });
 
   it('finds a name written with acronyms from the words they stand for', async () => {

@@ -133,6 +133,18 @@ describe('out of scope and unsure questions', () => {
     expect((await finder.search('lãi suất tiết kiệm ngân hàng')).abstain).toBe(true);
   });
 
+  it('answers a short keyword or abbreviation question about a catalogue-only procedure, not "not found"', async () => {
+    for (const [question, expected] of [
+      ['cấp lại cchn dược', pharmacists],
+      ['gia hạn giấy phép xây dựng', permitExtend],
+      ['xóa đăng ký tàu cá', boatRemove],
+    ] as const) {
+      const result = await finder.search(question);
+      expect(result.abstain).toBe(false);
+      expect(result.hits[0]?.id).toBe(expected.id);
+    }
+  });
+
   it('still answers a procedure whose own name holds the phrase', async () => {
     const result = await finder.search('hỗ trợ lãi suất vay vốn sản xuất nông nghiệp');
     expect(result.abstain).toBe(false);

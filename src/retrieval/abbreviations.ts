@@ -73,6 +73,8 @@ const MIN_SPELLED_WORDS = 3;
 /** Glued acronyms are split only into known ones of at least this many letters ("gcn" + "qsdd"). */
 const MIN_GLUED_PART = 2;
 const MAX_GLUED_LENGTH = 24;
+/** Longest ordinary word read before glued acronyms ("nguyen" is 6 letters, "nghieng" 7). */
+const MAX_GLUED_WORD = 7;
 
 export function compileAbbreviations(entries: AbbreviationEntry[]): Abbreviations {
   const byShort = new Map<string, Compiled>();
@@ -111,23 +113,38 @@ export function compileAbbreviations(entries: AbbreviationEntry[]): Abbreviation
   }
 
   /** Known acronyms a glued token is made of ("gcnqsdd" → gcn + qsdđ), fewest parts first; undefined if none. */
-  function unglue(foldedToken: string): Compiled[] | undefined {
-    const n = foldedToken.length;
-    if (n < 2 * MIN_GLUED_PART || n > MAX_GLUED_LENGTH || !/^[a-z]+$/.test(foldedToken)) return undefined;
-    if (byShort.has(foldedToken) || isSyllableLike(foldedToken)) return undefined;
+  function acronymsIn(folded: string): Compiled[] | undefined {
+    const n = folded.length;
     // best[i]: fewest parts covering the first i letters.
     const best: (Compiled[] | undefined)[] = [[]];
     for (let i = 1; i <= n; i++) {
       for (let j = Math.max(0, i - 10); j <= i - MIN_GLUED_PART; j++) {
         const before = best[j];
-        const part = before && byShort.get(foldedToken.slice(j, i));
+        const part = before && byShort.get(folded.slice(j, i));
         if (!before || !part || part.upperOnly || part.short.length > 1) continue;
         const current = best[i];
         if (!current || before.length + 1 < current.length) best[i] = [...before, part];
       }
     }
-    const parts = best[n];
-    return parts && parts.length >= 2 ? parts : undefined;
+    return best[n];
+  }
+
+  /**
+   * A token that is no word but known acronyms glued together ("gcnqsdd"), or a word glued to them ("thebhyt" =
+   * thẻ + bhyt, "lamcccd"): the acronyms and the length of the leading word (0 when none).
+   */
+  function unglue(folded: string): { word: number; parts: Compiled[] } | undefined {
+    const n = folded.length;
+    if (n < 2 * MIN_GLUED_PART || n > MAX_GLUED_LENGTH || !/^[a-z]+$/.test(folded)) return undefined;
+    if (byShort.has(folded) || isSyllableLike(folded)) return undefined;
+    const parts = acronymsIn(folded);
+    if (parts && parts.length >= 2) return { word: 0, parts };
+    for (let word = Math.min(MAX_GLUED_WORD, n - 3); word >= 2; word--) {
+      if (!isSyllableLike(folded.slice(0, word))) continue;
+      const rest = acronymsIn(folded.slice(word));
+      if (rest?.some((p) => (p.short[0] as string).length >= 3)) return { word, parts: rest };
+    }
+    return undefined;
   }
 
   return {
@@ -173,7 +190,7 @@ export function compileAbbreviations(entries: AbbreviationEntry[]): Abbreviation
       for (let i = 0; i < tokens.length; i++) {
         const word = folded[i] as string;
         const next = folded[i + 1];
-        // A two-word abbreviation ("gcn qsdđ", "kh cn" from "KH&CN") before the single words it is made of.
+        // A two-word abbreviation ("gcn qsdđ", "kh cn" for "KH&CN") before the single words it is made of.
         const pair = next !== undefined && pairStarts.has(word) ? byShort.get(`${word} ${next}`) : undefined;
         if (pair) {
           found.push({ start: i, end: i + 2, add: pair.long });
@@ -185,9 +202,12 @@ export function compileAbbreviations(entries: AbbreviationEntry[]): Abbreviation
           found.push({ start: i, end: i + 1, add: entry.long });
           continue;
         }
-        const parts = unglue(word);
-        if (parts) {
-          found.push({ start: i, end: i + 1, add: parts.flatMap((p) => [p.short, ...p.long]) });
+        const glued = unglue(word);
+        if (glued) {
+          const add = glued.parts.flatMap((p) => [p.short, ...p.long]);
+          // The leading word as typed (NFC: one character per letter, accented or not).
+          if (glued.word > 0) add.unshift([[...(tokens[i] as string)].slice(0, glued.word).join('')]);
+          found.push({ start: i, end: i + 1, add });
           continue;
         }
         // A spelled-out phrase (the longest): the acronym a name may use instead ("bảo hiểm xã hội" → BHXH).
