@@ -101,8 +101,12 @@ describe('field-by-field everyday words (concepts-fields.jsonl)', () => {
     expect(added('cách viết cv xin việc')).not.toContain(official('tư vấn, giới thiệu việc làm'));
     expect(added('cho thuê căn hộ chung cư giá bao nhiêu')).toEqual([]);
     expect(added('kem trộn loại nào tốt')).toEqual([]);
+    expect(added('quán bar nào vui ở sài gòn')).toEqual([]);
+    expect(added('triển lãm tranh ở đâu tuần này')).toEqual([]);
     // the same lexicon still reads the situation when it is one
     expect(added('thuế cho thuê căn hộ')).toContain(official('cho thuê bất động sản'));
     expect(added('tra no tien dat')).toContain(official('xóa ghi nợ tiền sử dụng đất'));
+    expect(added('mở quán bar cần giấy gì')).toContain(official('dịch vụ vũ trường'));
+    expect(added('tổ chức triển lãm tranh của hội họa sĩ')).toContain(official('triển lãm mỹ thuật'));
   });
 });
