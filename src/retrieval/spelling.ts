@@ -216,12 +216,19 @@ export class Spelling {
     floor = 0,
   ): string | undefined {
     if (word.length < MIN_SLIP_LENGTH || word.length > MAX_SYLLABLE + 1 || !FOLDED_WORD.test(word)) return undefined;
-    // A word shaped like a syllable may be one the catalogue does not use ("net", "nhạc"), and one without a vowel
-    // is an abbreviation ("ntn", "sdt"): both are left as typed.
-    if (isSyllable((spans[i] as TokenSpan).token) || !/[aeiouy]/.test(word)) return undefined;
+    // A word without a vowel is an abbreviation ("ntn", "sdt"): left as typed. One shaped like a syllable may be a
+    // word the catalogue does not use ("net", "nhạc"): only a slip that pairs with both neighbours replaces it.
+    if (!/[aeiouy]/.test(word)) return undefined;
+    const both = isSyllable((spans[i] as TokenSpan).token);
+    if (both && (left === undefined || right === undefined)) return undefined;
     let best: string | undefined;
     let bestSupport = floor;
     for (const candidate of this.slips(word)) {
+      if (
+        both &&
+        (this.pairSupport(candidate, left, undefined) === 0 || this.pairSupport(candidate, undefined, right) === 0)
+      )
+        continue;
       const support = this.pairSupport(candidate, left, right);
       if (support > bestSupport) {
         best = candidate;
