@@ -30,6 +30,8 @@ const MIN_SLIP_LENGTH = 3;
 const MAX_SYLLABLE = 8;
 /** A glued word the index knows (from page text) is split when the pair is this many times commoner. */
 const GLUED_RATIO = 5;
+/** How many accented spellings of an unaccented word are weighed against each other (the commonest). */
+const MAX_SPELLINGS = 4;
 /** An unaccented word is also read with the accents of its commonest pair when that pair is this common… */
 const READING_PAIRS = 2;
 /** …and this many times commoner than the next reading's. */
@@ -45,6 +47,7 @@ export class Spelling {
   private readonly folded = new Map<string, number>();
   /** Accented spellings of each unaccented syllable ("giay" → giấy, giày, giây…). */
   private readonly variants = new Map<string, string[]>();
+  private sorted = false;
   /** One-letter deletions of the syllables (SymSpell): "dang" → ang, dng, dag, dan. */
   private readonly deletions = new Map<string, string[]>();
 
@@ -76,6 +79,7 @@ export class Spelling {
   }
 
   respell(text: string): Respelling {
+    if (!this.sorted) this.sortVariants();
     const unaccented = !hasDiacritics(text);
     const spans = tokenSpans(text);
     const replaced: { span: TokenSpan; by: string }[] = [];
@@ -116,11 +120,21 @@ export class Spelling {
     return { text: rewrite(rewritten, accents).text, corrected, loose, unaccented, readings };
   }
 
-  /** Accented spellings a word typed unaccented may stand for; a decoded Telex word stands for itself. */
+  /** Each syllable's accented spellings, commonest first (once, on first use). */
+  private sortVariants(): void {
+    const count = (t: string) => this.index.posting(t)?.docs.length ?? 0;
+    for (const list of this.variants.values()) list.sort((a, b) => count(b) - count(a));
+    this.sorted = true;
+  }
+
+  /**
+   * Accented spellings a word typed unaccented may stand for, the commonest MAX_SPELLINGS (a long question stays
+   * cheap); a decoded Telex word stands for itself.
+   */
   private spellings(token: string): string[] {
     const word = foldToken(token);
     if (token !== word) return this.index.has(token) ? [token] : [];
-    const list = this.variants.get(word) ?? [];
+    const list = (this.variants.get(word) ?? []).slice(0, MAX_SPELLINGS);
     return this.index.has(word) ? [word, ...list] : list;
   }
 
@@ -308,7 +322,7 @@ export class Spelling {
     }
     // Another spelling that forms a pair with a neighbour as typed, far commoner than the word itself ("giây phép").
     const own = this.index.posting(token)?.docs.length ?? 0;
-    return (this.variants.get(word) ?? []).some(
+    return (this.variants.get(word) ?? []).slice(0, MAX_SPELLINGS).some(
       (v) => v !== token && this.accentedPairs(v, before, after) >= Math.max(MIN_TONE_PAIRS, own * GLUED_RATIO),
     );
   }
