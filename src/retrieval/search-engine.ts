@@ -151,7 +151,7 @@ export class RetrievalEngine implements Retriever {
       lazyMap(this.procedures, (p) => procedureTerms(p, (tokens) => lexicon.indexExpansions(tokens))),
       FIELD_SPECS,
     );
-    this.spelling = new Spelling(this.index);
+    this.spelling = new Spelling(this.index, lexicon.words);
     this.priors = new Float32Array(this.procedures.length);
     this.families = [];
     this.familyIds = new Int32Array(this.procedures.length);
