@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileOutOfScope } from '../src/knowledge/out-of-scope.ts';
 import { actionFactor, nameActions, questionActions } from '../src/retrieval/actions.ts';
-import { compileLexicon } from '../src/retrieval/lexicon.ts';
+import { compileLexicon, loadLexicon } from '../src/retrieval/lexicon.ts';
 import { RetrievalEngine } from '../src/retrieval/search-engine.ts';
 import { analyze } from '../src/text/normalize.ts';
 import { catalogueOf, procedure } from './helpers/procedures.ts';
@@ -38,6 +38,11 @@ const shopPause = procedure({
 const shopEnd = procedure({
   name: 'Chấm dứt hoạt động hộ kinh doanh',
   fields: ['Thành lập và hoạt động của hộ kinh doanh'],
+});
+const mortgage = procedure({
+  name: 'Đăng ký thế chấp quyền sử dụng đất, tài sản gắn liền với đất',
+  summary: 'Người vay ngân hàng cần thế chấp sổ đỏ thì đăng ký ở văn phòng đăng ký đất đai; hồ sơ gồm phiếu yêu cầu.',
+  fields: ['Đăng ký biện pháp bảo đảm'],
 });
 const rateSupport = procedure({ name: 'Hỗ trợ lãi suất vay vốn sản xuất nông nghiệp', fields: ['Nông nghiệp'] });
 const blasting = procedure({
@@ -143,6 +148,21 @@ describe('out of scope and unsure questions', () => {
       expect(result.abstain).toBe(false);
       expect(result.hits[0]?.id).toBe(expected.id);
     }
+  });
+
+  it('answers a question the best record explains word for word, even beside a bank-loan phrase', async () => {
+    // The shipped lists: "vay ngân hàng" is refused whatever stands beside it, unless the question names a procedure.
+    const shipped = new RetrievalEngine(
+      catalogueOf([], [mortgage, rateSupport, permitIssue]),
+      loadLexicon('knowledge'),
+    );
+    const named = await shipped.search(
+      'vay ngân hàng cần đăng ký thế chấp sổ đỏ ở văn phòng đăng ký đất đai thì hồ sơ gồm những gì',
+    );
+    expect(named.abstain).toBe(false);
+    expect(named.hits[0]?.id).toBe(mortgage.id);
+    expect((await shipped.search('vay ngân hàng thế chấp sổ đỏ lãi suất bao nhiêu')).abstain).toBe(true);
+    expect((await shipped.search('thủ tục vay ngân hàng mua nhà')).abstain).toBe(true);
   });
 
   it('still answers a procedure whose own name holds the phrase', async () => {

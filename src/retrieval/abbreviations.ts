@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { readKnowledgeJson } from '../knowledge/loader.ts';
 import { foldAccents, foldToken, tokenize } from '../text/normalize.ts';
+import { hasSyllableShape } from '../text/typing.ts';
 
 export const ABBREVIATIONS_FILE = 'abbreviations.json';
 
@@ -52,10 +53,8 @@ export interface Abbreviations {
  * A lower-case word shaped like one Vietnamese syllable (onset, vowels, final consonant): "ca", "an", "bo", "tam".
  * An acronym spelled like that must not fire on ordinary text.
  */
-const SYLLABLE = /^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]+(ng|nh|ch|[cmnpt])?$/;
-
 export function isSyllableLike(short: string): boolean {
-  return SYLLABLE.test(foldAccents(short));
+  return hasSyllableShape(foldAccents(short));
 }
 
 interface Compiled {

@@ -50,6 +50,8 @@ export interface Lexicon {
   indexExpansions(tokens: string[]): string[][];
   /** The out-of-scope list (knowledge/out-of-scope.json), shared with the conversation. */
   outOfScope: OutOfScope;
+  /** Every word of the tables' phrases, as written and unaccented ("ntn", "ở đâu"): the spelling leaves them alone. */
+  words: ReadonlySet<string>;
 }
 
 function toPhrase(text: string): Phrase {
@@ -136,6 +138,19 @@ export function compileLexicon(
   const concepts = compileRules(respelled(conceptEntries, abbreviations), true);
   const filler = data.filler.map(toPhrase).filter((p) => p.tokens.length > 0);
   const fillerByFirst = byFirstFolded(filler);
+  const words = new Set<string>();
+  const texts = [
+    ...data.synonyms.flatMap((s) => [...s.when, ...s.add]),
+    ...data.filler,
+    ...abbreviationEntries.flatMap((e) => [e.short, ...e.long]),
+    ...conceptEntries.flatMap((c) => c.when),
+  ];
+  for (const text of texts) {
+    for (const token of tokenize(text)) {
+      words.add(token);
+      words.add(foldAccents(token));
+    }
+  }
 
   return {
     expansions(tokens, folded, unaccented, acronyms) {
@@ -156,6 +171,7 @@ export function compileLexicon(
     },
     indexExpansions: (tokens) => abbreviations.expand(tokens),
     outOfScope,
+    words,
   };
 }
 

@@ -22,6 +22,8 @@ const QUERY_WEIGHTS = {
   concept: 0.8,
   /** Scale of a word read differently from how it was typed (spelling.ts): never above a word typed right. */
   corrected: 0.8,
+  /** Share of a word typed without accents given to the accented reading its neighbours point to (spelling.ts). */
+  reading: 0.3,
 } as const;
 
 /** One word of the question; `terms` are the index terms that count as having matched it. */
@@ -120,6 +122,8 @@ export function prepareQuery(typed: string, lexicon: Lexicon, spelling?: Spellin
   const folded = analysis.folded.slice(0, MAX_QUERY_TOKENS);
   const unaccented = respelt?.unaccented ?? analysis.unaccented;
   const loose = (i: number) => !unaccented && respelt?.loose[i] === true;
+  // The accented spelling of a word typed without accents that its neighbours point to (spelling.ts).
+  const readingOf = (i: number) => (unaccented ? respelt?.readings[i] : undefined);
   const scaleOf = (i: number) => (respelt?.corrected[i] ? QUERY_WEIGHTS.corrected : 1);
   const codes = tokens.filter((t) => PROCEDURE_CODE_PATTERN.test(t));
   // An upper-case acronym is never filler, even when it spells a filler word ("mẫu AI" is not "ai").
@@ -136,7 +140,13 @@ export function prepareQuery(typed: string, lexicon: Lexicon, spelling?: Spellin
     // A word typed without accents, or with doubtful ones, is read on its unaccented form alone, like a whole
     // question typed without diacritics.
     const plain = unaccented || loose(i);
-    if (plain) {
+    const reading = readingOf(i);
+    if (plain && reading !== undefined) {
+      // Part of the word's weight goes to the accented reading its neighbours point to (spelling.ts): a record
+      // holding the word with other accents keeps most of the match, one holding that reading gets it all.
+      addTerm(terms, key, weight * (1 - QUERY_WEIGHTS.reading));
+      addTerm(terms, reading, weight * QUERY_WEIGHTS.reading);
+    } else if (plain) {
       addTerm(terms, key, weight);
     } else {
       addTerm(terms, token, weight);

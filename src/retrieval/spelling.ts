@@ -18,6 +18,11 @@ export interface Respelling {
   loose: boolean[];
   /** The question as typed carried no diacritic at all (decoded keystrokes do not change that). */
   unaccented: boolean;
+  /**
+   * Per token of a question typed without accents: the accented spelling its neighbours point to when the unaccented
+   * form is ambiguous ("giay phep": giấy phép), searched beside the unaccented form.
+   */
+  readings: (string | undefined)[];
 }
 
 /** Syllables shorter or longer than this are not corrected (or offered as corrections) by one typing slip. */
@@ -25,6 +30,10 @@ const MIN_SLIP_LENGTH = 3;
 const MAX_SYLLABLE = 8;
 /** A glued word the index knows (from page text) is split when the pair is this many times commoner. */
 const GLUED_RATIO = 5;
+/** An unaccented word is also read with the accents of its commonest pair when that pair is this common… */
+const READING_PAIRS = 2;
+/** …and this many times commoner than the next reading's. */
+const READING_MARGIN = 3;
 /** A word is read with another tone only when that spelling forms a pair with a neighbour in this many records. */
 const MIN_TONE_PAIRS = 3;
 
@@ -39,7 +48,11 @@ export class Spelling {
   /** One-letter deletions of the syllables (SymSpell): "dang" → ang, dng, dag, dan. */
   private readonly deletions = new Map<string, string[]>();
 
-  constructor(private readonly index: LexicalIndex) {
+  /** `known`: words the alias, abbreviation, filler and concept tables use (as written and unaccented), left alone. */
+  constructor(
+    private readonly index: LexicalIndex,
+    private readonly known: ReadonlySet<string> = new Set(),
+  ) {
     for (const [term, count] of index.terms()) {
       if (term.includes(' ')) continue;
       if (term.startsWith('~')) {
@@ -70,25 +83,72 @@ export class Spelling {
       const by = this.replacement(spans, i, unaccented);
       if (by !== undefined) replaced.push({ span, by });
     });
-    let rewritten = text;
-    const ranges: [number, number][] = [];
-    if (replaced.length > 0) {
-      const source = unglued(text);
-      let out = '';
-      let at = 0;
-      for (const { span, by } of replaced) {
-        out += source.slice(at, span.start);
-        ranges.push([out.length, out.length + by.length]);
-        out += by;
-        at = span.end;
-      }
-      rewritten = out + source.slice(at);
-    }
+    const { text: rewritten, ranges } = rewrite(text, replaced);
     const final = replaced.length > 0 ? tokenSpans(rewritten) : spans;
     const corrected = final.map((s) => ranges.some(([from, to]) => s.start >= from && s.start < to));
     const tokens = final.map((s) => s.token);
-    const loose = unaccented ? tokens.map(() => false) : tokens.map((_, i) => corrected[i] || this.doubtful(tokens, i));
-    return { text: rewritten, corrected, loose, unaccented };
+    // Whether the citizen left out accents somewhere: a syllable typed bare that the catalogue mostly holds accented.
+    const omits = tokens.some(
+      (t) =>
+        foldToken(t) === t &&
+        isSyllable(t) &&
+        !this.known.has(t) &&
+        this.pairCount(t) * GLUED_RATIO < (this.folded.get(t) ?? 0),
+    );
+    const loose = unaccented
+      ? tokens.map(() => false)
+      : tokens.map((_, i) => corrected[i] === true || this.doubtful(tokens, i, omits));
+    if (unaccented) {
+      const options = tokens.map((t) => (LETTERS.test(t) ? this.spellings(t) : []));
+      const readings = this.readings(options, () => true);
+      return { text: rewritten, corrected, loose, unaccented, readings };
+    }
+    // In an accented question, a doubtful word is also rewritten with the accents its neighbours as typed point to
+    // ("đõng cửa" → đóng cửa), so that the alias, concept and action tables, which match accented words, find it.
+    const options = tokens.map((t, i) => (!LETTERS.test(t) ? [] : loose[i] ? this.spellings(foldToken(t)) : [t]));
+    const picks = this.readings(options, (i) => loose[i] === true);
+    const accents = final.flatMap((span, i) => {
+      const by = picks[i];
+      return by !== undefined && by !== span.token ? [{ span, by }] : [];
+    });
+    const readings = tokens.map(() => undefined);
+    if (accents.length === 0) return { text: rewritten, corrected, loose, unaccented, readings };
+    return { text: rewrite(rewritten, accents).text, corrected, loose, unaccented, readings };
+  }
+
+  /** Accented spellings a word typed unaccented may stand for; a decoded Telex word stands for itself. */
+  private spellings(token: string): string[] {
+    const word = foldToken(token);
+    if (token !== word) return this.index.has(token) ? [token] : [];
+    const list = this.variants.get(word) ?? [];
+    return this.index.has(word) ? [word, ...list] : list;
+  }
+
+  /**
+   * For each word read unaccented whose unaccented form is ambiguous, the spelling forming by far the commonest
+   * accented pairs with its neighbours' spellings (at least READING_PAIRS records, READING_MARGIN times the next).
+   */
+  private readings(options: string[][], which: (i: number) => boolean): (string | undefined)[] {
+    return options.map((own, i) => {
+      if (own.length < 2 || !which(i)) return undefined;
+      let best: string | undefined;
+      let first = 0;
+      let second = 0;
+      for (const v of own) {
+        let score = 0;
+        let left = 0;
+        for (const u of options[i - 1] ?? []) left = Math.max(left, this.pairCount(bigramKey(u, v)));
+        let right = 0;
+        for (const u of options[i + 1] ?? []) right = Math.max(right, this.pairCount(bigramKey(v, u)));
+        score = left + right;
+        if (score > first) {
+          second = first;
+          first = score;
+          best = v;
+        } else if (score > second) second = score;
+      }
+      return first >= READING_PAIRS && first >= second * READING_MARGIN ? best : undefined;
+    });
   }
 
   /** What to read instead of the word at `i`, when the index does not know it as typed. */
@@ -98,6 +158,7 @@ export class Spelling {
     // Upper-case acronyms and codes are what they are.
     if (raw.length >= 2 && raw === raw.toUpperCase() && /\p{Lu}/u.test(raw)) return undefined;
     const word = foldToken(token);
+    if (this.known.has(word)) return undefined;
     const left = i > 0 ? foldToken((spans[i - 1] as TokenSpan).token) : undefined;
     const right = i + 1 < spans.length ? foldToken((spans[i + 1] as TokenSpan).token) : undefined;
     if (/\d/.test(token)) {
@@ -155,8 +216,9 @@ export class Spelling {
     floor = 0,
   ): string | undefined {
     if (word.length < MIN_SLIP_LENGTH || word.length > MAX_SYLLABLE + 1 || !FOLDED_WORD.test(word)) return undefined;
-    // A word shaped like a syllable may be one the catalogue does not use ("net", "nhạc"): it is left as typed.
-    if (isSyllable((spans[i] as TokenSpan).token)) return undefined;
+    // A word shaped like a syllable may be one the catalogue does not use ("net", "nhạc"), and one without a vowel
+    // is an abbreviation ("ntn", "sdt"): both are left as typed.
+    if (isSyllable((spans[i] as TokenSpan).token) || !/[aeiouy]/.test(word)) return undefined;
     let best: string | undefined;
     let bestSupport = floor;
     for (const candidate of this.slips(word)) {
@@ -215,9 +277,10 @@ export class Spelling {
    * or it forms no accented pair with its neighbours while its unaccented form does with an unaccented neighbour, or
    * another accented spelling does with a neighbour as typed ("giây phép": giấy phép).
    */
-  private doubtful(tokens: string[], i: number): boolean {
+  private doubtful(tokens: string[], i: number, omits: boolean): boolean {
     const token = tokens[i] as string;
-    if (!LETTERS.test(token)) return false;
+    // A word the tables use as typed is no slip ("ở đâu" is no "đấu giá", whatever the catalogue's pairs say).
+    if (!LETTERS.test(token) || (token !== foldToken(token) && this.known.has(token))) return false;
     const word = foldToken(token);
     const before = tokens[i - 1];
     const after = tokens[i + 1];
@@ -230,7 +293,8 @@ export class Spelling {
       (after !== undefined && this.index.has(bigramKey(w, after)));
     if (pairs(token)) return false;
     const bare = (t: string | undefined) => t !== undefined && foldToken(t) === t;
-    if (token === word || bare(before) || bare(after)) {
+    // A word that has no accents ("ho", "cho") is doubtful only in a question that left accents out elsewhere.
+    if (omits && (token === word || bare(before) || bare(after))) {
       const leftBare = token === word || bare(before) ? left : undefined;
       const rightBare = token === word || bare(after) ? right : undefined;
       if (this.pairSupport(word, leftBare, rightBare) > 0) return true;
@@ -241,6 +305,25 @@ export class Spelling {
       (v) => v !== token && this.accentedPairs(v, before, after) >= Math.max(MIN_TONE_PAIRS, own * GLUED_RATIO),
     );
   }
+}
+
+/** `text` with each span replaced (spans in order), and where each replacement stands in the result. */
+function rewrite(
+  text: string,
+  replaced: { span: TokenSpan; by: string }[],
+): { text: string; ranges: [number, number][] } {
+  const ranges: [number, number][] = [];
+  if (replaced.length === 0) return { text, ranges };
+  const source = unglued(text);
+  let out = '';
+  let at = 0;
+  for (const { span, by } of replaced) {
+    out += source.slice(at, span.start);
+    ranges.push([out.length, out.length + by.length]);
+    out += by;
+    at = span.end;
+  }
+  return { text: out + source.slice(at), ranges };
 }
 
 /** Every string one letter shorter than `word`. */

@@ -106,6 +106,11 @@ const STOP_FINAL = /(ch|[cpt])$/;
  * Vietnamese allows, no â or ă closing an open syllable ("nhậ" is not a word), and a syllable ending in c, ch, p or t
  * with a sắc or nặng tone when it has diacritics. "dnag", "sihn", "dangky" are not syllables.
  */
+/** True when an unaccented lower-case word has the shape of one syllable ("ca", "tam", "nghieng"; not "dnag"). */
+export function hasSyllableShape(bare: string): boolean {
+  return SYLLABLE.test(bare);
+}
+
 export function isSyllable(word: string): boolean {
   const bare = foldAccents(word);
   const shape = SYLLABLE.exec(bare);
