@@ -117,3 +117,25 @@ describe('abbreviations', () => {
     expect(acronymMask('Đăng ký BHXH')).toEqual([false, false, true]);
   });
 });
+
+describe('aliases and abbreviations together', () => {
+  const labourExport = procedure({
+    name: 'Cấp Giấy phép hoạt động dịch vụ đưa người lao động đi làm việc ở nước ngoài theo hợp đồng',
+    fields: ['Quản lý lao động ngoài nước'],
+  });
+  const goodsExport = procedure({ name: 'Cấp giấy phép xuất khẩu hàng hóa', fields: ['Xuất nhập khẩu'] });
+  const withAlias = compileLexicon(
+    {
+      version: 1,
+      synonyms: [{ when: ['xuất khẩu lao động'], add: ['người lao động đi làm việc ở nước ngoài'] }],
+      filler: ['xin'],
+    },
+    [{ short: 'xklđ', long: ['xuất khẩu lao động'], source: 'hand' }],
+  );
+  const labour = new RetrievalEngine(catalogueOf([labourExport, goodsExport]), withAlias);
+
+  it('lets an alias written with the spelled-out phrase fire on its acronym, with or without diacritics', async () => {
+    for (const q of ['giấy phép xuất khẩu lao động', 'giấy phép xklđ', 'giay phep xkld'])
+      expect((await labour.search(q)).hits[0]?.id).toBe(labourExport.id);
+  });
+});
