@@ -322,9 +322,9 @@ export class Spelling {
     }
     // Another spelling that forms a pair with a neighbour as typed, far commoner than the word itself ("giây phép").
     const own = this.index.posting(token)?.docs.length ?? 0;
-    return (this.variants.get(word) ?? []).slice(0, MAX_SPELLINGS).some(
-      (v) => v !== token && this.accentedPairs(v, before, after) >= Math.max(MIN_TONE_PAIRS, own * GLUED_RATIO),
-    );
+    return (this.variants.get(word) ?? [])
+      .slice(0, MAX_SPELLINGS)
+      .some((v) => v !== token && this.accentedPairs(v, before, after) >= Math.max(MIN_TONE_PAIRS, own * GLUED_RATIO));
   }
 }
 
