@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const catalogDir = values.kb && kbKind(values.kb) === 'catalog' ? values.kb : config.catalogDir;
   if (!values.kb && !catalogDir) {
     console.log(
-      'Chưa có danh mục đầy đủ: chạy `npm run kb:import -- --catalog ../shared/datasets/opengov-dvc-catalog-2026/crawl/catalog.jsonl --details ../shared/datasets/opengov-dvc-catalog-2026/crawl/details --out data/catalog` rồi chạy lại (đang đo trên kho biên soạn).',
+      'Chưa có danh mục đầy đủ: chạy `npm run kb:import -- --catalog ../shared/datasets/opengov-dvc-catalog-2026/crawl/catalog.jsonl --details ../shared/datasets/opengov-dvc-catalog-2026/crawl/details --page-texts ../shared/datasets/chatbot-tthc-7bo-2026/procedures.jsonl --former-names ../shared/datasets/tiennhat-faq-qa-and-oldportal-list/TTHC_old_portal_name_link.csv --out data/catalog` (như README) rồi chạy lại (đang đo trên kho biên soạn).',
     );
   }
   const sources = {
