@@ -11,7 +11,8 @@ import { loadSearchCatalogue } from '../src/knowledge/sources.ts';
 import { buildRetrievalEngine } from '../src/retrieval/build.ts';
 import { type EvalQuestion, evaluate, readQuestions } from '../src/retrieval/evaluate.ts';
 import { parseOptions, runMain, usageExitCode } from './lib/cli.ts';
-import { addNoise, NOISE_KINDS, type NoiseKind, seeded } from './lib/noise.ts';
+import { addNoise, NOISE_KINDS, type NoiseKind } from './lib/noise.ts';
+import { seeded } from './lib/seeded-random.ts';
 
 const USAGE = `Cách dùng: npm run eval:noise -- [--kb <thư mục danh mục>] [--knowledge <thư mục>] --questions <tệp.jsonl> [--questions …] [--kind ${NOISE_KINDS.join('|')} …] [--seed <số>] [--json] [--misses]\n`;
 

@@ -4,23 +4,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { seeded } from '../scripts/lib/seeded-random.ts';
 import { ExactVectorIndex } from '../src/retrieval/dense/exact-index.ts';
 import { HnswVectorIndex } from '../src/retrieval/dense/hnsw-index.ts';
 import { toUnitLength, vectorFromBase64, vectorToBase64 } from '../src/retrieval/dense/vectors.ts';
 
-/** Seeded PRNG so every run draws the same vectors. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomVectors(count: number, dimension: number, seed: number): Float32Array[] {
-  const random = prng(seed);
+  const random = seeded(seed);
   return Array.from({ length: count }, () =>
     toUnitLength(Float32Array.from({ length: dimension }, () => random() * 2 - 1)),
   );

@@ -11,7 +11,8 @@ import { type Procedure, shownProcedure } from '../src/knowledge/schema.ts';
 import { importPortalMirror } from '../src/knowledge/sources.ts';
 import { buildRetrievalEngine } from '../src/retrieval/build.ts';
 import { captureStreams } from './helpers/cli-streams.ts';
-import { BEES, CATALOG, DETAILS, FIXTURES, FOREST_THANH_HOA, ROOT } from './helpers/portal-fixtures.ts';
+import { BEES, CATALOG, FIXTURES, FOREST_THANH_HOA, ROOT } from './helpers/portal-fixtures.ts';
+import { importFixtures } from './helpers/portal-import-run.ts';
 import { tempDirs } from './helpers/temp-dirs.ts';
 
 const FORMER_NAMES = join(FIXTURES, 'former-names.csv');
@@ -28,13 +29,7 @@ describe('kb:import --former-names', () => {
   const record = (id: string) => catalogue.byId.get(id) as Procedure;
 
   beforeAll(async () => {
-    const capture = captureStreams();
-    exitCode = await main(
-      ['--catalog', CATALOG, '--details', DETAILS, '--former-names', FORMER_NAMES, '--out', out],
-      capture.streams,
-    );
-    stdout = capture.out();
-    catalogue = loadCatalogue({ knowledgeDir: temp.make(), catalogDir: out });
+    ({ exitCode, stdout, catalogue } = await importFixtures(['--former-names', FORMER_NAMES], out, temp.make()));
   });
 
   it('says how many records gained a former name and which rows it could not use', () => {

@@ -17,13 +17,13 @@ import { captureStreams } from './helpers/cli-streams.ts';
 import {
   BEES,
   CATALOG,
-  DETAILS,
   FESTIVAL,
   FIXTURES,
   FOREST_LANG_SON,
   FOREST_THANH_HOA,
   ROOT,
 } from './helpers/portal-fixtures.ts';
+import { importFixtures } from './helpers/portal-import-run.ts';
 import { catalogueOf, procedure } from './helpers/procedures.ts';
 import { tempDirs } from './helpers/temp-dirs.ts';
 
@@ -40,13 +40,7 @@ describe('kb:import --page-texts', () => {
   const record = (id: string) => catalogue.byId.get(id) as Procedure;
 
   beforeAll(async () => {
-    const capture = captureStreams();
-    exitCode = await main(
-      ['--catalog', CATALOG, '--details', DETAILS, '--page-texts', PAGE_TEXTS, '--out', out],
-      capture.streams,
-    );
-    stdout = capture.out();
-    catalogue = loadCatalogue({ knowledgeDir: temp.make(), catalogDir: out });
+    ({ exitCode, stdout, catalogue } = await importFixtures(['--page-texts', PAGE_TEXTS], out, temp.make()));
   });
 
   it('imports everything despite malformed page-text lines, and says which lines it skipped and why', () => {

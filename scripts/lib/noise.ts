@@ -31,18 +31,6 @@ export const NOISE_KINDS = [
 ] as const;
 export type NoiseKind = (typeof NOISE_KINDS)[number];
 
-/** A small seeded generator (mulberry32): the same seed gives the same noisy set. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const WORD = /\p{L}+/gu;
 
 function strip(text: string): string {

@@ -3,7 +3,7 @@
 // typing slip away ("dnag" = dang, "nhn" = nhan), preferring what forms a known word pair with its neighbours; and
 // a word whose tone marks are missing or doubtful ("giây phép", "đăng ký giay phep") is matched on its unaccented
 // form as fully as on its own. Built once from the lexical index; a question costs a few table lookups per word.
-import { foldToken, hasDiacritics, type TokenSpan, tokenSpans, unglued } from '../text/normalize.ts';
+import { foldToken, hasDiacritics, type TokenSpan, tokenSpans, unglue } from '../text/normalize.ts';
 import { decodeTelex, decodeVni, isSyllable } from '../text/typing.ts';
 import type { LexicalIndex } from './lexical-index.ts';
 import { bigramKey, foldedKey } from './terms.ts';
@@ -335,7 +335,7 @@ function rewrite(
 ): { text: string; ranges: [number, number][] } {
   const ranges: [number, number][] = [];
   if (replaced.length === 0) return { text, ranges };
-  const source = unglued(text);
+  const source = unglue(text);
   let out = '';
   let at = 0;
   for (const { span, by } of replaced) {

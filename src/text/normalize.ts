@@ -122,7 +122,8 @@ function canonicalToken(raw: string): string {
 /** A lower-case letter glued to an upper-case acronym ("sangGCNKNCM"): the two are separate words. */
 const GLUED_ACRONYM = /(\p{Ll})(\p{Lu}{2,})/gu;
 
-function unglue(input: string): string {
+/** The input as `tokenSpans` positions refer to it: NFC, an upper-case acronym split from the word before it. */
+export function unglue(input: string): string {
   return input.normalize('NFC').replace(GLUED_ACRONYM, '$1 $2');
 }
 
@@ -132,7 +133,7 @@ export function tokenize(input: string): string[] {
   return tokens.map(canonicalToken);
 }
 
-/** One token of `tokenize(input)` and where it was typed in `unglued(input)` (case and accents as typed). */
+/** One token of `tokenize(input)` and where it was typed in `unglue(input)` (case and accents as typed). */
 export interface TokenSpan {
   token: string;
   raw: string;
@@ -140,12 +141,7 @@ export interface TokenSpan {
   end: number;
 }
 
-/** The input as `tokenSpans` positions refer to it: NFC, an upper-case acronym split from the word before it. */
-export function unglued(input: string): string {
-  return unglue(input);
-}
-
-/** The tokens of `tokenize(input)` with their place in `unglued(input)`, so a token can be rewritten in place. */
+/** The tokens of `tokenize(input)` with their place in `unglue(input)`, so a token can be rewritten in place. */
 export function tokenSpans(input: string): TokenSpan[] {
   const text = unglue(input);
   const spans: TokenSpan[] = [];

@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
+import { seeded } from '../../scripts/lib/seeded-random.ts';
 
 /** Vietnamese syllables and words the tests use; stored as the tokenizer's normalizer sees them. */
 const WORDS = `
@@ -102,18 +103,6 @@ const FLOAT = 1;
 const INT64 = 7;
 const ATTRIBUTE_INT = 2;
 
-/** mulberry32: a small seeded PRNG, enough for reproducible weights. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function gaussianMatrix(rows: number, cols: number, scale: number, random: () => number): Float32Array {
   const out = new Float32Array(rows * cols);
   for (let i = 0; i < out.length; i++) {
@@ -140,7 +129,7 @@ function tokenInput(name: string) {
  * Encoded bytes of an ONNX model (IR 8, opset 13) that onnxruntime runs on CPU.
  */
 export function tinyOnnxModel(vocabSize: number, hiddenSize: number, seed: number): Uint8Array {
-  const random = prng(seed);
+  const random = seeded(seed);
   const root = protobuf.Root.fromJSON(ONNX_SCHEMA);
   const ModelProto = root.lookupType('onnx.ModelProto');
   const node = (opType: string, input: string[], output: string[], attribute: object[] = []) => ({
