@@ -196,10 +196,19 @@ function matchAt(table: PhraseTable, tokens: string[], folded: string[], at: num
 
 /** The actions a procedure name opens with ("Cấp, cấp lại Giấy…" → issue, reissue); empty when none. */
 export function nameActions(name: string): Set<ActionClass> {
+  return nameAction(name).classes;
+}
+
+/**
+ * The actions a procedure name opens with, and how many of its tokens (`tokenize`) the opening takes: prefix words
+ * ("Thủ tục đề nghị"), action words and connectors. What follows is the name's object.
+ */
+export function nameAction(name: string): { classes: Set<ActionClass>; end: number } {
   const tokens = tokenize(name).slice(0, NAME_WINDOW);
   const folded = tokens.map(foldToken);
   const found = new Set<ActionClass>();
   let i = 0;
+  let end = 0;
   while (i < tokens.length && NAME_PREFIX.has(tokens[i] as string)) i++;
   while (i < tokens.length) {
     if (CONNECTORS.has(tokens[i] as string)) {
@@ -210,8 +219,9 @@ export function nameActions(name: string): Set<ActionClass> {
     if (!p) break;
     for (const c of p.classes) found.add(c);
     i += p.tokens.length;
+    end = i;
   }
-  return found;
+  return { classes: found, end: found.size > 0 ? end : 0 };
 }
 
 /** A phrase of the question that names an action, and the token positions it spans. */
