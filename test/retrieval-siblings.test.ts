@@ -41,3 +41,19 @@ describe('siblings told apart by the words only one of them has', () => {
     expect(await top('giấy chứng nhận an toàn thực phẩm')).toBe(farmProduce.name);
   });
 });
+
+describe('a name registering another action', () => {
+  const register = procedure({
+    name: 'Đăng ký hoạt động khuyến mại đối với chương trình khuyến mại mang tính may rủi thực hiện trên địa bàn 01 tỉnh',
+  });
+  const amend = procedure({
+    name: 'Đăng ký sửa đổi, bổ sung nội dung chương trình khuyến mại đối với chương trình khuyến mại mang tính may rủi thực hiện trên địa bàn 01 tỉnh',
+  });
+  const promotions = new RetrievalEngine(catalogueOf([], [register, amend, ...others]), loadLexicon('knowledge'));
+  const first = async (q: string) => (await promotions.search(q)).hits[0]?.name;
+
+  it('answers the registration itself, not the amendment, to a plain "đăng ký"', async () => {
+    expect(await first('đăng ký chương trình khuyến mại')).toBe(register.name);
+    expect(await first('đăng ký sửa đổi chương trình khuyến mại may rủi')).toBe(amend.name);
+  });
+});
