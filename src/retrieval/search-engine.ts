@@ -1,7 +1,7 @@
 // The retrieval engine: lexical BM25F over the catalogue, priors and re-ranking, then dense similarities fused in
 // when a model is loaded (fusion.ts), grouping of name families, a calibrated confidence and the abstain decision.
 import type { Catalogue } from '../knowledge/loader.ts';
-import type { OutOfScope, ScopeCheck } from '../knowledge/out-of-scope.ts';
+import type { OutOfScope, ScopeCheck, ScopeQuestion } from '../knowledge/out-of-scope.ts';
 import type { Procedure } from '../knowledge/schema.ts';
 import { foldToken, tokenize } from '../text/normalize.ts';
 import { type ActionClass, actionFactor, nameActions } from './actions.ts';
@@ -83,6 +83,8 @@ const SPECIALISED_CANDIDATES = 10;
 const SPECIALISED_MENTION = 0.2;
 /** …and itself scores at least this share of the shorter one (it must fit the question on its own too). */
 const SPECIALISED_FLOOR = 0.4;
+/** An out-of-scope phrase typed without accents yields to a catalogue pair its end forms held by this many records. */
+const BOUND_PAIRS = 20;
 /** How many lexical candidates are grouped and considered. */
 const CANDIDATES = 200;
 /** How many dense neighbours are fused. */
@@ -324,12 +326,30 @@ export class RetrievalEngine implements Retriever {
 
   /** Whether the question is out of scope (knowledge/out-of-scope.json), given the best procedure's own name. */
   private scope(prepared: PreparedQuery, position: number): ScopeCheck {
-    return this.lexicon.outOfScope.check(prepared, this.nameSequences[position] ?? []);
+    return this.outOfScope.check(prepared, this.nameSequences[position] ?? []);
   }
 
-  /** The out-of-scope list this engine refuses by; the conversation checks messages against the same one. */
+  /** The accented pair words i and i + 1 of a question typed without accents stand for, when the catalogue is sure. */
+  private pairReading(folded: readonly string[], i: number): readonly [string, string] | undefined {
+    const left = folded[i];
+    const right = folded[i + 1];
+    return left === undefined || right === undefined ? undefined : this.spelling.pairReading(left, right, BOUND_PAIRS);
+  }
+
+  /**
+   * The out-of-scope list this engine refuses by; the conversation checks messages against the same one. A message
+   * typed without diacritics is read with the accents the catalogue points to ("co quan nao" is not "quán nào").
+   */
   get outOfScope(): OutOfScope {
-    return this.lexicon.outOfScope;
+    const list = this.lexicon.outOfScope;
+    const read = (question: ScopeQuestion): ScopeQuestion =>
+      question.unaccented && question.pairReading === undefined
+        ? { ...question, pairReading: (i) => this.pairReading(question.folded, i) }
+        : question;
+    return {
+      find: (question, name) => list.find(read(question), name),
+      check: (question, name) => list.check(read(question), name),
+    };
   }
 
   private codeMatches(prepared: PreparedQuery): number[] {
