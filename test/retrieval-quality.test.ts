@@ -67,6 +67,15 @@ describe.skipIf(!shared)('retrieval quality over the national catalogue', () => 
     expect(shared.oos_recall).toBeGreaterThanOrEqual(0.8);
   });
 
+  it('answers a request directly when the only close alternative does another action', async () => {
+    // "Thủ tục lấy ý kiến đối với việc … xây dựng nhà ở riêng lẻ …" scores close, but the citizen asked to be
+    // granted a permit: the permit is answered, not put to a "which one?" menu.
+    const result = await engine.search('xin cấp giấy phép xây dựng nhà ở');
+    expect(codeOf(result.hits[0]?.id ?? '')).toBe('1.013225');
+    expect(result.ambiguous).toBe(false);
+    expect(result.abstain).toBe(false);
+  });
+
   it('answers long real FAQ questions', async () => {
     const { report } = await evaluate(engine, readQuestions(DEV), codeOf);
     expect(report.hit1).toBeGreaterThanOrEqual(0.65);

@@ -291,7 +291,8 @@ export class RetrievalEngine implements Retriever {
         codeHits.length === 0 &&
         runnerUp !== undefined &&
         (tiedTopic || second >= top.score * this.calibration.ambiguousWithin) &&
-        this.nameCoverage(words, runnerUp.best) >= features.nameCoverage - 0.1);
+        this.nameCoverage(words, runnerUp.best) >= features.nameCoverage - 0.1 &&
+        !this.onlyTopDoes(prepared.actions, top.best, runnerUp.best));
     const shown = groups.slice(0, limit);
     return {
       hits: shown.map((g) => this.hit(g.representative, scores)),
@@ -630,6 +631,16 @@ export class RetrievalEngine implements Retriever {
       if (asked.has(foldedKey(bigramKey(a, b)))) mentioned += weight;
     }
     return total > 0 ? mentioned / total : 0;
+  }
+
+  /**
+   * Whether the question asks for an action ("xin cấp", "gia hạn") that the best record's name does and the
+   * runner-up's does not ("Thủ tục lấy ý kiến đối với việc xây dựng nhà ở"): then the runner-up is no real
+   * alternative to ask about.
+   */
+  private onlyTopDoes(asked: Set<ActionClass>, top: number, runnerUp: number): boolean {
+    const does = (position: number) => [...asked].some((c) => this.actions[position]?.has(c));
+    return asked.size > 0 && does(top) && !does(runnerUp);
   }
 
   /** Share of a procedure's name (rarity-weighted, folded words) that the question mentions. */
