@@ -589,11 +589,15 @@ export class RetrievalEngine implements Retriever {
       const { ids, weights } = this.names;
       const from = this.names.start(position);
       const to = this.names.end(position);
-      // The question's own words, or a rewording with a synonym in place ("lưu học sinh" → "du học sinh").
-      const [question, ...variants] = match.sequences;
-      let run = (question as RunSequence).longestRun(ids, from, to);
-      for (const variant of variants) {
-        const alternative = variant.longestRun(ids, from, to);
+      // The question's own words, or a rewording with a synonym in place ("lưu học sinh" → "du học sinh"); only
+      // rewordings that could beat the question's own run are tried.
+      const { sequences } = match;
+      const question = sequences[0] as RunSequence;
+      let run = question.longestRun(ids, from, to);
+      const tried = match.rewordingsFor(ids, from, to);
+      for (let v = 1; v < sequences.length; v++) {
+        if ((tried & (1 << (v - 1))) === 0) continue;
+        const alternative = (sequences[v] as RunSequence).longestRun(ids, from, to);
         if (alternative.length > run.length) run = alternative;
       }
       if (prepared.folded.length >= 3 && run.length >= 2) {
@@ -609,8 +613,7 @@ export class RetrievalEngine implements Retriever {
       // The question quotes a whole curated alias ("giải thể công ty"): weigh by how much of the question it explains.
       let quoted = 0;
       for (const alias of this.aliasIds[position] ?? []) {
-        if ((question as RunSequence).longestRun(alias).length === alias.length)
-          quoted = Math.max(quoted, alias.length);
+        if (question.longestRun(alias).length === alias.length) quoted = Math.max(quoted, alias.length);
       }
       if (quoted > 0) factor *= 1 + (ALIAS_BONUS * quoted) / Math.max(quoted, contentLength(prepared));
       factor *= actionFactor(asked, this.actions[position] as Set<ActionClass>, alternative, long, topicOnly);
@@ -634,16 +637,17 @@ export class RetrievalEngine implements Retriever {
       .slice(0, SPECIALISED_CANDIDATES);
     const asked = new Set(prepared.contentBigrams);
     for (const general of best) {
-      const base = new Set(this.nameWords[general]);
+      const distinct = this.nameWords[general]?.length ?? 0;
       for (const specific of best) {
         if (specific === general || this.families[specific] === this.families[general]) continue;
         const words = this.nameSequences[specific] ?? [];
-        if (words.length <= base.size || ![...base].every((w) => words.includes(w))) continue;
+        if (words.length <= distinct || !this.names.holdsAllOf(specific, general)) continue;
         // Siblings that differ by their action ("Cấp lại …") are the actions' business.
         if (!sameActions(this.actions[general], this.actions[specific])) continue;
         const [g, sp] = [scores[general] as number, scores[specific] as number];
         if (sp > g || sp < g * SPECIALISED_FLOOR) continue;
-        if (this.qualifierMention(words, base, asked) >= SPECIALISED_MENTION) scores[specific] = g * 1.01;
+        const base = new Set(this.nameWords[general]);
+        if (this.qualifierMention(specific, base, asked) >= SPECIALISED_MENTION) scores[specific] = g * 1.01;
       }
     }
   }
@@ -713,14 +717,18 @@ export class RetrievalEngine implements Retriever {
   }
 
   /** Rarity-weighted share of the word pairs a longer name adds to `base` ("nước ngoài") that the question holds. */
-  private qualifierMention(words: string[], base: Set<string>, asked: Set<string>): number {
+  private qualifierMention(position: number, base: Set<string>, asked: Set<string>): number {
+    const words = this.nameSequences[position] ?? [];
+    // The name's words with their IDF, as packed for phrase runs.
+    const { weights } = this.names;
+    const from = this.names.start(position);
     let total = 0;
     let mentioned = 0;
     for (let k = 0; k + 1 < words.length; k++) {
       const [a, b] = [words[k] as string, words[k + 1] as string];
       // Only pairs of the qualifier itself, not where it joins the shared words ("tử cho").
       if (base.has(a) || base.has(b)) continue;
-      const weight = Math.max(this.index.idf(`~${a}`), this.index.idf(`~${b}`));
+      const weight = Math.max(weights[from + k] as number, weights[from + k + 1] as number);
       total += weight;
       if (asked.has(foldedKey(bigramKey(a, b)))) mentioned += weight;
     }
