@@ -144,10 +144,14 @@ export function compileOutOfScope(data: Pick<OutOfScopeData, 'always' | 'topics'
   const administrative = compile(data.administrative);
   const check = (question: ScopeQuestion, procedureName?: readonly string[]): ScopeCheck => {
     const named = (p: Phrase) => procedureName !== undefined && nameHolds(procedureName, p);
-    const alwaysFound = always.filter((p) => holds(question, p));
-    const topicsFound = topics.filter((p) => holds(question, p));
+    // A phrase can only hold when the question has its first word: the others are not searched for.
+    const words = new Set(question.folded);
+    const found = (p: Phrase) => words.has(p.parts[0]?.folded[0] as string) && holds(question, p);
+    const alwaysFound = always.filter(found);
+    const topicsFound = topics.filter(found);
     if (alwaysFound.length === 0 && topicsFound.length === 0) return {};
-    const administrativeIn = (where?: readonly boolean[]) => administrative.some((p) => holds(question, p, where));
+    const administrativeIn = (where?: readonly boolean[]) =>
+      administrative.some((p) => (where ? holds(question, p, where) : found(p)));
     const request = question.request?.();
     let marked: Phrase[];
     if (request === undefined) {
