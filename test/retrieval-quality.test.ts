@@ -76,6 +76,13 @@ describe.skipIf(!shared)('retrieval quality over the national catalogue', () => 
     expect(result.abstain).toBe(false);
   });
 
+  it('answers the domestic procedure unless the question is about abroad', async () => {
+    // The embassy's "Thủ tục Chứng thực bản sao từ bản chính…" does not say "abroad" in its name.
+    const top = async (q: string) => codeOf((await engine.search(q)).hits[0]?.id ?? '');
+    expect(await top('chứng thực bản sao giấy tờ')).toBe('2.000815');
+    expect(await top('chứng thực bản sao giấy tờ ở đại sứ quán')).toBe('1.001606');
+  });
+
   it('answers long real FAQ questions', async () => {
     const { report } = await evaluate(engine, readQuestions(DEV), codeOf);
     expect(report.hit1).toBeGreaterThanOrEqual(0.65);

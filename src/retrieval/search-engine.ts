@@ -1,9 +1,9 @@
 // The retrieval engine: lexical BM25F over the catalogue, priors and re-ranking, then dense similarities fused in
 // when a model is loaded (fusion.ts), grouping of name families, a calibrated confidence and the abstain decision.
 import type { Catalogue } from '../knowledge/loader.ts';
-import type { OutOfScope, ScopeCheck } from '../knowledge/out-of-scope.ts';
+import type { OutOfScope, ScopeCheck, ScopeQuestion } from '../knowledge/out-of-scope.ts';
 import type { Procedure } from '../knowledge/schema.ts';
-import { foldToken, tokenize } from '../text/normalize.ts';
+import { foldAccents, foldToken, tokenize } from '../text/normalize.ts';
 import { type ActionClass, actionFactor, nameActions } from './actions.ts';
 import { type Calibration, confidenceOf, DEFAULT_CALIBRATION, type MatchFeatures } from './confidence.ts';
 import { contrastFactor, contrastSides } from './contrasts.ts';
@@ -38,6 +38,16 @@ export interface DenseSearcher {
 const TYPE_PRIOR = { national: 1, provincial: 0.85, internal: 0.6 } as const;
 /** Curated entries are the procedures citizens need most often. */
 const CURATED_PRIOR = 1.15;
+/**
+ * A procedure only Vietnam's missions abroad carry out, whose name does not say so ("Thủ tục Chứng thực bản sao từ
+ * bản chính…" at an embassy), is less likely what a citizen in Vietnam means than its domestic namesake; a question
+ * about abroad still finds it by its agency's words.
+ */
+const ABROAD_ONLY_PRIOR = 0.8;
+/** Word pairs by which a question is about abroad (a concept may add "nước ngoài" for "đang sống ở Nhật"). */
+const ABROAD_PAIRS = new Set(
+  ['nuoc ngoai', 'dai su', 'su quan', 'lanh su', 'viet kieu', 'kieu bao', 'dinh cu'].map((pair) => foldedKey(pair)),
+);
 /** How many of the best lexical candidates are re-scored (coverage, phrase and alias matches). */
 const RERANK_CANDIDATES = 50;
 /** A name quoted as an unbroken phrase gains up to ×(1 + PHRASE_BONUS). */
@@ -83,6 +93,8 @@ const SPECIALISED_CANDIDATES = 10;
 const SPECIALISED_MENTION = 0.2;
 /** …and itself scores at least this share of the shorter one (it must fit the question on its own too). */
 const SPECIALISED_FLOOR = 0.4;
+/** An out-of-scope phrase typed without accents yields to a catalogue pair its end forms held by this many records. */
+const BOUND_PAIRS = 20;
 /** How many lexical candidates are grouped and considered. */
 const CANDIDATES = 200;
 /** How many dense neighbours are fused. */
@@ -106,6 +118,8 @@ export class RetrievalEngine implements Retriever {
   /** The catalogue's syllables, to read misspelt and mis-accented words of a question (spelling.ts). */
   private readonly spelling: Spelling;
   private readonly priors: Float32Array;
+  /** Positions of procedures only missions abroad carry out, under a name that does not say so. */
+  private readonly abroadOnly: number[] = [];
   private readonly families: string[];
   /** Each position's family as a small integer (grouping keys). */
   private readonly familyIds: Int32Array;
@@ -159,7 +173,9 @@ export class RetrievalEngine implements Retriever {
     this.preference = [];
     this.procedures.forEach((p, i) => {
       const curated = catalogue.origin.get(p.id) === 'curated';
-      this.priors[i] = TYPE_PRIOR[p.type] * (curated ? CURATED_PRIOR : 1);
+      const abroad = silentlyAbroad(p);
+      if (abroad) this.abroadOnly.push(i);
+      this.priors[i] = TYPE_PRIOR[p.type] * (curated ? CURATED_PRIOR : 1) * (abroad ? ABROAD_ONLY_PRIOR : 1);
       const family = familyKey(p.name);
       this.families.push(family);
       if (!familyNumbers.has(family)) familyNumbers.set(family, familyNumbers.size);
@@ -206,6 +222,8 @@ export class RetrievalEngine implements Retriever {
     // The best score the question could reach (every known term at full impact), for normalisation.
     const maxScore = this.index.accumulate(prepared.terms, scores);
     for (let i = 0; i < scores.length; i++) scores[i] = (scores[i] as number) * (this.priors[i] as number);
+    if (mentionsAbroad(prepared))
+      for (const i of this.abroadOnly) scores[i] = (scores[i] as number) / ABROAD_ONLY_PRIOR;
     const ranked = topIndices(scores, CANDIDATES);
     const match = new QueryMatch(prepared, this.index, this.words);
     const pool = this.withRareMatches(match, ranked, scores);
@@ -325,12 +343,30 @@ export class RetrievalEngine implements Retriever {
 
   /** Whether the question is out of scope (knowledge/out-of-scope.json), given the best procedure's own name. */
   private scope(prepared: PreparedQuery, position: number): ScopeCheck {
-    return this.lexicon.outOfScope.check(prepared, this.nameSequences[position] ?? []);
+    return this.outOfScope.check(prepared, this.nameSequences[position] ?? []);
   }
 
-  /** The out-of-scope list this engine refuses by; the conversation checks messages against the same one. */
+  /** The accented pair words i and i + 1 of a question typed without accents stand for, when the catalogue is sure. */
+  private pairReading(folded: readonly string[], i: number): readonly [string, string] | undefined {
+    const left = folded[i];
+    const right = folded[i + 1];
+    return left === undefined || right === undefined ? undefined : this.spelling.pairReading(left, right, BOUND_PAIRS);
+  }
+
+  /**
+   * The out-of-scope list this engine refuses by; the conversation checks messages against the same one. A message
+   * typed without diacritics is read with the accents the catalogue points to ("co quan nao" is not "quán nào").
+   */
   get outOfScope(): OutOfScope {
-    return this.lexicon.outOfScope;
+    const list = this.lexicon.outOfScope;
+    const read = (question: ScopeQuestion): ScopeQuestion =>
+      question.unaccented && question.pairReading === undefined
+        ? { ...question, pairReading: (i) => this.pairReading(question.folded, i) }
+        : question;
+    return {
+      find: (question, name) => list.find(read(question), name),
+      check: (question, name) => list.check(read(question), name),
+    };
   }
 
   private codeMatches(prepared: PreparedQuery): number[] {
@@ -648,6 +684,24 @@ export class RetrievalEngine implements Retriever {
     members.sort((a, b) => (this.preference[a] as number) - (this.preference[b] as number));
     return members.map((m) => this.procedures[m] as Procedure);
   }
+}
+
+/** Whether the question speaks of abroad ("ở nước ngoài", "đại sứ quán", "Việt kiều"), in its words or a concept's. */
+function mentionsAbroad(prepared: PreparedQuery): boolean {
+  return (
+    prepared.contentBigrams.some((pair) => ABROAD_PAIRS.has(pair)) ||
+    prepared.conceptBigrams.some((pair) => ABROAD_PAIRS.has(pair))
+  );
+}
+
+/** Whether only missions abroad carry the procedure out while its name does not say so. */
+function silentlyAbroad(p: Procedure): boolean {
+  const folded = (text: string) => foldAccents(text.toLowerCase());
+  return (
+    p.implementingAgencies.length > 0 &&
+    p.implementingAgencies.every((agency) => folded(agency).includes('nuoc ngoai')) &&
+    !/nuoc ngoai|lanh su|dai dien/.test(folded(p.name))
+  );
 }
 
 /** Number of content (non-filler) words of the question. */
