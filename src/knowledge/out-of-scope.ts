@@ -133,8 +133,11 @@ export function compileOutOfScope(data: Pick<OutOfScopeData, 'always' | 'topics'
   const administrative = compile(data.administrative);
   const check = (question: ScopeQuestion, procedureName?: readonly string[]): ScopeCheck => {
     const named = (p: Phrase) => procedureName !== undefined && nameHolds(procedureName, p);
-    const marked = always.filter((p) => holds(question, p));
-    if (!administrative.some((p) => holds(question, p))) marked.push(...topics.filter((p) => holds(question, p)));
+    // A phrase can only hold when the question has its first word: the others are not searched for.
+    const words = new Set(question.folded);
+    const found = (p: Phrase) => words.has(p.parts[0]?.folded[0] as string) && holds(question, p);
+    const marked = always.filter(found);
+    if (!administrative.some(found)) marked.push(...topics.filter(found));
     const refused = marked.find((p) => !named(p));
     if (refused) return { refused: refused.text };
     return marked[0] ? { excusedByName: marked[0].text } : {};
