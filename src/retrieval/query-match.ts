@@ -191,7 +191,7 @@ export class QueryMatch {
   /** Posting lists of the question's content word pairs (`prepared.contentBigrams`). */
   private readonly bigrams: (Uint32Array | undefined)[];
   private readonly bigramBits: (Uint32Array | undefined)[];
-  /** The folded question, then each synonym rewording (`prepared.variants`), as run sequences. */
+  /** The folded question as names are quoted from it, then each synonym rewording, as run sequences. */
   readonly sequences: RunSequence[];
 
   constructor(
@@ -222,7 +222,7 @@ export class QueryMatch {
     const bigrams = prepared.contentBigrams.map((key) => index.posting(key));
     this.bigrams = bigrams.map((posting) => posting?.covered);
     this.bigramBits = bigrams.map((posting) => posting?.coveredBits);
-    this.sequences = [prepared.folded, ...prepared.variants].map((s) => new RunSequence(words.lookup(s)));
+    this.sequences = [prepared.quotable, ...prepared.variants].map((s) => new RunSequence(words.lookup(s)));
   }
 
   /** True when document `doc` holds term `k` of unit `u`. */
