@@ -67,6 +67,22 @@ describe.skipIf(!shared)('retrieval quality over the national catalogue', () => 
     expect(shared.oos_recall).toBeGreaterThanOrEqual(0.8);
   });
 
+  it('answers a request directly when the only close alternative does another action', async () => {
+    // "Thủ tục lấy ý kiến đối với việc … xây dựng nhà ở riêng lẻ …" scores close, but the citizen asked to be
+    // granted a permit: the permit is answered, not put to a "which one?" menu.
+    const result = await engine.search('xin cấp giấy phép xây dựng nhà ở');
+    expect(codeOf(result.hits[0]?.id ?? '')).toBe('1.013225');
+    expect(result.ambiguous).toBe(false);
+    expect(result.abstain).toBe(false);
+  });
+
+  it('answers the domestic procedure unless the question is about abroad', async () => {
+    // The embassy's "Thủ tục Chứng thực bản sao từ bản chính…" does not say "abroad" in its name.
+    const top = async (q: string) => codeOf((await engine.search(q)).hits[0]?.id ?? '');
+    expect(await top('chứng thực bản sao giấy tờ')).toBe('2.000815');
+    expect(await top('chứng thực bản sao giấy tờ ở đại sứ quán')).toBe('1.001606');
+  });
+
   it('answers long real FAQ questions', async () => {
     const { report } = await evaluate(engine, readQuestions(DEV), codeOf);
     expect(report.hit1).toBeGreaterThanOrEqual(0.65);

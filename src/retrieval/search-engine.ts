@@ -3,7 +3,7 @@
 import type { Catalogue } from '../knowledge/loader.ts';
 import type { OutOfScope, ScopeCheck } from '../knowledge/out-of-scope.ts';
 import type { Procedure } from '../knowledge/schema.ts';
-import { foldToken, tokenize } from '../text/normalize.ts';
+import { foldAccents, foldToken, tokenize } from '../text/normalize.ts';
 import { type ActionClass, actionFactor, nameActions } from './actions.ts';
 import { type Calibration, confidenceOf, DEFAULT_CALIBRATION, type MatchFeatures } from './confidence.ts';
 import { contrastFactor, contrastSides } from './contrasts.ts';
@@ -38,6 +38,16 @@ export interface DenseSearcher {
 const TYPE_PRIOR = { national: 1, provincial: 0.85, internal: 0.6 } as const;
 /** Curated entries are the procedures citizens need most often. */
 const CURATED_PRIOR = 1.15;
+/**
+ * A procedure only Vietnam's missions abroad carry out, whose name does not say so ("Thủ tục Chứng thực bản sao từ
+ * bản chính…" at an embassy), is less likely what a citizen in Vietnam means than its domestic namesake; a question
+ * about abroad still finds it by its agency's words.
+ */
+const ABROAD_ONLY_PRIOR = 0.8;
+/** Word pairs by which a question is about abroad (a concept may add "nước ngoài" for "đang sống ở Nhật"). */
+const ABROAD_PAIRS = new Set(
+  ['nuoc ngoai', 'dai su', 'su quan', 'lanh su', 'viet kieu', 'kieu bao', 'dinh cu'].map((pair) => foldedKey(pair)),
+);
 /** How many of the best lexical candidates are re-scored (coverage, phrase and alias matches). */
 const RERANK_CANDIDATES = 50;
 /** A name quoted as an unbroken phrase gains up to ×(1 + PHRASE_BONUS). */
@@ -106,6 +116,8 @@ export class RetrievalEngine implements Retriever {
   /** The catalogue's syllables, to read misspelt and mis-accented words of a question (spelling.ts). */
   private readonly spelling: Spelling;
   private readonly priors: Float32Array;
+  /** Positions of procedures only missions abroad carry out, under a name that does not say so. */
+  private readonly abroadOnly: number[] = [];
   private readonly families: string[];
   /** Each position's family as a small integer (grouping keys). */
   private readonly familyIds: Int32Array;
@@ -159,7 +171,9 @@ export class RetrievalEngine implements Retriever {
     this.preference = [];
     this.procedures.forEach((p, i) => {
       const curated = catalogue.origin.get(p.id) === 'curated';
-      this.priors[i] = TYPE_PRIOR[p.type] * (curated ? CURATED_PRIOR : 1);
+      const abroad = silentlyAbroad(p);
+      if (abroad) this.abroadOnly.push(i);
+      this.priors[i] = TYPE_PRIOR[p.type] * (curated ? CURATED_PRIOR : 1) * (abroad ? ABROAD_ONLY_PRIOR : 1);
       const family = familyKey(p.name);
       this.families.push(family);
       if (!familyNumbers.has(family)) familyNumbers.set(family, familyNumbers.size);
@@ -206,6 +220,8 @@ export class RetrievalEngine implements Retriever {
     // The best score the question could reach (every known term at full impact), for normalisation.
     const maxScore = this.index.accumulate(prepared.terms, scores);
     for (let i = 0; i < scores.length; i++) scores[i] = (scores[i] as number) * (this.priors[i] as number);
+    if (mentionsAbroad(prepared))
+      for (const i of this.abroadOnly) scores[i] = (scores[i] as number) / ABROAD_ONLY_PRIOR;
     const ranked = topIndices(scores, CANDIDATES);
     const match = new QueryMatch(prepared, this.index, this.words);
     const pool = this.withRareMatches(match, ranked, scores);
@@ -289,7 +305,8 @@ export class RetrievalEngine implements Retriever {
         codeHits.length === 0 &&
         runnerUp !== undefined &&
         (tiedTopic || second >= top.score * this.calibration.ambiguousWithin) &&
-        this.nameCoverage(words, runnerUp.best) >= features.nameCoverage - 0.1);
+        this.nameCoverage(words, runnerUp.best) >= features.nameCoverage - 0.1 &&
+        !this.onlyTopDoes(prepared.actions, top.best, runnerUp.best));
     const shown = groups.slice(0, limit);
     return {
       hits: shown.map((g) => this.hit(g.representative, scores)),
@@ -612,6 +629,16 @@ export class RetrievalEngine implements Retriever {
     return total > 0 ? mentioned / total : 0;
   }
 
+  /**
+   * Whether the question asks for an action ("xin cấp", "gia hạn") that the best record's name does and the
+   * runner-up's does not ("Thủ tục lấy ý kiến đối với việc xây dựng nhà ở"): then the runner-up is no real
+   * alternative to ask about.
+   */
+  private onlyTopDoes(asked: Set<ActionClass>, top: number, runnerUp: number): boolean {
+    const does = (position: number) => [...asked].some((c) => this.actions[position]?.has(c));
+    return asked.size > 0 && does(top) && !does(runnerUp);
+  }
+
   /** Share of a procedure's name (rarity-weighted, folded words) that the question mentions. */
   private nameCoverage(words: Set<string>, position: number): number {
     let total = 0;
@@ -637,6 +664,24 @@ export class RetrievalEngine implements Retriever {
     members.sort((a, b) => (this.preference[a] as number) - (this.preference[b] as number));
     return members.map((m) => this.procedures[m] as Procedure);
   }
+}
+
+/** Whether the question speaks of abroad ("ở nước ngoài", "đại sứ quán", "Việt kiều"), in its words or a concept's. */
+function mentionsAbroad(prepared: PreparedQuery): boolean {
+  return (
+    prepared.contentBigrams.some((pair) => ABROAD_PAIRS.has(pair)) ||
+    prepared.conceptBigrams.some((pair) => ABROAD_PAIRS.has(pair))
+  );
+}
+
+/** Whether only missions abroad carry the procedure out while its name does not say so. */
+function silentlyAbroad(p: Procedure): boolean {
+  const folded = (text: string) => foldAccents(text.toLowerCase());
+  return (
+    p.implementingAgencies.length > 0 &&
+    p.implementingAgencies.every((agency) => folded(agency).includes('nuoc ngoai')) &&
+    !/nuoc ngoai|lanh su|dai dien/.test(folded(p.name))
+  );
 }
 
 /** Number of content (non-filler) words of the question. */
