@@ -109,14 +109,11 @@ function requestAt(tokens: string[], folded: string[], unaccented: boolean, asks
 const DONE_ACCENTED = new Set(['đã', 'vừa', 'từng', 'rồi', 'xong']);
 /** The same typed without diacritics (vua, tung, roi would also be vua, tung, rơi: left out). */
 const DONE_FOLDED = new Set(['da', 'xong']);
-/** A year in a clause ("năm 2015 tôi mua…", "cấp năm 2003") tells it as past. */
-const YEAR = /^(19|20)\d\d$/;
 
 /** Whether a clause's words tell it as done or past. */
 function toldAsDone(tokens: string[], folded: string[], unaccented: boolean): boolean {
   for (let i = 0; i < tokens.length; i++) {
     if (unaccented ? DONE_FOLDED.has(folded[i] as string) : DONE_ACCENTED.has(tokens[i] as string)) return true;
-    // if (YEAR.test(tokens[i] as string) && Number(tokens[i]) <= new Date().getFullYear()) return true;
   }
   return false;
 }
