@@ -78,6 +78,16 @@ describe('the out-of-scope list', () => {
     expect(refused('gia vang hom nay')).toBe('giá vàng');
     expect(refused('mua một chiếc xe máy cũ ở đâu')).toBeUndefined();
   });
+
+  it('lets unaccented words through when their neighbour reads them as another accented pair', () => {
+    const choice = compileOutOfScope({ always: ['quán nào'], topics: [], administrative: [] });
+    const question = analyze('nop ho so o co quan nao');
+    // "co quan" read as cơ quan (a pair the catalogue holds): "quan" is not the "quán" of a restaurant.
+    const cơQuan = (i: number) => (i === 4 ? (['cơ', 'quan'] as const) : undefined);
+    expect(choice.find(question)).toBe('quán nào');
+    expect(choice.find({ ...question, pairReading: cơQuan })).toBeUndefined();
+    expect(choice.find({ ...analyze('quan nao ngon gan day'), pairReading: () => undefined })).toBe('quán nào');
+  });
 });
 
 describe('one list for the conversation and retrieval', () => {
@@ -128,6 +138,27 @@ describe('one list for the conversation and retrieval', () => {
     const chat = recordingChat(engine);
     expect(await chat.say('lãi suất vay mua nhà bao nhiêu')).toContain('chưa tìm được thủ tục');
     expect(await chat.say('hỗ trợ lãi suất vay vốn sản xuất nông nghiệp')).toContain('Hỗ trợ lãi suất vay vốn');
+  });
+
+  it('reads a question typed without diacritics with the catalogue’s accents, before and after a search', async () => {
+    const knowledgeDir = dirs.make();
+    writeFileSync(
+      join(knowledgeDir, OUT_OF_SCOPE_FILE),
+      JSON.stringify({ version: 2, always: ['quán nào'], topics: [], administrative: [] }),
+    );
+    // Many records say "cơ quan": typed as "co quan nao", the question asks which agency, not which restaurant.
+    const agencies = ['thuế', 'hải quan', 'công an', 'tài nguyên', 'xây dựng', 'y tế', 'giáo dục', 'tư pháp'];
+    const more = agencies.flatMap((agency) =>
+      ['Thông báo', 'Đăng ký', 'Báo cáo'].map((action) =>
+        procedure({ name: `${action} với cơ quan ${agency}`, fields: ['Hành chính'] }),
+      ),
+    );
+    const engine = buildRetrievalEngine({ knowledgeDir }, { catalogue: catalogueOf([], [...records, ...more]) });
+    const question = 'co quan nao cap giay phep kinh doanh karaoke';
+    expect((await engine.search(question)).abstain).toBe(false);
+    expect(await recordingChat(engine).say(question)).toContain('karaoke');
+    expect((await engine.search('quan nao hat karaoke hay')).abstain).toBe(true);
+    expect(await recordingChat(engine).say('quan nao hat karaoke hay')).toContain('chưa tìm được thủ tục');
   });
 
   it('names the file and the field of a malformed list, and refuses nothing without one', () => {

@@ -1,8 +1,10 @@
 // The fast paths of the search must decide exactly as the plain versions they replace: the phrase run between a
-// question and a name (word ids, stamped buffers) and the selection of the best-scoring candidates (a heap).
+// question and a name (word ids, stamped buffers), the rewordings it skips, the word-set test between names and the
+// selection of the best-scoring candidates (a heap behind a count per range of values).
 import { describe, expect, it } from 'vitest';
 import { type DocumentTerms, LexicalIndex, sortByScore, topIndices } from '../src/retrieval/lexical-index.ts';
-import { PackedSequences, RunSequence, WordIds } from '../src/retrieval/query-match.ts';
+import type { PreparedQuery } from '../src/retrieval/query.ts';
+import { PackedSequences, QueryMatch, RunSequence, WordIds } from '../src/retrieval/query-match.ts';
 
 /** The plain reference the fast run matcher must agree with: longest run of consecutive words of `name` that also appears consecutively in `query`. */
 function longestCommonRun(query: string[], name: string[]): { start: number; length: number } {
@@ -63,6 +65,67 @@ describe('phrase runs on word ids', () => {
   });
 });
 
+describe('rewordings tried against a name', () => {
+  it('skips only rewordings that cannot share a longer run with the name than the question itself', () => {
+    const next = random(23);
+    const vocabulary = ['cấp', 'lại', 'giấy', 'phép', 'lái', 'xe', 'du', 'học', 'sinh', 'lưu'];
+    const words = new WordIds();
+    words.intern(vocabulary);
+    const index = new LexicalIndex([], {});
+    const pick = (n: number) =>
+      Array.from({ length: n }, () => vocabulary[Math.floor(next() * vocabulary.length)] as string);
+    let skipped = 0;
+    for (let round = 0; round < 300; round++) {
+      const folded = [...pick(1 + Math.floor(next() * 8)), 'chưa', ...pick(Math.floor(next() * 4))];
+      // Each rewording puts a phrase (possibly of unknown or shared words, possibly empty) in place of a span.
+      const variants = Array.from({ length: 1 + Math.floor(next() * 5) }, () => {
+        const start = Math.floor(next() * folded.length);
+        const end = Math.min(folded.length, start + Math.floor(next() * 3));
+        const phrase = next() < 0.2 ? ['không'] : pick(Math.floor(next() * 3));
+        return [...folded.slice(0, start), ...phrase, ...folded.slice(end)];
+      });
+      const prepared = { units: [], contentBigrams: [], folded, variants } as unknown as PreparedQuery;
+      const match = new QueryMatch(prepared, index, words);
+      const names = Array.from({ length: 6 }, () => pick(1 + Math.floor(next() * 8)));
+      const packed = new PackedSequences(names, words, () => 1);
+      names.forEach((_, p) => {
+        const [from, to] = [packed.start(p), packed.end(p)];
+        const [question, ...rest] = match.sequences as [RunSequence, ...RunSequence[]];
+        const own = question.longestRun(packed.ids, from, to).length;
+        const tried = match.rewordingsFor(packed.ids, from, to);
+        rest.forEach((variant, v) => {
+          if ((tried & (1 << v)) !== 0) return;
+          skipped++;
+          expect(variant.longestRun(packed.ids, from, to).length).toBeLessThanOrEqual(own);
+        });
+      });
+    }
+    expect(skipped).toBeGreaterThan(100);
+  });
+});
+
+describe('names holding every word of another', () => {
+  it('answers as comparing the word lists does', () => {
+    const next = random(29);
+    const vocabulary = ['cấp', 'lại', 'giấy', 'phép', 'hôn', 'nhân', 'nước', 'ngoài'];
+    const words = new WordIds();
+    for (let round = 0; round < 100; round++) {
+      const names = Array.from({ length: 6 }, () =>
+        Array.from(
+          { length: Math.floor(next() * 7) },
+          () => vocabulary[Math.floor(next() * vocabulary.length)] as string,
+        ),
+      );
+      const packed = new PackedSequences(names, words, () => 1);
+      names.forEach((outer, a) => {
+        names.forEach((inner, b) => {
+          expect(packed.holdsAllOf(a, b)).toBe(inner.every((w) => outer.includes(w)));
+        });
+      });
+    }
+  });
+});
+
 describe('best candidates', () => {
   it('keeps the k highest positive scores, best first, equal scores in catalogue order', () => {
     const next = random(11);
@@ -70,6 +133,25 @@ describe('best candidates', () => {
       // Few distinct values, so ties are common; zeros are never candidates.
       const scores = Float32Array.from({ length: 300 }, () => Math.floor(next() * 8) / 2);
       const k = 1 + Math.floor(next() * 60);
+      const expected = [...scores.keys()]
+        .filter((i) => (scores[i] as number) > 0)
+        .sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b)
+        .slice(0, k);
+      expect(topIndices(scores, k)).toEqual(expected);
+    }
+  });
+
+  it('keeps the same best k when scores spread over many magnitudes and crowd into a few ranges', () => {
+    const next = random(31);
+    for (let round = 0; round < 30; round++) {
+      // Most records match a little (common words), a few a lot; many scores fall in the same range of values.
+      const scores = Float32Array.from({ length: 6000 }, () => {
+        const u = next();
+        if (u < 0.05) return 0;
+        if (u < 0.9) return 0.5 + next() * 0.01;
+        return 2 ** (next() * 12 - 4);
+      });
+      const k = [1, 50, 200, 5999][round % 4] as number;
       const expected = [...scores.keys()]
         .filter((i) => (scores[i] as number) > 0)
         .sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b)

@@ -31,6 +31,15 @@ interface Phrase {
   accented: boolean;
 }
 
+/**
+ * A question as the list reads it. `pairReading`, for a question typed without diacritics, gives the accented pair
+ * the catalogue reads words i and i + 1 as, when it knows one by far (retrieval/spelling.ts): in "co quan nao",
+ * "quan" belongs to cơ quan, so the words are not the "quán nào" of a restaurant question.
+ */
+export interface ScopeQuestion extends AnalyzedText {
+  pairReading?: (i: number) => readonly [string, string] | undefined;
+}
+
 export interface ScopeCheck {
   /** The phrase that puts the question out of scope. */
   refused?: string;
@@ -43,9 +52,9 @@ export interface OutOfScope {
    * The phrase that puts this question out of scope, or undefined. `procedureName` (folded tokens) is the name
    * of the procedure retrieval would answer with: a phrase that name holds refuses nothing.
    */
-  find(question: AnalyzedText, procedureName?: readonly string[]): string | undefined;
+  find(question: ScopeQuestion, procedureName?: readonly string[]): string | undefined;
   /** The same decision, also saying when only the procedure's name let the question through. */
-  check(question: AnalyzedText, procedureName?: readonly string[]): ScopeCheck;
+  check(question: ScopeQuestion, procedureName?: readonly string[]): ScopeCheck;
 }
 
 function toPhrase(text: string): Phrase {
@@ -58,7 +67,7 @@ function toPhrase(text: string): Phrase {
 }
 
 /** Where `part` matches the question at `at`: accented against accented, folded when the question has none. */
-function partAt(part: Phrase['parts'][number], q: AnalyzedText, at: number, accented: boolean): boolean {
+function partAt(part: Phrase['parts'][number], q: ScopeQuestion, at: number, accented: boolean): boolean {
   const n = part.tokens.length;
   if (at + n > q.tokens.length) return false;
   // Without diacritics one syllable is too ambiguous ("phí" / "phi"): it then matches only if it never had any.
@@ -67,11 +76,28 @@ function partAt(part: Phrase['parts'][number], q: AnalyzedText, at: number, acce
     const ok = q.unaccented || !accented ? q.folded[at + k] === part.folded[k] : q.tokens[at + k] === part.tokens[k];
     if (!ok) return false;
   }
-  return true;
+  return !(q.unaccented && accented && q.pairReading && boundOutside(part.tokens, q.pairReading, at, q.tokens.length));
+}
+
+/**
+ * True when a word at either end of the phrase, typed without accents, forms with its neighbour outside the phrase
+ * a pair the catalogue reads with other accents ("co quan nao": cơ quan, not "quán nào").
+ */
+function boundOutside(
+  tokens: readonly string[],
+  pairReading: (i: number) => readonly [string, string] | undefined,
+  at: number,
+  length: number,
+): boolean {
+  const end = at + tokens.length;
+  const before = at > 0 ? pairReading(at - 1) : undefined;
+  if (before !== undefined && before[1] !== tokens[0]) return true;
+  const after = end < length ? pairReading(end - 1) : undefined;
+  return after !== undefined && after[0] !== tokens[tokens.length - 1];
 }
 
 /** The phrase's parts in order from `at`, each at most MAX_GAP words after the previous one. */
-function matchesFrom(phrase: Phrase, q: AnalyzedText, at: number, part = 0): boolean {
+function matchesFrom(phrase: Phrase, q: ScopeQuestion, at: number, part = 0): boolean {
   const current = phrase.parts[part];
   if (!current) return true;
   if (!partAt(current, q, at, phrase.accented)) return false;
@@ -81,7 +107,7 @@ function matchesFrom(phrase: Phrase, q: AnalyzedText, at: number, part = 0): boo
   return false;
 }
 
-function holds(question: AnalyzedText, phrase: Phrase): boolean {
+function holds(question: ScopeQuestion, phrase: Phrase): boolean {
   const first = phrase.parts[0]?.folded[0];
   for (let i = 0; i < question.tokens.length; i++) {
     if (question.folded[i] === first && matchesFrom(phrase, question, i)) return true;
@@ -105,10 +131,13 @@ export function compileOutOfScope(data: Pick<OutOfScopeData, 'always' | 'topics'
   const always = compile(data.always);
   const topics = compile(data.topics);
   const administrative = compile(data.administrative);
-  const check = (question: AnalyzedText, procedureName?: readonly string[]): ScopeCheck => {
+  const check = (question: ScopeQuestion, procedureName?: readonly string[]): ScopeCheck => {
     const named = (p: Phrase) => procedureName !== undefined && nameHolds(procedureName, p);
-    const marked = always.filter((p) => holds(question, p));
-    if (!administrative.some((p) => holds(question, p))) marked.push(...topics.filter((p) => holds(question, p)));
+    // A phrase can only hold when the question has its first word: the others are not searched for.
+    const words = new Set(question.folded);
+    const found = (p: Phrase) => words.has(p.parts[0]?.folded[0] as string) && holds(question, p);
+    const marked = always.filter(found);
+    if (!administrative.some(found)) marked.push(...topics.filter(found));
     const refused = marked.find((p) => !named(p));
     if (refused) return { refused: refused.text };
     return marked[0] ? { excusedByName: marked[0].text } : {};

@@ -248,19 +248,49 @@ export function postingHolds(docs: Uint32Array | undefined, doc: number): boolea
 /** Positions per packed key (see `topIndices`): a key holds a score's bits and its position in 16 bits. */
 const POSITION_SLOTS = 65536;
 
+/** A positive score's float bits shifted by this give its bucket (exponent and 3 bits of mantissa), in score order. */
+const BUCKET_SHIFT = 20;
+/** How many positive scores fall in each bucket (reused by every call; `topIndices` is synchronous). */
+const bucketCounts = new Uint32Array((0xffffffff >>> BUCKET_SHIFT) + 1);
+
+/**
+ * The lowest bucket (see `BUCKET_SHIFT`) that can hold one of the `k` highest positive scores: the buckets from it up
+ * hold at least k of them, those below it none of the best k. 0 when there are at most k positive scores.
+ */
+function thresholdBucket(scores: Float32Array, bits: Uint32Array, k: number): number {
+  bucketCounts.fill(0);
+  let positive = 0;
+  for (let i = 0; i < scores.length; i++) {
+    if ((scores[i] as number) <= 0) continue;
+    const bucket = (bits[i] as number) >>> BUCKET_SHIFT;
+    bucketCounts[bucket] = (bucketCounts[bucket] as number) + 1;
+    positive++;
+  }
+  if (positive <= k) return 0;
+  let seen = 0;
+  for (let bucket = bucketCounts.length - 1; bucket > 0; bucket--) {
+    seen += bucketCounts[bucket] as number;
+    if (seen >= k) return bucket;
+  }
+  return 0;
+}
+
 /**
  * Positions of the `k` highest positive scores, best first, equal scores in position order. Each positive score
  * becomes one number, its float bits (ordered like the scores themselves) above the position's complement, so one
  * comparison orders by score then position; a heap of k keeps the best so far, then the k keys are sorted natively.
+ * A first pass counts the scores per range of values, so that only the ranges that can hold the best k (usually a
+ * few hundred of the catalogue's thousands of matching records) reach the heap.
  */
 export function topIndices(scores: Float32Array, k: number): number[] {
   if (scores.length > POSITION_SLOTS) return topIndicesByComparison(scores, k);
   const bits = new Uint32Array(scores.buffer, scores.byteOffset, scores.length);
+  const floor = thresholdBucket(scores, bits, k);
   const last = POSITION_SLOTS - 1;
   const heap = new Float64Array(k);
   let size = 0;
   for (let i = 0; i < scores.length; i++) {
-    if ((scores[i] as number) <= 0) continue;
+    if ((scores[i] as number) <= 0 || (bits[i] as number) >>> BUCKET_SHIFT < floor) continue;
     const key = (bits[i] as number) * POSITION_SLOTS + (last - i);
     if (size < k) {
       let at = size++;

@@ -59,15 +59,38 @@ function toPhrase(text: string): Phrase {
   return { tokens, folded: tokens.map(foldAccents), accented: hasDiacritics(text) };
 }
 
-function byFirstFolded(phrases: Phrase[]): Map<string, Phrase[]> {
-  const map = new Map<string, Phrase[]>();
-  for (const phrase of phrases) {
-    const key = phrase.folded[0] as string;
+/**
+ * Phrases looked up by the folded words they start with: a one-word phrase by its word, a longer one by its first two,
+ * so a question's common word ("giấy", "mở") only tries the phrases that can start there. Candidates come back in
+ * the order they were added.
+ */
+class PhraseIndex<T> {
+  private readonly byWord = new Map<string, { order: number; item: T }[]>();
+  private readonly byPair = new Map<string, { order: number; item: T }[]>();
+  private added = 0;
+
+  add(folded: string[], item: T): void {
+    const [key, map] =
+      folded.length === 1 ? [folded[0] as string, this.byWord] : [`${folded[0]} ${folded[1]}`, this.byPair];
     const list = map.get(key) ?? [];
-    list.push(phrase);
+    list.push({ order: this.added++, item });
     map.set(key, list);
   }
-  return map;
+
+  /** The phrases that may start at word `i` of the folded question, in the order they were added. */
+  at(folded: string[], i: number): T[] {
+    const single = this.byWord.get(folded[i] as string);
+    const pair = i + 1 < folded.length ? this.byPair.get(`${folded[i]} ${folded[i + 1]}`) : undefined;
+    if (!pair) return single ? single.map((e) => e.item) : [];
+    if (!single) return pair.map((e) => e.item);
+    return [...single, ...pair].sort((a, b) => a.order - b.order).map((e) => e.item);
+  }
+}
+
+function byFirstFolded(phrases: Phrase[]): PhraseIndex<Phrase> {
+  const index = new PhraseIndex<Phrase>();
+  for (const phrase of phrases) index.add(phrase.folded, phrase);
+  return index;
 }
 
 function matchesAt(phrase: Phrase, tokens: string[], folded: string[], at: number, unaccented: boolean): boolean {
@@ -103,21 +126,16 @@ function compileRules(source: { when: string[]; add: string[] }[], everywhere = 
     when: s.when.map(toPhrase).filter((p) => p.tokens.length > 0),
     add: s.add.map((a) => tokenize(a)).filter((t) => t.length > 0),
   }));
-  // Index phrases by their first folded token so a query only tries plausible phrases.
-  const byFirst = new Map<string, { phrase: Phrase; rule: number }[]>();
+  // Index phrases by their first folded words so a query only tries plausible phrases.
+  const byFirst = new PhraseIndex<{ phrase: Phrase; rule: number }>();
   rules.forEach((rule, index) => {
-    for (const phrase of rule.when) {
-      const key = phrase.folded[0] as string;
-      const list = byFirst.get(key) ?? [];
-      list.push({ phrase, rule: index });
-      byFirst.set(key, list);
-    }
+    for (const phrase of rule.when) byFirst.add(phrase.folded, { phrase, rule: index });
   });
   return (tokens, folded, unaccented) => {
     const found: Expansion[] = [];
     const seenRules = new Set<number>();
     for (let i = 0; i < tokens.length; i++) {
-      for (const { phrase, rule } of byFirst.get(folded[i] as string) ?? []) {
+      for (const { phrase, rule } of byFirst.at(folded, i)) {
         if ((!everywhere && seenRules.has(rule)) || !matchesAt(phrase, tokens, folded, i, unaccented)) continue;
         seenRules.add(rule);
         found.push({ start: i, end: i + phrase.tokens.length, add: rules[rule]?.add ?? [] });
@@ -162,7 +180,7 @@ export function compileLexicon(
     fillerMask(tokens, folded, unaccented) {
       const mask = tokens.map(() => false);
       for (let i = 0; i < tokens.length; i++) {
-        for (const phrase of fillerByFirst.get(folded[i] as string) ?? []) {
+        for (const phrase of fillerByFirst.at(folded, i)) {
           if (!matchesAt(phrase, tokens, folded, i, unaccented)) continue;
           for (let k = i; k < i + phrase.tokens.length; k++) mask[k] = true;
         }

@@ -24,6 +24,11 @@ export class WordIds {
     return out;
   }
 
+  /** How many distinct words have an id (ids run from 0 to size - 1). */
+  get size(): number {
+    return this.ids.size;
+  }
+
   /** Ids of `words`; a word no name or alias holds is -1 (it can match nothing). */
   lookup(words: readonly string[]): Int32Array {
     const out = new Int32Array(words.length);
@@ -40,6 +45,9 @@ export class PackedSequences {
   readonly ids: Int32Array;
   readonly weights: Float64Array;
   private readonly starts: Uint32Array;
+  /** Per word id, the stamp of the last `holdsAllOf` that saw it. */
+  private readonly marks: Uint32Array;
+  private stamp = 0;
 
   constructor(sequences: readonly string[][], words: WordIds, weightOf: (word: string) => number) {
     this.starts = new Uint32Array(sequences.length + 1);
@@ -65,10 +73,22 @@ export class PackedSequences {
         this.weights[from + k] = weight;
       });
     });
+    this.marks = new Uint32Array(words.size);
   }
 
   start(p: number): number {
     return this.starts[p] as number;
+  }
+
+  /** True when sequence `outer` holds every word of sequence `inner` (in any order). */
+  holdsAllOf(outer: number, inner: number): boolean {
+    // Words of `outer` are marked with a fresh stamp: no clearing between calls.
+    this.stamp++;
+    for (let j = this.start(outer); j < this.end(outer); j++) this.marks[this.ids[j] as number] = this.stamp;
+    for (let j = this.start(inner); j < this.end(inner); j++) {
+      if (this.marks[this.ids[j] as number] !== this.stamp) return false;
+    }
+    return true;
   }
 
   end(p: number): number {
@@ -163,6 +183,22 @@ export class RunSequence {
   }
 }
 
+/** Rewordings beyond this many are always tried against every name (`QueryMatch.rewordingsFor`). */
+const MAX_MASKED = 16;
+
+/**
+ * Where `variant` differs from `question`: the positions of `variant` between the words both start with and the
+ * words both end with.
+ */
+function rewordedPart(question: Int32Array, variant: Int32Array): { from: number; to: number } {
+  const shorter = Math.min(question.length, variant.length);
+  let from = 0;
+  while (from < shorter && question[from] === variant[from]) from++;
+  let end = 0;
+  while (end < shorter - from && question[question.length - 1 - end] === variant[variant.length - 1 - end]) end++;
+  return { from, to: variant.length - end };
+}
+
 /** One content word of the question with its index lookups resolved. */
 export interface ResolvedUnit {
   unit: QueryUnit;
@@ -193,6 +229,12 @@ export class QueryMatch {
   private readonly bigramBits: (Uint32Array | undefined)[];
   /** The folded question as names are quoted from it, then each synonym rewording, as run sequences. */
   readonly sequences: RunSequence[];
+  /**
+   * For each word id, a bit per rewording (bit v - 1 for `sequences[v]`) whose reworded part holds the word; a
+   * rewording whose reworded part is empty has its bit on `alwaysTried`.
+   */
+  private readonly novel: Uint16Array;
+  private readonly alwaysTried: number;
 
   constructor(
     readonly prepared: PreparedQuery,
@@ -223,6 +265,34 @@ export class QueryMatch {
     this.bigrams = bigrams.map((posting) => posting?.covered);
     this.bigramBits = bigrams.map((posting) => posting?.coveredBits);
     this.sequences = [prepared.quotable, ...prepared.variants].map((s) => new RunSequence(words.lookup(s)));
+    this.novel = new Uint16Array(words.size);
+    let always = 0;
+    const question = (this.sequences[0] as RunSequence).ids;
+    this.sequences.slice(1, MAX_MASKED + 1).forEach((variant, v) => {
+      const { from, to } = rewordedPart(question, variant.ids);
+      if (from === to) always |= 1 << v;
+      for (let k = from; k < to; k++) {
+        const id = variant.ids[k] as number;
+        if (id >= 0) this.novel[id] = (this.novel[id] as number) | (1 << v);
+      }
+    });
+    // Rewordings beyond what the mask can mark are always tried.
+    for (let v = MAX_MASKED; v + 1 < this.sequences.length; v++) always |= 1 << v;
+    this.alwaysTried = always;
+  }
+
+  /**
+   * The rewordings (bit v - 1 for `sequences[v]`) whose longest run with the name `ids[from..to)` may be longer than
+   * the question's own: a run that holds no word of a rewording's reworded part lies within the words it shares with
+   * the question on one side, so it is a run of the question too. The others need no test.
+   */
+  rewordingsFor(ids: Int32Array, from: number, to: number): number {
+    let mask = this.alwaysTried;
+    for (let j = from; j < to; j++) {
+      const id = ids[j] as number;
+      if (id >= 0 && id < this.novel.length) mask |= this.novel[id] as number;
+    }
+    return mask;
   }
 
   /** True when document `doc` holds term `k` of unit `u`. */

@@ -1,10 +1,10 @@
 // The retrieval engine: lexical BM25F over the catalogue, priors and re-ranking, then dense similarities fused in
 // when a model is loaded (fusion.ts), grouping of name families, a calibrated confidence and the abstain decision.
 import type { Catalogue } from '../knowledge/loader.ts';
-import type { OutOfScope, ScopeCheck } from '../knowledge/out-of-scope.ts';
+import type { OutOfScope, ScopeCheck, ScopeQuestion } from '../knowledge/out-of-scope.ts';
 import type { Procedure } from '../knowledge/schema.ts';
 import { foldAccents, foldToken, tokenize } from '../text/normalize.ts';
-import { type ActionClass, actionFactor, nameActions } from './actions.ts';
+import { type ActionClass, actionFactor, nameAction } from './actions.ts';
 import { type Calibration, confidenceOf, DEFAULT_CALIBRATION, type MatchFeatures } from './confidence.ts';
 import { contrastFactor, contrastSides } from './contrasts.ts';
 import { FIELD_SPECS, procedureTerms, searchableName } from './documents.ts';
@@ -93,6 +93,16 @@ const SPECIALISED_CANDIDATES = 10;
 const SPECIALISED_MENTION = 0.2;
 /** …and itself scores at least this share of the shorter one (it must fit the question on its own too). */
 const SPECIALISED_FLOOR = 0.4;
+/** Sibling names compared word by word among this many best candidates… */
+const DISCRIMINATE_CANDIDATES = 8;
+/** …when they share this much of the smaller name's rarity-weighted words… */
+const SIBLING_SHARE = 0.5;
+/** …when the question names this much of the lower one's own words and none of the higher one's… */
+const DISCRIMINATE_MENTION = 0.3;
+/** …and the lower one scores at least this share of the higher one. */
+const DISCRIMINATE_FLOOR = 0.7;
+/** An out-of-scope phrase typed without accents yields to a catalogue pair its end forms held by this many records. */
+const BOUND_PAIRS = 20;
 /** How many lexical candidates are grouped and considered. */
 const CANDIDATES = 200;
 /** How many dense neighbours are fused. */
@@ -128,6 +138,8 @@ export class RetrievalEngine implements Retriever {
   private readonly nameSequences: string[][] = [];
   /** Actions each name opens with (cấp, cấp lại, gia hạn…), to tell siblings apart. */
   private readonly actions: Set<ActionClass>[] = [];
+  /** Where each name's object starts, after its leading action words ("Cấp lại | giấy phép…"). */
+  private readonly objectStarts: Uint8Array;
   /** Folded words of each curated alias, in order (a question that quotes one is a strong match). */
   private readonly aliasSequences: string[][][] = [];
   /** Folded words of names and aliases as ids (`nameSequences`, `aliasSequences`), for phrase runs. */
@@ -165,6 +177,7 @@ export class RetrievalEngine implements Retriever {
     );
     this.spelling = new Spelling(this.index, lexicon.words);
     this.priors = new Float32Array(this.procedures.length);
+    this.objectStarts = new Uint8Array(this.procedures.length);
     this.families = [];
     this.familyIds = new Int32Array(this.procedures.length);
     const familyNumbers = new Map<string, number>();
@@ -185,7 +198,9 @@ export class RetrievalEngine implements Retriever {
       const sequence = tokenize(searchableName(p.name)).map(foldToken);
       this.nameSequences.push(sequence);
       this.nameSides.push(contrastSides(sequence));
-      this.actions.push(nameActions(searchableName(p.name)));
+      const action = nameAction(searchableName(p.name));
+      this.actions.push(action.classes);
+      this.objectStarts[i] = action.end;
       this.aliasSequences.push(p.aliases.map((a) => tokenize(a).map(foldToken)).filter((a) => a.length >= 2));
       this.nameWords.push([...new Set(sequence)]);
       this.aliasIds.push((this.aliasSequences[i] as string[][]).map((a) => this.words.intern(a)));
@@ -227,6 +242,7 @@ export class RetrievalEngine implements Retriever {
     const pool = this.withRareMatches(match, ranked, scores);
     this.rerank(match, scores, pool);
     this.specialise(prepared, scores, pool);
+    this.discriminate(prepared, scores, pool);
     const similarities = denseSearch ? await denseSearch : undefined;
     // Lexical scores before dense evidence: the lexical confidence features are read from them.
     let lexical = scores;
@@ -341,12 +357,30 @@ export class RetrievalEngine implements Retriever {
 
   /** Whether the question is out of scope (knowledge/out-of-scope.json), given the best procedure's own name. */
   private scope(prepared: PreparedQuery, position: number): ScopeCheck {
-    return this.lexicon.outOfScope.check(prepared, this.nameSequences[position] ?? []);
+    return this.outOfScope.check(prepared, this.nameSequences[position] ?? []);
   }
 
-  /** The out-of-scope list this engine refuses by; the conversation checks messages against the same one. */
+  /** The accented pair words i and i + 1 of a question typed without accents stand for, when the catalogue is sure. */
+  private pairReading(folded: readonly string[], i: number): readonly [string, string] | undefined {
+    const left = folded[i];
+    const right = folded[i + 1];
+    return left === undefined || right === undefined ? undefined : this.spelling.pairReading(left, right, BOUND_PAIRS);
+  }
+
+  /**
+   * The out-of-scope list this engine refuses by; the conversation checks messages against the same one. A message
+   * typed without diacritics is read with the accents the catalogue points to ("co quan nao" is not "quán nào").
+   */
   get outOfScope(): OutOfScope {
-    return this.lexicon.outOfScope;
+    const list = this.lexicon.outOfScope;
+    const read = (question: ScopeQuestion): ScopeQuestion =>
+      question.unaccented && question.pairReading === undefined
+        ? { ...question, pairReading: (i) => this.pairReading(question.folded, i) }
+        : question;
+    return {
+      find: (question, name) => list.find(read(question), name),
+      check: (question, name) => list.check(read(question), name),
+    };
   }
 
   private codeMatches(prepared: PreparedQuery): number[] {
@@ -555,11 +589,15 @@ export class RetrievalEngine implements Retriever {
       const { ids, weights } = this.names;
       const from = this.names.start(position);
       const to = this.names.end(position);
-      // The question's own words, or a rewording with a synonym in place ("lưu học sinh" → "du học sinh").
-      const [question, ...variants] = match.sequences;
-      let run = (question as RunSequence).longestRun(ids, from, to);
-      for (const variant of variants) {
-        const alternative = variant.longestRun(ids, from, to);
+      // The question's own words, or a rewording with a synonym in place ("lưu học sinh" → "du học sinh"); only
+      // rewordings that could beat the question's own run are tried.
+      const { sequences } = match;
+      const question = sequences[0] as RunSequence;
+      let run = question.longestRun(ids, from, to);
+      const tried = match.rewordingsFor(ids, from, to);
+      for (let v = 1; v < sequences.length; v++) {
+        if ((tried & (1 << (v - 1))) === 0) continue;
+        const alternative = (sequences[v] as RunSequence).longestRun(ids, from, to);
         if (alternative.length > run.length) run = alternative;
       }
       if (prepared.folded.length >= 3 && run.length >= 2) {
@@ -575,8 +613,7 @@ export class RetrievalEngine implements Retriever {
       // The question quotes a whole curated alias ("giải thể công ty"): weigh by how much of the question it explains.
       let quoted = 0;
       for (const alias of this.aliasIds[position] ?? []) {
-        if ((question as RunSequence).longestRun(alias).length === alias.length)
-          quoted = Math.max(quoted, alias.length);
+        if (question.longestRun(alias).length === alias.length) quoted = Math.max(quoted, alias.length);
       }
       if (quoted > 0) factor *= 1 + (ALIAS_BONUS * quoted) / Math.max(quoted, contentLength(prepared));
       factor *= actionFactor(asked, this.actions[position] as Set<ActionClass>, alternative, long, topicOnly);
@@ -600,29 +637,98 @@ export class RetrievalEngine implements Retriever {
       .slice(0, SPECIALISED_CANDIDATES);
     const asked = new Set(prepared.contentBigrams);
     for (const general of best) {
-      const base = new Set(this.nameWords[general]);
+      const distinct = this.nameWords[general]?.length ?? 0;
       for (const specific of best) {
         if (specific === general || this.families[specific] === this.families[general]) continue;
         const words = this.nameSequences[specific] ?? [];
-        if (words.length <= base.size || ![...base].every((w) => words.includes(w))) continue;
+        if (words.length <= distinct || !this.names.holdsAllOf(specific, general)) continue;
         // Siblings that differ by their action ("Cấp lại …") are the actions' business.
         if (!sameActions(this.actions[general], this.actions[specific])) continue;
         const [g, sp] = [scores[general] as number, scores[specific] as number];
         if (sp > g || sp < g * SPECIALISED_FLOOR) continue;
-        if (this.qualifierMention(words, base, asked) >= SPECIALISED_MENTION) scores[specific] = g * 1.01;
+        const base = new Set(this.nameWords[general]);
+        if (this.qualifierMention(specific, base, asked) >= SPECIALISED_MENTION) scores[specific] = g * 1.01;
       }
     }
   }
 
+  /**
+   * Sibling names among the best candidates, each with words of its own beside the ones they share ("… thường xuyên
+   * công lập" / "… tư thục"; "… thuộc thẩm quyền của UBND cấp xã" / "… nông, lâm, thủy sản"): the words that tell
+   * them apart decide. A lower sibling scoring close to a higher one goes just above it when the question names a
+   * good part of the lower one's own words and none of the higher one's. Leading action words are left out (the
+   * actions weigh them), and so are stories, whose many words name a sibling's qualifier by chance. Looser
+   * thresholds (any own word named, or a sibling further below) lost about as often as they won.
+   */
+  private discriminate(prepared: PreparedQuery, scores: Float32Array, candidates: number[]): void {
+    if (contentLength(prepared) > LONG_QUESTION) return;
+    const best = [...candidates]
+      .sort((a, b) => (scores[b] as number) - (scores[a] as number))
+      .slice(0, DISCRIMINATE_CANDIDATES);
+    const asked = contentWords(prepared);
+    for (let k = 1; k < best.length; k++) {
+      const lower = best[k] as number;
+      for (let h = 0; h < k; h++) {
+        const higher = best[h] as number;
+        if (this.families[higher] === this.families[lower]) continue;
+        if ((scores[lower] as number) < (scores[higher] as number) * DISCRIMINATE_FLOOR) continue;
+        const { shared, higherOwn, lowerOwn } = this.nameDifference(higher, lower, asked);
+        // A name holding all the other's words and more is specialise()'s business.
+        if (higherOwn.weight === 0 || lowerOwn.weight === 0) continue;
+        if (shared < SIBLING_SHARE * Math.min(shared + higherOwn.weight, shared + lowerOwn.weight)) continue;
+        if (higherOwn.asked > 0 || lowerOwn.asked < lowerOwn.weight * DISCRIMINATE_MENTION) continue;
+        scores[lower] = (scores[higher] as number) * 1.01;
+        best.splice(k, 1);
+        best.splice(h, 0, lower);
+        break;
+      }
+    }
+  }
+
+  /**
+   * Rarity-weighted words two names' objects share, and for each name the weight of its own words and of those the
+   * question (`asked`, folded) holds.
+   */
+  private nameDifference(a: number, b: number, asked: Set<string>) {
+    const [wordsA, wordsB] = [this.objectWords(a), this.objectWords(b)];
+    const higherOwn = { weight: 0, asked: 0 };
+    const lowerOwn = { weight: 0, asked: 0 };
+    let shared = 0;
+    for (const [words, others, own] of [
+      [wordsA, wordsB, higherOwn],
+      [wordsB, wordsA, lowerOwn],
+    ] as const) {
+      for (const w of words) {
+        const weight = this.index.idf(`~${w}`);
+        if (others.has(w)) {
+          if (own === higherOwn) shared += weight;
+          continue;
+        }
+        own.weight += weight;
+        if (asked.has(w)) own.asked += weight;
+      }
+    }
+    return { shared, higherOwn, lowerOwn };
+  }
+
+  /** The distinct folded words of a name's object (its leading action words left out: actions.ts weighs them). */
+  private objectWords(position: number): Set<string> {
+    return new Set((this.nameSequences[position] ?? []).slice(this.objectStarts[position]));
+  }
+
   /** Rarity-weighted share of the word pairs a longer name adds to `base` ("nước ngoài") that the question holds. */
-  private qualifierMention(words: string[], base: Set<string>, asked: Set<string>): number {
+  private qualifierMention(position: number, base: Set<string>, asked: Set<string>): number {
+    const words = this.nameSequences[position] ?? [];
+    // The name's words with their IDF, as packed for phrase runs.
+    const { weights } = this.names;
+    const from = this.names.start(position);
     let total = 0;
     let mentioned = 0;
     for (let k = 0; k + 1 < words.length; k++) {
       const [a, b] = [words[k] as string, words[k + 1] as string];
       // Only pairs of the qualifier itself, not where it joins the shared words ("tử cho").
       if (base.has(a) || base.has(b)) continue;
-      const weight = Math.max(this.index.idf(`~${a}`), this.index.idf(`~${b}`));
+      const weight = Math.max(weights[from + k] as number, weights[from + k + 1] as number);
       total += weight;
       if (asked.has(foldedKey(bigramKey(a, b)))) mentioned += weight;
     }
@@ -691,6 +797,17 @@ function contentLength(prepared: PreparedQuery): number {
 
 function sameActions(a: Set<ActionClass> | undefined, b: Set<ActionClass> | undefined): boolean {
   return a?.size === b?.size && [...(a ?? [])].every((c) => b?.has(c));
+}
+
+/** Folded content words of the question (no filler, not a story's context), with its synonyms' words. */
+function contentWords(prepared: PreparedQuery): Set<string> {
+  const words = new Set<string>();
+  for (const unit of prepared.units) {
+    if (unit.filler || (unit.weight ?? 1) < 1) continue;
+    for (const t of unit.terms) words.add(t.startsWith('~') ? t.slice(1) : foldToken(t));
+    for (const phrase of unit.phrases ?? []) for (const t of phrase.tokens) words.add(foldToken(t));
+  }
+  return words;
 }
 
 /** Folded words of the question, including the words of its synonym expansions. */

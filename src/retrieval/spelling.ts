@@ -165,6 +165,28 @@ export class Spelling {
     });
   }
 
+  /**
+   * The accented pair two adjacent words typed without accents stand for, when the catalogue holds one by far most
+   * often (in at least `min` records, READING_MARGIN times the next): "co quan" is cơ quan.
+   */
+  pairReading(left: string, right: string, min = READING_PAIRS): [string, string] | undefined {
+    if (!this.sorted) this.sortVariants();
+    let best: [string, string] | undefined;
+    let first = 0;
+    let second = 0;
+    for (const u of this.spellings(left)) {
+      for (const v of this.spellings(right)) {
+        const count = this.pairCount(bigramKey(u, v));
+        if (count > first) {
+          second = first;
+          first = count;
+          best = [u, v];
+        } else if (count > second) second = count;
+      }
+    }
+    return first >= min && first >= second * READING_MARGIN ? best : undefined;
+  }
+
   /** What to read instead of the word at `i`, when the index does not know it as typed. */
   private replacement(spans: TokenSpan[], i: number, unaccented: boolean): string | undefined {
     const span = spans[i] as TokenSpan;
