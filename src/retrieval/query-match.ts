@@ -264,7 +264,9 @@ export class QueryMatch {
     const bigrams = prepared.contentBigrams.map((key) => index.posting(key));
     this.bigrams = bigrams.map((posting) => posting?.covered);
     this.bigramBits = bigrams.map((posting) => posting?.coveredBits);
-    this.sequences = [prepared.quotable, ...prepared.variants].map((s) => new RunSequence(words.lookup(s)));
+    this.sequences = [prepared.quotable ?? prepared.folded, ...prepared.variants].map(
+      (s) => new RunSequence(words.lookup(s)),
+    );
     this.novel = new Uint16Array(words.size);
     let always = 0;
     const question = (this.sequences[0] as RunSequence).ids;

@@ -55,10 +55,10 @@ export interface PreparedQuery {
   /** The folded question with one synonym phrase put in place of the words it stands for ("lưu học sinh" → "du học sinh"). */
   variants: string[][];
   /**
-   * The folded question as names are quoted from it (the re-ranking's phrase runs): `folded`, with the words of a
-   * story's clauses told as done blanked out (a name quoted there is what happened, not what is asked).
+   * A story's folded question as names are quoted from it (the re-ranking's phrase runs): `folded` with the words
+   * of clauses told as done blanked out (a name quoted there is what happened, not what is asked).
    */
-  quotable: string[];
+  quotable?: string[];
   /** The actions the question asks for (cấp lại, gia hạn, giải thể…). */
   actions: Set<ActionClass>;
   /** Folded bigram keys of adjacent content (non-filler) words. */
@@ -241,7 +241,7 @@ export function prepareQuery(typed: string, lexicon: Lexicon, spelling?: Spellin
     tokens,
     folded,
     variants,
-    quotable,
+    ...(focus ? { quotable } : {}),
     length: tokens.length,
     contentBigrams: [...new Set([...contentBigrams, ...expansionBigrams])],
     story: focus !== undefined,
