@@ -24,6 +24,7 @@ import { LexicalIndex, sortByScore, topIndices } from './lexical-index.ts';
 import type { Lexicon } from './lexicon.ts';
 import { type PreparedQuery, prepareQuery } from './query.ts';
 import { PackedSequences, QueryMatch, type ResolvedUnit, type RunSequence, WordIds } from './query-match.ts';
+import { requestMask } from './request-focus.ts';
 import { Spelling } from './spelling.ts';
 import { bigramKey, foldedKey } from './terms.ts';
 import type { Retriever, SearchHit, SearchOptions, SearchResult } from './types.ts';
@@ -292,7 +293,7 @@ export class RetrievalEngine implements Retriever {
       runnerUp !== undefined && features.coverage >= 0.99 && features.bigrams >= 1 && features.margin < TIED_MARGIN;
     // Shopping, prices, bank products… are out of scope even when they share words with a procedure; one the
     // best procedure's own name holds ("đặt cược bóng đá") is answered only when sure, never offered as a menu.
-    let scope = codeHits.length === 0 ? this.scope(prepared, top.best) : {};
+    let scope = codeHits.length === 0 ? this.scope(prepared, top.best, query) : {};
     // A question the best record explains word for word, with many of its word pairs, names that procedure: a
     // marked phrase in it ("vay ngân hàng cần đk thế chấp sổ đỏ ở vp đăng ký đất đai") is the procedure's own
     // business, as when its name holds the phrase (answered only when sure). No out-of-scope question of the test
@@ -356,8 +357,17 @@ export class RetrievalEngine implements Retriever {
   }
 
   /** Whether the question is out of scope (knowledge/out-of-scope.json), given the best procedure's own name. */
-  private scope(prepared: PreparedQuery, position: number): ScopeCheck {
-    return this.outOfScope.check(prepared, this.nameSequences[position] ?? []);
+  private scope(prepared: PreparedQuery, position: number, text: string): ScopeCheck {
+    return this.outOfScope.check(
+      { ...prepared, ...(prepared.story ? { text } : {}) },
+      this.nameSequences[position] ?? [],
+    );
+  }
+
+  /** Which words of a story are its request (request-focus.ts); undefined when the question is not a story. */
+  private requestOf(text: string, question: ScopeQuestion): boolean[] | undefined {
+    const { tokens, folded, unaccented } = question;
+    return requestMask(text, tokens, folded, this.lexicon.fillerMask(tokens, folded, unaccented), unaccented);
   }
 
   /** The accented pair words i and i + 1 of a question typed without accents stand for, when the catalogue is sure. */
@@ -373,10 +383,17 @@ export class RetrievalEngine implements Retriever {
    */
   get outOfScope(): OutOfScope {
     const list = this.lexicon.outOfScope;
-    const read = (question: ScopeQuestion): ScopeQuestion =>
-      question.unaccented && question.pairReading === undefined
-        ? { ...question, pairReading: (i) => this.pairReading(question.folded, i) }
-        : question;
+    const read = (question: ScopeQuestion): ScopeQuestion => {
+      const unaccented = question.unaccented && question.pairReading === undefined;
+      const { text } = question;
+      const story = text !== undefined && question.request === undefined;
+      if (!unaccented && !story) return question;
+      return {
+        ...question,
+        ...(unaccented ? { pairReading: (i: number) => this.pairReading(question.folded, i) } : {}),
+        ...(story ? { request: () => this.requestOf(text, question) } : {}),
+      };
+    };
     return {
       find: (question, name) => list.find(read(question), name),
       check: (question, name) => list.check(read(question), name),
