@@ -123,7 +123,8 @@ describe('story questions', () => {
       'Mấy năm trước tôi đã thành lập công ty TNHH một thành viên, kinh doanh vật liệu xây dựng. Nay công ty làm ăn được, tôi muốn góp thêm tiền để tăng vốn điều lệ thì nộp hồ sơ gì?';
     expect((await civil.search(business)).hits[0]?.id).toBe(capital.id);
     // The done clause's words weigh least, the request's fully; a clause not told as done stays plain context.
-    const told = 'Bà nội đã đăng ký làm người giám hộ cho cháu, cháu được hưởng một căn nhà. Tôi muốn hỏi việc kiểm tra bà quản lý tài sản của cháu thì làm thế nào?';
+    const told =
+      'Bà nội đã đăng ký làm người giám hộ cho cháu, cháu được hưởng một căn nhà. Tôi muốn hỏi việc kiểm tra bà quản lý tài sản của cháu thì làm thế nào?';
     expect(weightIn(told, 'giám')).toBeLessThan(weightIn(told, 'căn'));
     expect(weightIn(told, 'căn')).toBeLessThan(1);
     expect(weightIn(told, 'kiểm')).toBe(1);
