@@ -57,3 +57,28 @@ describe('a name registering another action', () => {
     expect(await first('đăng ký sửa đổi chương trình khuyến mại may rủi')).toBe(amend.name);
   });
 });
+
+describe('a first registration or one bought from its owner', () => {
+  const first = procedure({ name: 'Đăng ký xe lần đầu, cấp biển số xe' });
+  // Curated, with its everyday alias: it wins on shared words unless the question says which.
+  const transfer = procedure({
+    name: 'Cấp chứng nhận đăng ký xe, biển số xe trong trường hợp thay đổi chủ xe (đăng ký sang tên xe)',
+    aliases: ['đăng ký sang tên xe'],
+    summary: 'Đăng ký xe và biển số xe cho chủ xe khi xe đổi chủ',
+  });
+  const peers = [
+    'Cấp lại chứng nhận đăng ký xe, biển số xe',
+    'Thu hồi chứng nhận đăng ký xe, biển số xe',
+    'Đăng ký tạm thời xe',
+  ].map((name) => procedure({ name }));
+  const vehicles = new RetrievalEngine(catalogueOf([transfer], [first, ...peers]), loadLexicon('knowledge'));
+  const answer = async (q: string) => (await vehicles.search(q)).hits[0]?.name;
+
+  it('answers the first registration for a vehicle bought new', async () => {
+    expect(await answer('mua ô tô mới về thì đăng ký xe thế nào')).toBe(first.name);
+  });
+
+  it('answers the change of owner for a vehicle bought second-hand', async () => {
+    expect(await answer('xe cũ mua của người quen thì đăng ký xe ở đâu')).toBe(transfer.name);
+  });
+});
