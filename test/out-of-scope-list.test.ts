@@ -161,6 +161,43 @@ describe('one list for the conversation and retrieval', () => {
     expect(await recordingChat(engine).say('quan nao hat karaoke hay')).toContain('chưa tìm được thủ tục');
   });
 
+  it('judges a story by its request, in the conversation and in retrieval', async () => {
+    const knowledgeDir = dirs.make();
+    writeFileSync(
+      join(knowledgeDir, OUT_OF_SCOPE_FILE),
+      JSON.stringify({
+        version: 2,
+        always: ['vay ngân hàng'],
+        topics: ['thuốc gì'],
+        administrative: ['giấy khai sinh', 'thủ tục'],
+      }),
+    );
+    const engine = buildRetrievalEngine(
+      { knowledgeDir },
+      {
+        catalogue: catalogueOf(
+          [],
+          [
+            procedure({ name: 'Đăng ký khai sinh', fields: ['Hộ tịch'] }),
+            procedure({ name: 'Xóa đăng ký thế chấp quyền sử dụng đất', fields: ['Đất đai'] }),
+          ],
+        ),
+      },
+    );
+    // The administrative words are in the context; the request asks medical advice.
+    const advice =
+      'Vợ tôi sinh con tháng trước, đã làm giấy khai sinh cho bé. Bé hay quấy khóc, nên cho bé uống thuốc gì?';
+    expect((await engine.search(advice)).abstain).toBe(true);
+    expect(await recordingChat(engine).say(advice)).toContain('chưa tìm được thủ tục');
+    // The bank loan is context; the request asks for a procedure.
+    const release =
+      'Tôi vay ngân hàng mua nhà, sổ đỏ thế chấp ở ngân hàng. Nay đã trả hết nợ, muốn xóa đăng ký thế chấp thì làm thủ tục gì?';
+    expect((await engine.search(release)).abstain).toBe(false);
+    expect(await recordingChat(engine).say(release)).toContain('Xóa đăng ký thế chấp');
+    // One sentence: the list reads the whole of it, as before.
+    expect((await engine.search('vay ngân hàng thì xóa đăng ký thế chấp thế nào')).abstain).toBe(true);
+  });
+
   it('names the file and the field of a malformed list, and refuses nothing without one', () => {
     const knowledgeDir = dirs.make();
     expect(loadOutOfScope(knowledgeDir).find(analyze('giá vàng hôm nay'))).toBeUndefined();

@@ -87,6 +87,9 @@ describe('actions', () => {
     expect([...nameActions('Hỗ trợ chi phí mai táng')]).toEqual([]);
     expect([...nameActions('Hiệu đính Giấy chứng nhận đăng ký đầu tư')]).toEqual(['modify']);
     expect([...nameActions('Trình báo mất hộ chiếu phổ thông')]).toEqual(['report']);
+    // "Đăng ký" introducing another action registers that action; with a comma it is one of two.
+    expect([...nameActions('Đăng ký sửa đổi, bổ sung nội dung chương trình khuyến mại')]).toEqual(['modify']);
+    expect([...nameActions('Đăng ký, điều chỉnh đóng BHXH')]).toEqual(['issue', 'modify']);
   });
 
   it('reads everyday words for actions in a question, with or without diacritics', () => {

@@ -447,7 +447,7 @@ export function understand(text: string, menu: Menu | undefined, outOfScope: Out
   if (small) return small;
   if (RECALL_DOSSIER.some((p) => indexOfPhrase(folded, p) >= 0)) return { kind: 'recall_dossier' };
   if (isDossierIntent(folded)) return { kind: 'dossier_intent' };
-  if (outOfScope.find(analysis) !== undefined) return { kind: 'offtopic' };
+  if (outOfScope.find({ ...analysis, text }) !== undefined) return { kind: 'offtopic' };
   if (isGeneric(folded)) return { kind: 'generic', text };
   const { aspect, phrase, rest } = findAspect(folded);
   const yesNo = isYesNo(folded);

@@ -38,6 +38,15 @@ interface Phrase {
  */
 export interface ScopeQuestion extends AnalyzedText {
   pairReading?: (i: number) => readonly [string, string] | undefined;
+  /** The message as typed (its sentences), so that a reader can tell a story's request from its context. */
+  text?: string;
+  /**
+   * For a story (context, then the request: retrieval/request-focus.ts), whether each token belongs to the request;
+   * asked only when a phrase of the list is found. The request decides: "…có thẻ bảo hiểm y tế… Nên cho cháu uống
+   * thuốc gì?" asks medical advice, "Tôi đang vay ngân hàng… Giờ muốn xóa đăng ký thế chấp thì làm thế nào?" a
+   * procedure.
+   */
+  request?: () => readonly boolean[] | undefined;
 }
 
 export interface ScopeCheck {
@@ -107,9 +116,11 @@ function matchesFrom(phrase: Phrase, q: ScopeQuestion, at: number, part = 0): bo
   return false;
 }
 
-function holds(question: ScopeQuestion, phrase: Phrase): boolean {
+/** True when the question holds the phrase (starting within `where`'s tokens, when given). */
+function holds(question: ScopeQuestion, phrase: Phrase, where?: readonly boolean[]): boolean {
   const first = phrase.parts[0]?.folded[0];
   for (let i = 0; i < question.tokens.length; i++) {
+    if (where && !where[i]) continue;
     if (question.folded[i] === first && matchesFrom(phrase, question, i)) return true;
   }
   return false;
@@ -136,8 +147,23 @@ export function compileOutOfScope(data: Pick<OutOfScopeData, 'always' | 'topics'
     // A phrase can only hold when the question has its first word: the others are not searched for.
     const words = new Set(question.folded);
     const found = (p: Phrase) => words.has(p.parts[0]?.folded[0] as string) && holds(question, p);
-    const marked = always.filter(found);
-    if (!administrative.some(found)) marked.push(...topics.filter(found));
+    const alwaysFound = always.filter(found);
+    const topicsFound = topics.filter(found);
+    if (alwaysFound.length === 0 && topicsFound.length === 0) return {};
+    const administrativeIn = (where?: readonly boolean[]) =>
+      administrative.some((p) => (where ? holds(question, p, where) : found(p)));
+    const request = question.request?.();
+    let marked: Phrase[];
+    if (request === undefined) {
+      marked = administrativeIn() ? alwaysFound : [...alwaysFound, ...topicsFound];
+    } else {
+      // A story: when its request names an administrative matter, a marked phrase of the context alone refuses
+      // nothing; an administrative word of the context does not excuse an everyday topic the request asks about.
+      const asked = administrativeIn(request);
+      marked = asked ? alwaysFound.filter((p) => holds(question, p, request)) : [...alwaysFound];
+      if (!asked) marked.push(...topicsFound.filter((p) => holds(question, p, request)));
+      if (!administrativeIn()) marked.push(...topicsFound.filter((p) => !marked.includes(p)));
+    }
     const refused = marked.find((p) => !named(p));
     if (refused) return { refused: refused.text };
     return marked[0] ? { excusedByName: marked[0].text } : {};

@@ -130,6 +130,9 @@ const OFFICIAL_WORDS: Partial<Record<ActionClass, string[]>> = {
   resume: ['tiếp tục'],
 };
 
+/** An action word that may only introduce another one ("Đăng ký sửa đổi…"). */
+const LIGHT = new Set(['đăng ký']);
+
 interface Phrase {
   tokens: string[];
   folded: string[];
@@ -137,13 +140,15 @@ interface Phrase {
   everyday: boolean;
   /** Official words to search beside an everyday phrase (empty for an official one). */
   official: string[][];
+  /** The word may only introduce another action in a name (`LIGHT`). */
+  light: boolean;
 }
 
 function compile(table: Record<string, ActionClass[]>, everyday: boolean): Phrase[] {
   return Object.entries(table).map(([text, classes]) => {
     const tokens = tokenize(text);
     const official = everyday ? classes.flatMap((c) => OFFICIAL_WORDS[c] ?? []).map((w) => tokenize(w)) : [];
-    return { tokens, folded: tokens.map(foldToken), classes, everyday, official };
+    return { tokens, folded: tokens.map(foldToken), classes, everyday, official, light: LIGHT.has(text) };
   });
 }
 
@@ -176,6 +181,8 @@ const QUESTION_PHRASES = tableOf(
 /** Words that may open a name before its action ("Thủ tục đề nghị cấp…", "Thông báo tạm ngừng…"). */
 const NAME_PREFIX = new Set(['thủ', 'tục', 'đề', 'nghị', 'thông', 'báo', 'hồ', 'sơ']);
 const CONNECTORS = new Set(['và', 'hoặc', 'hay']);
+/** …unless a comma follows it: "Đăng ký, điều chỉnh…" lists two actions. */
+const LISTED_AFTER_LIGHT = /^\s*(?:thủ tục\s+)?đăng ký\s*[,;/]/iu;
 /** Actions are read from the first words of a name only. */
 const NAME_WINDOW = 10;
 
@@ -196,10 +203,19 @@ function matchAt(table: PhraseTable, tokens: string[], folded: string[], at: num
 
 /** The actions a procedure name opens with ("Cấp, cấp lại Giấy…" → issue, reissue); empty when none. */
 export function nameActions(name: string): Set<ActionClass> {
+  return nameAction(name).classes;
+}
+
+/**
+ * The actions a procedure name opens with, and how many of its tokens (`tokenize`) the opening takes: prefix words
+ * ("Thủ tục đề nghị"), action words and connectors. What follows is the name's object.
+ */
+export function nameAction(name: string): { classes: Set<ActionClass>; end: number } {
   const tokens = tokenize(name).slice(0, NAME_WINDOW);
   const folded = tokens.map(foldToken);
-  const found = new Set<ActionClass>();
+  const phrases: Phrase[] = [];
   let i = 0;
+  let end = 0;
   while (i < tokens.length && NAME_PREFIX.has(tokens[i] as string)) i++;
   while (i < tokens.length) {
     if (CONNECTORS.has(tokens[i] as string)) {
@@ -208,10 +224,16 @@ export function nameActions(name: string): Set<ActionClass> {
     }
     const p = matchAt(NAME_PHRASES, tokens, folded, i, false);
     if (!p) break;
-    for (const c of p.classes) found.add(c);
+    phrases.push(p);
     i += p.tokens.length;
+    end = i;
   }
-  return found;
+  // "Đăng ký sửa đổi, bổ sung…", "Đăng ký gia hạn…": registering another action, not the ordinary one ("Đăng ký,
+  // điều chỉnh…" lists two).
+  const [first, second] = phrases;
+  if (first?.light && second && !second.classes.includes('issue') && !LISTED_AFTER_LIGHT.test(name)) phrases.shift();
+  const found = new Set(phrases.flatMap((p) => p.classes));
+  return { classes: found, end: found.size > 0 ? end : 0 };
 }
 
 /** A phrase of the question that names an action, and the token positions it spans. */

@@ -4,7 +4,7 @@ import type { Catalogue } from '../knowledge/loader.ts';
 import type { OutOfScope, ScopeCheck, ScopeQuestion } from '../knowledge/out-of-scope.ts';
 import type { Procedure } from '../knowledge/schema.ts';
 import { foldAccents, foldToken, tokenize } from '../text/normalize.ts';
-import { type ActionClass, actionFactor, nameActions } from './actions.ts';
+import { type ActionClass, actionFactor, nameAction } from './actions.ts';
 import { type Calibration, confidenceOf, DEFAULT_CALIBRATION, type MatchFeatures } from './confidence.ts';
 import { contrastFactor, contrastSides } from './contrasts.ts';
 import { FIELD_SPECS, procedureTerms, searchableName } from './documents.ts';
@@ -24,6 +24,7 @@ import { LexicalIndex, sortByScore, topIndices } from './lexical-index.ts';
 import type { Lexicon } from './lexicon.ts';
 import { type PreparedQuery, prepareQuery } from './query.ts';
 import { PackedSequences, QueryMatch, type ResolvedUnit, type RunSequence, WordIds } from './query-match.ts';
+import { requestMask } from './request-focus.ts';
 import { Spelling } from './spelling.ts';
 import { bigramKey, foldedKey } from './terms.ts';
 import type { Retriever, SearchHit, SearchOptions, SearchResult } from './types.ts';
@@ -93,6 +94,14 @@ const SPECIALISED_CANDIDATES = 10;
 const SPECIALISED_MENTION = 0.2;
 /** …and itself scores at least this share of the shorter one (it must fit the question on its own too). */
 const SPECIALISED_FLOOR = 0.4;
+/** Sibling names compared word by word among this many best candidates… */
+const DISCRIMINATE_CANDIDATES = 8;
+/** …when they share this much of the smaller name's rarity-weighted words… */
+const SIBLING_SHARE = 0.5;
+/** …when the question names this much of the lower one's own words and none of the higher one's… */
+const DISCRIMINATE_MENTION = 0.3;
+/** …and the lower one scores at least this share of the higher one. */
+const DISCRIMINATE_FLOOR = 0.7;
 /** An out-of-scope phrase typed without accents yields to a catalogue pair its end forms held by this many records. */
 const BOUND_PAIRS = 20;
 /** How many lexical candidates are grouped and considered. */
@@ -132,6 +141,8 @@ export class RetrievalEngine implements Retriever {
   private readonly nameSequences: string[][] = [];
   /** Actions each name opens with (cấp, cấp lại, gia hạn…), to tell siblings apart. */
   private readonly actions: Set<ActionClass>[] = [];
+  /** Where each name's object starts, after its leading action words ("Cấp lại | giấy phép…"). */
+  private readonly objectStarts: Uint8Array;
   /** Folded words of each curated alias, in order (a question that quotes one is a strong match). */
   private readonly aliasSequences: string[][][] = [];
   /** Folded words of names and aliases as ids (`nameSequences`, `aliasSequences`), for phrase runs. */
@@ -169,6 +180,7 @@ export class RetrievalEngine implements Retriever {
     );
     this.spelling = new Spelling(this.index, lexicon.words);
     this.priors = new Float32Array(this.procedures.length);
+    this.objectStarts = new Uint8Array(this.procedures.length);
     this.families = [];
     this.familyIds = new Int32Array(this.procedures.length);
     const familyNumbers = new Map<string, number>();
@@ -189,7 +201,9 @@ export class RetrievalEngine implements Retriever {
       const sequence = tokenize(searchableName(p.name)).map(foldToken);
       this.nameSequences.push(sequence);
       this.nameSides.push(contrastSides(sequence));
-      this.actions.push(nameActions(searchableName(p.name)));
+      const action = nameAction(searchableName(p.name));
+      this.actions.push(action.classes);
+      this.objectStarts[i] = action.end;
       this.aliasSequences.push(p.aliases.map((a) => tokenize(a).map(foldToken)).filter((a) => a.length >= 2));
       this.nameWords.push([...new Set(sequence)]);
       this.aliasIds.push((this.aliasSequences[i] as string[][]).map((a) => this.words.intern(a)));
@@ -232,6 +246,7 @@ export class RetrievalEngine implements Retriever {
     const pool = this.withRareMatches(match, ranked, scores);
     this.rerank(match, scores, pool);
     this.specialise(prepared, scores, pool);
+    this.discriminate(prepared, scores, pool);
     const similarities = denseSearch ? await denseSearch : undefined;
     // Lexical scores before dense evidence: the lexical confidence features are read from them.
     let lexical = scores;
@@ -282,7 +297,7 @@ export class RetrievalEngine implements Retriever {
       runnerUp !== undefined && features.coverage >= 0.99 && features.bigrams >= 1 && features.margin < TIED_MARGIN;
     // Shopping, prices, bank products… are out of scope even when they share words with a procedure; one the
     // best procedure's own name holds ("đặt cược bóng đá") is answered only when sure, never offered as a menu.
-    let scope = codeHits.length === 0 ? this.scope(prepared, top.best) : {};
+    let scope = codeHits.length === 0 ? this.scope(prepared, top.best, query) : {};
     // A question the best record explains word for word, with many of its word pairs, names that procedure: a
     // marked phrase in it ("vay ngân hàng cần đk thế chấp sổ đỏ ở vp đăng ký đất đai") is the procedure's own
     // business, as when its name holds the phrase (answered only when sure). No out-of-scope question of the test
@@ -346,8 +361,17 @@ export class RetrievalEngine implements Retriever {
   }
 
   /** Whether the question is out of scope (knowledge/out-of-scope.json), given the best procedure's own name. */
-  private scope(prepared: PreparedQuery, position: number): ScopeCheck {
-    return this.outOfScope.check(prepared, this.nameSequences[position] ?? []);
+  private scope(prepared: PreparedQuery, position: number, text: string): ScopeCheck {
+    return this.outOfScope.check(
+      { ...prepared, ...(prepared.story ? { text } : {}) },
+      this.nameSequences[position] ?? [],
+    );
+  }
+
+  /** Which words of a story are its request (request-focus.ts); undefined when the question is not a story. */
+  private requestOf(text: string, question: ScopeQuestion): boolean[] | undefined {
+    const { tokens, folded, unaccented } = question;
+    return requestMask(text, tokens, folded, this.lexicon.fillerMask(tokens, folded, unaccented), unaccented);
   }
 
   /** The accented pair words i and i + 1 of a question typed without accents stand for, when the catalogue is sure. */
@@ -363,10 +387,17 @@ export class RetrievalEngine implements Retriever {
    */
   get outOfScope(): OutOfScope {
     const list = this.lexicon.outOfScope;
-    const read = (question: ScopeQuestion): ScopeQuestion =>
-      question.unaccented && question.pairReading === undefined
-        ? { ...question, pairReading: (i) => this.pairReading(question.folded, i) }
-        : question;
+    const read = (question: ScopeQuestion): ScopeQuestion => {
+      const unaccented = question.unaccented && question.pairReading === undefined;
+      const { text } = question;
+      const story = text !== undefined && question.request === undefined;
+      if (!unaccented && !story) return question;
+      return {
+        ...question,
+        ...(unaccented ? { pairReading: (i: number) => this.pairReading(question.folded, i) } : {}),
+        ...(story ? { request: () => this.requestOf(text, question) } : {}),
+      };
+    };
     return {
       find: (question, name) => list.find(read(question), name),
       check: (question, name) => list.check(read(question), name),
@@ -644,6 +675,70 @@ export class RetrievalEngine implements Retriever {
     }
   }
 
+  /**
+   * Sibling names among the best candidates, each with words of its own beside the ones they share ("… thường xuyên
+   * công lập" / "… tư thục"; "… thuộc thẩm quyền của UBND cấp xã" / "… nông, lâm, thủy sản"): the words that tell
+   * them apart decide. A lower sibling scoring close to a higher one goes just above it when the question names a
+   * good part of the lower one's own words and none of the higher one's. Leading action words are left out (the
+   * actions weigh them), and so are stories, whose many words name a sibling's qualifier by chance. Looser
+   * thresholds (any own word named, or a sibling further below) lost about as often as they won.
+   */
+  private discriminate(prepared: PreparedQuery, scores: Float32Array, candidates: number[]): void {
+    if (contentLength(prepared) > LONG_QUESTION) return;
+    const best = [...candidates]
+      .sort((a, b) => (scores[b] as number) - (scores[a] as number))
+      .slice(0, DISCRIMINATE_CANDIDATES);
+    const asked = contentWords(prepared);
+    for (let k = 1; k < best.length; k++) {
+      const lower = best[k] as number;
+      for (let h = 0; h < k; h++) {
+        const higher = best[h] as number;
+        if (this.families[higher] === this.families[lower]) continue;
+        if ((scores[lower] as number) < (scores[higher] as number) * DISCRIMINATE_FLOOR) continue;
+        const { shared, higherOwn, lowerOwn } = this.nameDifference(higher, lower, asked);
+        // A name holding all the other's words and more is specialise()'s business.
+        if (higherOwn.weight === 0 || lowerOwn.weight === 0) continue;
+        if (shared < SIBLING_SHARE * Math.min(shared + higherOwn.weight, shared + lowerOwn.weight)) continue;
+        if (higherOwn.asked > 0 || lowerOwn.asked < lowerOwn.weight * DISCRIMINATE_MENTION) continue;
+        scores[lower] = (scores[higher] as number) * 1.01;
+        best.splice(k, 1);
+        best.splice(h, 0, lower);
+        break;
+      }
+    }
+  }
+
+  /**
+   * Rarity-weighted words two names' objects share, and for each name the weight of its own words and of those the
+   * question (`asked`, folded) holds.
+   */
+  private nameDifference(a: number, b: number, asked: Set<string>) {
+    const [wordsA, wordsB] = [this.objectWords(a), this.objectWords(b)];
+    const higherOwn = { weight: 0, asked: 0 };
+    const lowerOwn = { weight: 0, asked: 0 };
+    let shared = 0;
+    for (const [words, others, own] of [
+      [wordsA, wordsB, higherOwn],
+      [wordsB, wordsA, lowerOwn],
+    ] as const) {
+      for (const w of words) {
+        const weight = this.index.idf(`~${w}`);
+        if (others.has(w)) {
+          if (own === higherOwn) shared += weight;
+          continue;
+        }
+        own.weight += weight;
+        if (asked.has(w)) own.asked += weight;
+      }
+    }
+    return { shared, higherOwn, lowerOwn };
+  }
+
+  /** The distinct folded words of a name's object (its leading action words left out: actions.ts weighs them). */
+  private objectWords(position: number): Set<string> {
+    return new Set((this.nameSequences[position] ?? []).slice(this.objectStarts[position]));
+  }
+
   /** Rarity-weighted share of the word pairs a longer name adds to `base` ("nước ngoài") that the question holds. */
   private qualifierMention(position: number, base: Set<string>, asked: Set<string>): number {
     const words = this.nameSequences[position] ?? [];
@@ -727,6 +822,17 @@ function contentLength(prepared: PreparedQuery): number {
 
 function sameActions(a: Set<ActionClass> | undefined, b: Set<ActionClass> | undefined): boolean {
   return a?.size === b?.size && [...(a ?? [])].every((c) => b?.has(c));
+}
+
+/** Folded content words of the question (no filler, not a story's context), with its synonyms' words. */
+function contentWords(prepared: PreparedQuery): Set<string> {
+  const words = new Set<string>();
+  for (const unit of prepared.units) {
+    if (unit.filler || (unit.weight ?? 1) < 1) continue;
+    for (const t of unit.terms) words.add(t.startsWith('~') ? t.slice(1) : foldToken(t));
+    for (const phrase of unit.phrases ?? []) for (const t of phrase.tokens) words.add(foldToken(t));
+  }
+  return words;
 }
 
 /** Folded words of the question, including the words of its synonym expansions. */
