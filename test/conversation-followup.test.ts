@@ -46,9 +46,15 @@ const absence = procedure({
     'Người đi khỏi phạm vi đơn vị hành chính cấp xã nơi thường trú từ 12 tháng liên tục trở lên phải khai báo.',
 });
 const vneid = procedure({ name: 'Cấp tài khoản định danh điện tử VNeID', levels: ['xa'] });
+// A catalogue-only record without details: its fields never mention "hồ sơ".
+const karaoke = procedure({
+  name: 'Cấp giấy phép đủ điều kiện kinh doanh dịch vụ karaoke',
+  levels: ['tinh'],
+  implementingAgencies: ['Sở Văn hóa, Thể thao và Du lịch'],
+});
 
 const retrieval = new RetrievalEngine(
-  catalogueOf([licence, healthLicence, permit, junction, residence, marriage, vneid, absence]),
+  catalogueOf([licence, healthLicence, permit, junction, residence, marriage, vneid, absence, karaoke]),
   compileLexicon({ version: 1, synonyms: [], filler: [] }),
 );
 
@@ -63,6 +69,16 @@ describe('follow-ups without a known keyword', () => {
     const text = await say('có cần mang giấy khám sức khỏe không');
     expect(shown()).toBe(licence.id);
     expect(text).toContain('Giấy khám sức khỏe của người lái xe');
+  });
+
+  it('answers "nộp hồ sơ ở đâu" about a procedure whose record never says "hồ sơ"', async () => {
+    const { say, shown } = chat();
+    await say('giấy phép kinh doanh dịch vụ karaoke');
+    expect(shown()).toBe(karaoke.id);
+    const text = await say('nộp hồ sơ ở đâu vậy');
+    expect(shown()).toBe(karaoke.id);
+    expect(text).toContain('Sở Văn hóa, Thể thao và Du lịch');
+    expect(text).not.toContain('chưa tìm được');
   });
 
   it('answers "phường làm được không" from the level, not with another procedure', async () => {

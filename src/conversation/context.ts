@@ -20,6 +20,19 @@ const GENERIC_FOLLOWUP = new Set(
   huong dan chi tiet cu the quy trinh trinh tu lan luot nhanh cham som tre phi le gia nop`.split(/\s+/),
 );
 
+/** Word pairs that name the paperwork of any procedure ("nộp hồ sơ ở đâu", "giấy tờ gì"), not another subject. */
+const PAPERWORK = new Set(['ho so', 'giay to', 'thu tuc']);
+
+/** The words without the pairs that only name paperwork. */
+function withoutPaperwork(words: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    if (i + 1 < words.length && PAPERWORK.has(`${words[i]} ${words[i + 1]}`)) i++;
+    else kept.push(words[i] as string);
+  }
+  return kept;
+}
+
 export interface TopicFinder {
   search(
     query: string,
@@ -51,7 +64,7 @@ export async function routeQuestion(
   // "giá vé máy bay hôm nay", "mất bao lâu thì có bằng lái": an aspect word, but about something the current
   // procedure's fields do not mention at all. A yes/no question stays: it asks about a requirement of this one.
   // Words that only say how or when ("từng bước", "bao lâu thì nhận được tiền") name no other subject.
-  const topical = words.filter((w) => !GENERIC_FOLLOWUP.has(w));
+  const topical = withoutPaperwork(words).filter((w) => !GENERIC_FOLLOWUP.has(w));
   if (intent.aspect && !yesNo && covered === 0 && topical.length >= 2) return { kind: 'new', ...base };
   if (words.length === 0) return { kind: 'followup', ...base, words };
   const other = await otherProcedure(words, current, finder);

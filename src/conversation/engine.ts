@@ -349,7 +349,9 @@ export class Engine implements ConversationEngine {
     if (aspect && aspectPhrase && named.some((p) => analyze(p.name).folded.join(' ').includes(aspectPhrase)))
       aspect = undefined;
     if (aspect === 'steps') {
+      // The card and its first step: still an answer to a new question, as with any other aspect asked with it.
       if (shown.steps.length > 0) replies.push(...this.showStep(ctx, 0, 0));
+      ctx.outcome = 'answer';
     } else if (aspect) {
       replies.push(this.aspectReply(ctx, shown, aspect));
     }

@@ -57,6 +57,8 @@ const PHRASE_BONUS = 0.5;
 const COVERAGE_FLOOR = 0.5;
 /** Fully covered questions whose two best families are this close are ambiguous, never abstained. */
 const TIED_MARGIN = 0.05;
+/** A bare topic with no action ("bằng lái") is ambiguous when its two best families are this close. */
+const BARE_TOPIC_MARGIN = 0.15;
 /** A question quoting a curated alias gains up to ×(1 + ALIAS_BONUS) (when the alias is all it says). */
 const ALIAS_BONUS = 0.5;
 /** A question matched word for word by the best record, with at least this many word pairs, names it. */
@@ -291,6 +293,14 @@ export class RetrievalEngine implements Retriever {
     // question to ask back, not an out-of-scope one.
     const tiedTopic =
       runnerUp !== undefined && features.coverage >= 0.99 && features.bigrams >= 1 && features.margin < TIED_MARGIN;
+    // A bare topic naming no action ("bằng lái"), which a sibling's name happens to spell word for word ("Đổi …
+    // bằng lái xe của người nước ngoài"), still fits the other siblings: ask which, even at a wider margin.
+    const bareTopic =
+      runnerUp !== undefined &&
+      isTopicOnly(prepared) &&
+      prepared.actions.size === 0 &&
+      features.coverage >= 0.99 &&
+      features.margin < BARE_TOPIC_MARGIN;
     // Shopping, prices, bank products… are out of scope even when they share words with a procedure; one the
     // best procedure's own name holds ("đặt cược bóng đá") is answered only when sure, never offered as a menu.
     let scope = codeHits.length === 0 ? this.scope(prepared, top.best, query) : {};
@@ -326,7 +336,7 @@ export class RetrievalEngine implements Retriever {
       (!abstain &&
         codeHits.length === 0 &&
         runnerUp !== undefined &&
-        (tiedTopic || second >= top.score * this.calibration.ambiguousWithin) &&
+        (tiedTopic || bareTopic || second >= top.score * this.calibration.ambiguousWithin) &&
         this.nameCoverage(words, runnerUp.best) >= features.nameCoverage - 0.1 &&
         !this.onlyTopDoes(prepared.actions, top.best, runnerUp.best));
     const shown = groups.slice(0, limit);
@@ -613,8 +623,7 @@ export class RetrievalEngine implements Retriever {
     // In a short question every word counts: a candidate without its rarest word ("cchn dược") loses ground.
     const rarest = this.discriminatingUnit(match);
     const long = contentLength(prepared) > LONG_QUESTION;
-    // A bare topic ("bằng lái", "căn cước"): a few words, all of them content.
-    const topicOnly = contentLength(prepared) <= TOPIC_ONLY && prepared.units.every((u) => !u.filler);
+    const topicOnly = isTopicOnly(prepared);
     const sides = contrastSides(prepared.folded);
     const shares = candidates.map((p) => {
       const { total, covered } = this.coverage(match, p);
@@ -835,6 +844,11 @@ function silentlyAbroad(p: Procedure): boolean {
     p.implementingAgencies.every((agency) => folded(agency).includes('nuoc ngoai')) &&
     !/nuoc ngoai|lanh su|dai dien/.test(folded(p.name))
   );
+}
+
+/** A bare topic ("bằng lái", "căn cước"): a few words, all of them content. */
+function isTopicOnly(prepared: PreparedQuery): boolean {
+  return contentLength(prepared) <= TOPIC_ONLY && prepared.units.every((u) => !u.filler);
 }
 
 /** Number of content (non-filler) words of the question. */
