@@ -98,14 +98,19 @@ const SPECIALISED_MENTION = 0.2;
 const SPECIALISED_FLOOR = 0.4;
 /** Sibling names compared word by word among this many best candidates… */
 const DISCRIMINATE_CANDIDATES = 8;
-/** …when they share this much of the smaller name's rarity-weighted words… */
+/** …when they share this much of the smaller name's rarity-weighted words, and this much of the larger one's… */
 const SIBLING_SHARE = 0.5;
+const SIBLING_OVERLAP = 0.25;
 /** …when the question names this much of the lower one's own words and none of the higher one's… */
 const DISCRIMINATE_MENTION = 0.3;
 /** …and the lower one scores at least this share of the higher one. */
 const DISCRIMINATE_FLOOR = 0.7;
 /** An out-of-scope phrase typed without accents yields to a catalogue pair its end forms held by this many records. */
 const BOUND_PAIRS = 20;
+/** Grammar words of names: they neither qualify a name nor tell siblings apart. */
+const GRAMMAR_WORDS = new Set(
+  'cho của đối với và các trong tại theo là được có từ đến trên về hoặc những một khi do mà thì ở này bằng'.split(' '),
+);
 /** How many lexical candidates are grouped and considered. */
 const CANDIDATES = 200;
 /** How many dense neighbours are fused. */
@@ -722,16 +727,19 @@ export class RetrievalEngine implements Retriever {
       .sort((a, b) => (scores[b] as number) - (scores[a] as number))
       .slice(0, DISCRIMINATE_CANDIDATES);
     const asked = contentWords(prepared);
+    const objects = new Map(best.map((p) => [p, this.objectWords(p)]));
+    const words = (position: number) => objects.get(position) as Set<string>;
     for (let k = 1; k < best.length; k++) {
       const lower = best[k] as number;
       for (let h = 0; h < k; h++) {
         const higher = best[h] as number;
         if (this.families[higher] === this.families[lower]) continue;
         if ((scores[lower] as number) < (scores[higher] as number) * DISCRIMINATE_FLOOR) continue;
-        const { shared, higherOwn, lowerOwn } = this.nameDifference(higher, lower, asked);
+        const { shared, higherOwn, lowerOwn } = this.nameDifference(words(higher), words(lower), asked);
         // A name holding all the other's words and more is specialise()'s business.
         if (higherOwn.weight === 0 || lowerOwn.weight === 0) continue;
         if (shared < SIBLING_SHARE * Math.min(shared + higherOwn.weight, shared + lowerOwn.weight)) continue;
+        if (shared < SIBLING_OVERLAP * Math.max(shared + higherOwn.weight, shared + lowerOwn.weight)) continue;
         if (higherOwn.asked > 0 || lowerOwn.asked < lowerOwn.weight * DISCRIMINATE_MENTION) continue;
         scores[lower] = (scores[higher] as number) * 1.01;
         best.splice(k, 1);
@@ -745,8 +753,7 @@ export class RetrievalEngine implements Retriever {
    * Rarity-weighted words two names' objects share, and for each name the weight of its own words and of those the
    * question (`asked`, folded) holds.
    */
-  private nameDifference(a: number, b: number, asked: Set<string>) {
-    const [wordsA, wordsB] = [this.objectWords(a), this.objectWords(b)];
+  private nameDifference(wordsA: Set<string>, wordsB: Set<string>, asked: Set<string>) {
     const higherOwn = { weight: 0, asked: 0 };
     const lowerOwn = { weight: 0, asked: 0 };
     let shared = 0;
@@ -767,9 +774,18 @@ export class RetrievalEngine implements Retriever {
     return { shared, higherOwn, lowerOwn };
   }
 
-  /** The distinct folded words of a name's object (its leading action words left out: actions.ts weighs them). */
+  /**
+   * The distinct folded words of a name's object: its leading action words left out (the actions weigh them), and
+   * its grammar words ("cho", "của", "đối với"), read with their accents ("cơ sở", "tư thục" stay).
+   */
   private objectWords(position: number): Set<string> {
-    return new Set((this.nameSequences[position] ?? []).slice(this.objectStarts[position]));
+    const tokens = tokenize(searchableName((this.procedures[position] as Procedure).name));
+    const words = new Set<string>();
+    for (let k = this.objectStarts[position] as number; k < tokens.length; k++) {
+      const token = tokens[k] as string;
+      if (!GRAMMAR_WORDS.has(token)) words.add(foldToken(token));
+    }
+    return words;
   }
 
   /** Rarity-weighted share of the word pairs a longer name adds to `base` ("nước ngoài") that the question holds. */
