@@ -83,6 +83,16 @@ describe.skipIf(!shared)('retrieval quality over the national catalogue', () => 
     expect(await top('chứng thực bản sao giấy tờ ở đại sứ quán')).toBe('1.001606');
   });
 
+  it('asks which one for a bare topic that one sibling happens to spell word for word', async () => {
+    // "Đổi giấy phép lái xe hoặc bằng lái xe của người nước ngoài" holds "bằng lái"; the citizen may mean any licence.
+    const result = await engine.search('bằng lái');
+    expect(result.ambiguous).toBe(true);
+    const codes = result.hits.slice(0, 4).map((h) => codeOf(h.id));
+    expect(codes).toEqual(expect.arrayContaining(['3.000346', '3.000347', '3.000348']));
+    // A topic with an action is answered.
+    expect((await engine.search('đổi bằng lái')).ambiguous).toBe(false);
+  });
+
   it('answers long real FAQ questions', async () => {
     const { report } = await evaluate(engine, readQuestions(DEV), codeOf);
     expect(report.hit1).toBeGreaterThanOrEqual(0.65);

@@ -105,4 +105,38 @@ describe('story questions', () => {
     expect(weightIn(story, 'nuôi')).toBeLessThan(1);
     expect(weightIn(story, 'chăm')).toBe(1);
   });
+
+  it('a procedure the story tells as done is not what is asked: the one the request names comes first', async () => {
+    const marriage = procedure({ name: 'Thủ tục đăng ký kết hôn', fields: ['Hộ tịch'] });
+    const recorded = procedure({
+      name: 'Thủ tục ghi vào Sổ hộ tịch việc kết hôn đã được giải quyết tại cơ quan có thẩm quyền của nước ngoài',
+      fields: ['Hộ tịch'],
+    });
+    const guardian = procedure({ name: 'Thủ tục đăng ký giám hộ', fields: ['Hộ tịch'] });
+    const company = procedure({ name: 'Đăng ký thành lập công ty TNHH một thành viên', fields: ['Doanh nghiệp'] });
+    const capital = procedure({ name: 'Đăng ký thay đổi vốn điều lệ của công ty', fields: ['Doanh nghiệp'] });
+    const civil = new RetrievalEngine(catalogueOf([marriage, recorded, guardian, company, capital]), lexicon);
+    const story =
+      'Hai vợ chồng tôi đi làm ở nước ngoài, đã đăng ký kết hôn ở bên đó và có giấy chứng nhận kết hôn của họ. Giờ về nước ở hẳn, muốn việc kết hôn được ghi vào sổ hộ tịch ở quê thì làm thế nào?';
+    expect((await civil.search(story)).hits[0]?.id).toBe(recorded.id);
+    const business =
+      'Mấy năm trước tôi đã thành lập công ty TNHH một thành viên, kinh doanh vật liệu xây dựng. Nay công ty làm ăn được, tôi muốn góp thêm tiền để tăng vốn điều lệ thì nộp hồ sơ gì?';
+    expect((await civil.search(business)).hits[0]?.id).toBe(capital.id);
+    // The done clause's words weigh least, the request's fully; a clause not told as done stays plain context.
+    const told =
+      'Bà nội đã đăng ký làm người giám hộ cho cháu, cháu được hưởng một căn nhà. Tôi muốn hỏi việc kiểm tra bà quản lý tài sản của cháu thì làm thế nào?';
+    expect(weightIn(told, 'giám')).toBeLessThan(weightIn(told, 'căn'));
+    expect(weightIn(told, 'căn')).toBeLessThan(1);
+    expect(weightIn(told, 'kiểm')).toBe(1);
+  });
+
+  it('a long story keeps its request at the end: it is read whole, not cut after its first sentences', async () => {
+    const story =
+      'Nhà tôi ở cuối làng, năm ngoái gia đình tôi xây thêm một gian bếp và một cái chuồng gà ở phía sau vườn, ' +
+      'hàng xóm hai bên đều biết và không ai có ý kiến gì, đường đi vào nhà là đường đất nhỏ, mùa mưa lầy lội lắm, ' +
+      'bố mẹ tôi già yếu nên mọi việc trong nhà đều do vợ chồng tôi lo liệu cả, con cái thì đi học xa. ' +
+      'Tôi muốn hỏi hộ nghèo được công nhận thế nào?';
+    expect(prepareQuery(story, lexicon).story).toBe(true);
+    expect((await engine.search(story)).hits[0]?.id).toBe(poverty.id);
+  });
 });

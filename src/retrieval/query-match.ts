@@ -227,7 +227,7 @@ export class QueryMatch {
   /** Posting lists of the question's content word pairs (`prepared.contentBigrams`). */
   private readonly bigrams: (Uint32Array | undefined)[];
   private readonly bigramBits: (Uint32Array | undefined)[];
-  /** The folded question, then each synonym rewording (`prepared.variants`), as run sequences. */
+  /** The folded question as names are quoted from it, then each synonym rewording, as run sequences. */
   readonly sequences: RunSequence[];
   /**
    * For each word id, a bit per rewording (bit v - 1 for `sequences[v]`) whose reworded part holds the word; a
@@ -264,7 +264,9 @@ export class QueryMatch {
     const bigrams = prepared.contentBigrams.map((key) => index.posting(key));
     this.bigrams = bigrams.map((posting) => posting?.covered);
     this.bigramBits = bigrams.map((posting) => posting?.coveredBits);
-    this.sequences = [prepared.folded, ...prepared.variants].map((s) => new RunSequence(words.lookup(s)));
+    this.sequences = [prepared.quotable ?? prepared.folded, ...prepared.variants].map(
+      (s) => new RunSequence(words.lookup(s)),
+    );
     this.novel = new Uint16Array(words.size);
     let always = 0;
     const question = (this.sequences[0] as RunSequence).ids;

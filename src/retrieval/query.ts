@@ -5,7 +5,7 @@ import { PROCEDURE_CODE_PATTERN } from '../knowledge/schema.ts';
 import { acronymMask, analyze, foldToken } from '../text/normalize.ts';
 import { type ActionClass, askedActions, questionActionSpans } from './actions.ts';
 import type { Lexicon } from './lexicon.ts';
-import { focusWeights } from './request-focus.ts';
+import { DONE_WEIGHT, focusWeights } from './request-focus.ts';
 import type { Spelling } from './spelling.ts';
 import { bigramKey, foldedKey } from './terms.ts';
 
@@ -54,6 +54,11 @@ export interface PreparedQuery {
   folded: string[];
   /** The folded question with one synonym phrase put in place of the words it stands for ("lưu học sinh" → "du học sinh"). */
   variants: string[][];
+  /**
+   * A story's folded question as names are quoted from it (the re-ranking's phrase runs): `folded` with the words
+   * of clauses told as done blanked out (a name quoted there is what happened, not what is asked).
+   */
+  quotable?: string[];
   /** The actions the question asks for (cấp lại, gia hạn, giải thể…). */
   actions: Set<ActionClass>;
   /** Folded bigram keys of adjacent content (non-filler) words. */
@@ -62,6 +67,19 @@ export interface PreparedQuery {
   story: boolean;
   /** Folded word pairs of the concept phrases found in the question (knowledge/concepts.jsonl). */
   conceptBigrams: string[];
+  /** The synonym, abbreviation and concept phrases found, for the confidence's word pairs (`ExplainedSpan`). */
+  explained: ExplainedSpan[];
+}
+
+/**
+ * Where a synonym, abbreviation or concept phrase stands in the question. A record holding the phrase (every key of
+ * `holds`) also counts the word pairs the phrase forms with the content words beside it (`bridges`), as if the
+ * question had been typed with the official words: "cấp gp đi bờ" read as "cấp giấy phép đi bờ". (The phrase's own
+ * pairs already count as the question's.)
+ */
+export interface ExplainedSpan {
+  holds: string[];
+  bridges: string[];
 }
 
 function addTerm(terms: Map<string, number>, key: string, weight: number): void {
@@ -111,7 +129,7 @@ const MAX_VARIANTS = 6;
 const MAX_RESPELLED = 4;
 
 /** Longest question we read (in tokens); the rest of a 10 kB paste is ignored. */
-const MAX_QUERY_TOKENS = 64;
+const MAX_QUERY_TOKENS = 128;
 
 export function prepareQuery(typed: string, lexicon: Lexicon, spelling?: Spelling): PreparedQuery {
   // Misread words rewritten in place (Telex/VNI keystrokes, typing slips, glued pairs), doubtful tones marked.
@@ -133,6 +151,9 @@ export function prepareQuery(typed: string, lexicon: Lexicon, spelling?: Spellin
   // In a story, the words outside the request weigh less, unless a concept recognises them as its object.
   const focus = focusWeights(text, tokens, folded, filler, unaccented, concepts);
   const focusOf = (i: number) => focus?.[i] ?? 1;
+  /** Words of a context clause told as done (request-focus.ts). */
+  const doneAt = (i: number) => focusOf(i) <= DONE_WEIGHT;
+  const quotable = focus ? folded.map((f, i) => (doneAt(i) ? '' : f)) : folded;
   const terms = new Map<string, number>();
   const units: QueryUnit[] = tokens.map((token, i) => {
     const key = foldedKey(folded[i] as string);
@@ -173,6 +194,19 @@ export function prepareQuery(typed: string, lexicon: Lexicon, spelling?: Spellin
     }
   }
   const expansionBigrams = new Set<string>();
+  const explained: ExplainedSpan[] = [];
+  const pairKey = (a: string, b: string) => foldedKey(bigramKey(a, b));
+  const explain = (start: number, end: number, phrase: string[]) => {
+    const official = phrase.map(foldToken);
+    const first = official[0] as string;
+    const last = official[official.length - 1] as string;
+    const holds =
+      official.length === 1 ? [foldedKey(first)] : official.slice(1).map((w, k) => pairKey(official[k] as string, w));
+    const bridges: string[] = [];
+    if (start > 0 && !filler[start - 1]) bridges.push(pairKey(folded[start - 1] as string, first));
+    if (end < tokens.length && !filler[end]) bridges.push(pairKey(last, folded[end] as string));
+    explained.push({ holds, bridges });
+  };
   const variants: string[][] = [];
   /** The question with acronyms in place of spelled-out phrases (kept apart so synonyms and concepts come first). */
   const respelled: string[][] = [];
@@ -188,8 +222,13 @@ export function prepareQuery(typed: string, lexicon: Lexicon, spelling?: Spellin
       addPhrase(terms, phrase, expansionBigrams, scale);
       // A same-length rewording only ("lưu học sinh" → "du học sinh"): a longer official phrase is an elaboration.
       if (!expansion.reworded && variants.length < MAX_VARIANTS && phrase.length <= expansion.end - expansion.start)
-        variants.push([...folded.slice(0, expansion.start), ...phrase.map(foldToken), ...folded.slice(expansion.end)]);
+        variants.push([
+          ...quotable.slice(0, expansion.start),
+          ...phrase.map(foldToken),
+          ...quotable.slice(expansion.end),
+        ]);
       coverWith(units, expansion.start, expansion.end, phrase);
+      explain(expansion.start, expansion.end, phrase);
     }
   }
   // Everyday words for an administrative concept (knowledge/concepts.jsonl) search its official words, weaker.
@@ -200,8 +239,9 @@ export function prepareQuery(typed: string, lexicon: Lexicon, spelling?: Spellin
       addPhrase(terms, phrase, conceptBigrams, QUERY_WEIGHTS.concept);
       // The question reworded with the official phrase in place: a name quoting it gains the phrase bonus.
       if (variants.length < MAX_VARIANTS)
-        variants.push([...folded.slice(0, concept.start), ...phrase.map(foldToken), ...folded.slice(concept.end)]);
+        variants.push([...quotable.slice(0, concept.start), ...phrase.map(foldToken), ...quotable.slice(concept.end)]);
       coverWith(units, concept.start, concept.end, phrase);
+      explain(concept.start, concept.end, phrase);
     }
   }
   variants.push(...respelled);
@@ -209,9 +249,11 @@ export function prepareQuery(typed: string, lexicon: Lexicon, spelling?: Spellin
   // to have done; an official action word in the context ("công ty đã quyết định giải thể") still sets the topic,
   // unless the story tells it as done ("năm 2010 đã được cấp sổ đỏ", "đã đăng ký kết hôn").
   const spans = questionActionSpans(tokens, folded, unaccented).filter((s) => !s.everyday || focusOf(s.start) === 1);
-  const actions = askedActions(spans.filter((s) => focusOf(s.start) === 1 || !DONE.has(folded[s.start - 1] as string)));
+  const actions = askedActions(
+    spans.filter((s) => focusOf(s.start) === 1 || (!doneAt(s.start) && !DONE.has(folded[s.start - 1] as string))),
+  );
   for (const span of spans) {
-    for (const phrase of span.official) addPhrase(terms, phrase, expansionBigrams);
+    for (const phrase of span.official) addPhrase(terms, phrase, expansionBigrams, focusOf(span.start));
     for (let u = span.start; u < span.end; u++) {
       const unit = units[u];
       if (unit) unit.actions = span.classes;
@@ -227,9 +269,11 @@ export function prepareQuery(typed: string, lexicon: Lexicon, spelling?: Spellin
     tokens,
     folded,
     variants,
+    ...(focus ? { quotable } : {}),
     length: tokens.length,
     contentBigrams: [...new Set([...contentBigrams, ...expansionBigrams])],
     story: focus !== undefined,
     conceptBigrams: [...conceptBigrams],
+    explained,
   };
 }

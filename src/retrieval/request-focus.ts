@@ -7,6 +7,11 @@ import { tokenize } from '../text/normalize.ts';
 
 /** Weight of a context word (outside the request) that no concept recognises. */
 export const NARRATIVE_WEIGHT = 0.5;
+/**
+ * Weight of a word of a context clause told as done ("bà nội đã đăng ký làm người giám hộ", "năm 2023 đăng ký kết
+ * hôn bên Nhật"): the procedure it names is what happened, not what is asked; no concept lifts it.
+ */
+export const DONE_WEIGHT = 0.25;
 /** A request shorter than this (content words) takes in the sentence before it ("… Giờ tôi phải làm gì?"). */
 const MIN_REQUEST_WORDS = 2;
 /** Only questions with at least this many content words are stories. */
@@ -100,6 +105,25 @@ function requestAt(tokens: string[], folded: string[], unaccented: boolean, asks
   return last === 'khong' || last === 'chua' ? folded.length - 1 : -1;
 }
 
+/** Words telling that something is done or settled: "đã", "vừa", "từng", "rồi", "xong" (accented). */
+const DONE_ACCENTED = new Set(['đã', 'vừa', 'từng', 'rồi', 'xong']);
+/** The same typed without diacritics (vua, tung, roi would also be vua, tung, rơi: left out). */
+const DONE_FOLDED = new Set(['da', 'xong']);
+
+/** Whether a clause's words tell it as done or past. */
+function toldAsDone(tokens: string[], folded: string[], unaccented: boolean): boolean {
+  for (let i = 0; i < tokens.length; i++) {
+    if (unaccented ? DONE_FOLDED.has(folded[i] as string) : DONE_ACCENTED.has(tokens[i] as string)) return true;
+  }
+  return false;
+}
+
+/** Clause boundaries inside a sentence: commas and a "nhưng" or "mà" that turns it. */
+const CLAUSE = /,\s*|\s+(?=(?:nhưng|mà|nhung)\s)/iu;
+
+/** The role of each word of a story: part of the request, context, or a context clause told as done. */
+export type Role = 'request' | 'context' | 'done';
+
 /**
  * For each token of the question (as `prepareQuery` reads them), whether it belongs to the request; undefined
  * when the question is not a story (one sentence, short, no request sentence, or only requests).
@@ -111,15 +135,37 @@ export function requestMask(
   filler: boolean[],
   unaccented: boolean,
 ): boolean[] | undefined {
+  return storyRoles(text, tokens, folded, filler, unaccented)?.map((role) => role === 'request');
+}
+
+/**
+ * The role of each token of the question; undefined when the question is not a story. A context clause (between
+ * commas, or before a turning "nhưng"/"mà") that tells something as done is `done`.
+ */
+export function storyRoles(
+  text: string,
+  tokens: string[],
+  folded: string[],
+  filler: boolean[],
+  unaccented: boolean,
+): Role[] | undefined {
   if (filler.filter((f) => !f).length < MIN_STORY_WORDS) return undefined;
   const parts = sentences(text);
   if (parts.length < 2) return undefined;
   // Token ranges of each sentence; a tokenisation that does not add up (a code split by a dot) means no focus.
   // (Commas are no boundary: the commas of a quoted procedure name separate no story.)
   const ranges: { start: number; end: number; request: boolean }[] = [];
+  /** Token ranges of the clauses of every sentence. */
+  const clauses: { start: number; end: number }[] = [];
   let at = 0;
   for (const part of parts) {
     const n = tokenize(part.text).length;
+    let clauseAt = at;
+    for (const clause of part.text.split(CLAUSE)) {
+      const length = tokenize(clause).length;
+      if (length > 0) clauses.push({ start: clauseAt, end: Math.min(clauseAt + length, tokens.length) });
+      clauseAt += length;
+    }
     const start = Math.min(at, tokens.length);
     const end = Math.min(at + n, tokens.length);
     const marker = requestAt(tokens.slice(start, end), folded.slice(start, end), unaccented, part.asks);
@@ -143,9 +189,14 @@ export function requestMask(
     range.request = true;
     words += contentOf(range);
   }
-  const mask = tokens.map(() => false);
-  for (const r of ranges) if (r.request) for (let i = r.start; i < r.end; i++) mask[i] = true;
-  return mask;
+  const roles: Role[] = tokens.map(() => 'context');
+  for (const r of ranges) if (r.request) for (let i = r.start; i < r.end; i++) roles[i] = 'request';
+  for (const c of clauses) {
+    if (c.start >= c.end || roles[c.start] !== 'context') continue;
+    if (toldAsDone(tokens.slice(c.start, c.end), folded.slice(c.start, c.end), unaccented))
+      for (let i = c.start; i < c.end; i++) if (roles[i] === 'context') roles[i] = 'done';
+  }
+  return roles;
 }
 
 /**
@@ -160,8 +211,9 @@ export function focusWeights(
   unaccented: boolean,
   recognised: { start: number; end: number }[],
 ): number[] | undefined {
-  const mask = requestMask(text, tokens, folded, filler, unaccented);
-  if (!mask) return undefined;
-  for (const span of recognised) for (let i = span.start; i < span.end; i++) mask[i] = true;
-  return mask.map((inRequest) => (inRequest ? 1 : NARRATIVE_WEIGHT));
+  const roles = storyRoles(text, tokens, folded, filler, unaccented);
+  if (!roles) return undefined;
+  for (const span of recognised)
+    for (let i = span.start; i < span.end; i++) if (roles[i] === 'context') roles[i] = 'request';
+  return roles.map((role) => (role === 'request' ? 1 : role === 'context' ? NARRATIVE_WEIGHT : DONE_WEIGHT));
 }

@@ -57,6 +57,8 @@ const PHRASE_BONUS = 0.5;
 const COVERAGE_FLOOR = 0.5;
 /** Fully covered questions whose two best families are this close are ambiguous, never abstained. */
 const TIED_MARGIN = 0.05;
+/** A bare topic with no action ("bằng lái") is ambiguous when its two best families are this close. */
+const BARE_TOPIC_MARGIN = 0.15;
 /** A question quoting a curated alias gains up to ×(1 + ALIAS_BONUS) (when the alias is all it says). */
 const ALIAS_BONUS = 0.5;
 /** A question matched word for word by the best record, with at least this many word pairs, names it. */
@@ -96,14 +98,19 @@ const SPECIALISED_MENTION = 0.2;
 const SPECIALISED_FLOOR = 0.4;
 /** Sibling names compared word by word among this many best candidates… */
 const DISCRIMINATE_CANDIDATES = 8;
-/** …when they share this much of the smaller name's rarity-weighted words… */
+/** …when they share this much of the smaller name's rarity-weighted words, and this much of the larger one's… */
 const SIBLING_SHARE = 0.5;
+const SIBLING_OVERLAP = 0.25;
 /** …when the question names this much of the lower one's own words and none of the higher one's… */
 const DISCRIMINATE_MENTION = 0.3;
 /** …and the lower one scores at least this share of the higher one. */
 const DISCRIMINATE_FLOOR = 0.7;
 /** An out-of-scope phrase typed without accents yields to a catalogue pair its end forms held by this many records. */
 const BOUND_PAIRS = 20;
+/** Grammar words of names: they neither qualify a name nor tell siblings apart. */
+const GRAMMAR_WORDS = new Set(
+  'cho của đối với và các trong tại theo là được có từ đến trên về hoặc những một khi do mà thì ở này bằng'.split(' '),
+);
 /** How many lexical candidates are grouped and considered. */
 const CANDIDATES = 200;
 /** How many dense neighbours are fused. */
@@ -291,6 +298,14 @@ export class RetrievalEngine implements Retriever {
     // question to ask back, not an out-of-scope one.
     const tiedTopic =
       runnerUp !== undefined && features.coverage >= 0.99 && features.bigrams >= 1 && features.margin < TIED_MARGIN;
+    // A bare topic naming no action ("bằng lái"), which a sibling's name happens to spell word for word ("Đổi …
+    // bằng lái xe của người nước ngoài"), still fits the other siblings: ask which, even at a wider margin.
+    const bareTopic =
+      runnerUp !== undefined &&
+      isTopicOnly(prepared) &&
+      prepared.actions.size === 0 &&
+      features.coverage >= 0.99 &&
+      features.margin < BARE_TOPIC_MARGIN;
     // Shopping, prices, bank products… are out of scope even when they share words with a procedure; one the
     // best procedure's own name holds ("đặt cược bóng đá") is answered only when sure, never offered as a menu.
     let scope = codeHits.length === 0 ? this.scope(prepared, top.best, query) : {};
@@ -304,7 +319,12 @@ export class RetrievalEngine implements Retriever {
     const unsure = confidence < this.calibration.abstainBelow && !tiedTopic;
     // A plausible but uncertain match (most of the question found, confidence in the menu band) is offered as a
     // short menu of the best candidates instead of "not found".
-    const fullyCovered = features.coverage >= 0.99 && features.bigrams >= 1 && features.nameCoverage >= 0.5;
+    // Every word found, with a word pair, and half the name mentioned or a table phrase (synonym, abbreviation,
+    // concept: "đổi trường" → chuyển trường) the record holds: reviewed vocabulary says what the words mean.
+    const fullyCovered =
+      features.coverage >= 0.99 &&
+      features.bigrams >= 1 &&
+      (features.nameCoverage >= 0.5 || this.holdsExplained(prepared, top.best));
     const offerMenu =
       unsure &&
       !offTopic &&
@@ -321,7 +341,7 @@ export class RetrievalEngine implements Retriever {
       (!abstain &&
         codeHits.length === 0 &&
         runnerUp !== undefined &&
-        (tiedTopic || second >= top.score * this.calibration.ambiguousWithin) &&
+        (tiedTopic || bareTopic || second >= top.score * this.calibration.ambiguousWithin) &&
         this.nameCoverage(words, runnerUp.best) >= features.nameCoverage - 0.1 &&
         !this.onlyTopDoes(prepared.actions, top.best, runnerUp.best));
     const shown = groups.slice(0, limit);
@@ -472,7 +492,7 @@ export class RetrievalEngine implements Retriever {
     const { total, covered } = this.coverage(match, position, match.prepared.story);
     // The official phrase of a concept the question was recognised by counts as matched word pairs when the
     // match holds it (the concept table's triggers are situations, not bare everyday words: see docs/knowledge.md).
-    let bigrams = match.bigramsIn(position);
+    let bigrams = match.bigramsIn(position) + this.explainedPairs(match.prepared, position);
     for (const key of match.prepared.conceptBigrams) if (this.index.contains(key, position)) bigrams++;
     return {
       coverage: total > 0 ? covered / total : 0,
@@ -482,6 +502,31 @@ export class RetrievalEngine implements Retriever {
       strength: maxScore > 0 ? lexicalScore / maxScore : 0,
       margin: score > 0 ? (score - second) / score : 0,
     };
+  }
+
+  /** True when the record holds a synonym, abbreviation or concept phrase found in the question. */
+  private holdsExplained(prepared: PreparedQuery, position: number): boolean {
+    return prepared.explained.some((span) => span.holds.every((key) => this.index.contains(key, position)));
+  }
+
+  /**
+   * Word pairs a synonym, abbreviation or concept phrase the record holds forms with the question's words beside it
+   * (`ExplainedSpan`), beyond the question's own pairs (already counted).
+   */
+  private explainedPairs(prepared: PreparedQuery, position: number): number {
+    if (prepared.explained.length === 0) return 0;
+    const own = new Set(prepared.contentBigrams);
+    const counted = new Set<string>();
+    let pairs = 0;
+    for (const span of prepared.explained) {
+      if (!span.holds.every((key) => this.index.contains(key, position))) continue;
+      for (const key of span.bridges) {
+        if (counted.has(key) || own.has(key) || !this.index.contains(key, position)) continue;
+        counted.add(key);
+        pairs++;
+      }
+    }
+    return pairs;
   }
 
   /** Rarity-weighted amount of the question's content words, and how much of it a document matches. */
@@ -583,8 +628,7 @@ export class RetrievalEngine implements Retriever {
     // In a short question every word counts: a candidate without its rarest word ("cchn dược") loses ground.
     const rarest = this.discriminatingUnit(match);
     const long = contentLength(prepared) > LONG_QUESTION;
-    // A bare topic ("bằng lái", "căn cước"): a few words, all of them content.
-    const topicOnly = contentLength(prepared) <= TOPIC_ONLY && prepared.units.every((u) => !u.filler);
+    const topicOnly = isTopicOnly(prepared);
     const sides = contrastSides(prepared.folded);
     const shares = candidates.map((p) => {
       const { total, covered } = this.coverage(match, p);
@@ -683,16 +727,19 @@ export class RetrievalEngine implements Retriever {
       .sort((a, b) => (scores[b] as number) - (scores[a] as number))
       .slice(0, DISCRIMINATE_CANDIDATES);
     const asked = contentWords(prepared);
+    const objects = new Map(best.map((p) => [p, this.objectWords(p)]));
+    const words = (position: number) => objects.get(position) as Set<string>;
     for (let k = 1; k < best.length; k++) {
       const lower = best[k] as number;
       for (let h = 0; h < k; h++) {
         const higher = best[h] as number;
         if (this.families[higher] === this.families[lower]) continue;
         if ((scores[lower] as number) < (scores[higher] as number) * DISCRIMINATE_FLOOR) continue;
-        const { shared, higherOwn, lowerOwn } = this.nameDifference(higher, lower, asked);
+        const { shared, higherOwn, lowerOwn } = this.nameDifference(words(higher), words(lower), asked);
         // A name holding all the other's words and more is specialise()'s business.
         if (higherOwn.weight === 0 || lowerOwn.weight === 0) continue;
         if (shared < SIBLING_SHARE * Math.min(shared + higherOwn.weight, shared + lowerOwn.weight)) continue;
+        if (shared < SIBLING_OVERLAP * Math.max(shared + higherOwn.weight, shared + lowerOwn.weight)) continue;
         if (higherOwn.asked > 0 || lowerOwn.asked < lowerOwn.weight * DISCRIMINATE_MENTION) continue;
         scores[lower] = (scores[higher] as number) * 1.01;
         best.splice(k, 1);
@@ -706,8 +753,7 @@ export class RetrievalEngine implements Retriever {
    * Rarity-weighted words two names' objects share, and for each name the weight of its own words and of those the
    * question (`asked`, folded) holds.
    */
-  private nameDifference(a: number, b: number, asked: Set<string>) {
-    const [wordsA, wordsB] = [this.objectWords(a), this.objectWords(b)];
+  private nameDifference(wordsA: Set<string>, wordsB: Set<string>, asked: Set<string>) {
     const higherOwn = { weight: 0, asked: 0 };
     const lowerOwn = { weight: 0, asked: 0 };
     let shared = 0;
@@ -728,9 +774,18 @@ export class RetrievalEngine implements Retriever {
     return { shared, higherOwn, lowerOwn };
   }
 
-  /** The distinct folded words of a name's object (its leading action words left out: actions.ts weighs them). */
+  /**
+   * The distinct folded words of a name's object: its leading action words left out (the actions weigh them), and
+   * its grammar words ("cho", "của", "đối với"), read with their accents ("cơ sở", "tư thục" stay).
+   */
   private objectWords(position: number): Set<string> {
-    return new Set((this.nameSequences[position] ?? []).slice(this.objectStarts[position]));
+    const tokens = tokenize(searchableName((this.procedures[position] as Procedure).name));
+    const words = new Set<string>();
+    for (let k = this.objectStarts[position] as number; k < tokens.length; k++) {
+      const token = tokens[k] as string;
+      if (!GRAMMAR_WORDS.has(token)) words.add(foldToken(token));
+    }
+    return words;
   }
 
   /** Rarity-weighted share of the word pairs a longer name adds to `base` ("nước ngoài") that the question holds. */
@@ -805,6 +860,11 @@ function silentlyAbroad(p: Procedure): boolean {
     p.implementingAgencies.every((agency) => folded(agency).includes('nuoc ngoai')) &&
     !/nuoc ngoai|lanh su|dai dien/.test(folded(p.name))
   );
+}
+
+/** A bare topic ("bằng lái", "căn cước"): a few words, all of them content. */
+function isTopicOnly(prepared: PreparedQuery): boolean {
+  return contentLength(prepared) <= TOPIC_ONLY && prepared.units.every((u) => !u.filler);
 }
 
 /** Number of content (non-filler) words of the question. */
