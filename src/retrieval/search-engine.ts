@@ -323,7 +323,12 @@ export class RetrievalEngine implements Retriever {
     const unsure = confidence < this.calibration.abstainBelow && !tiedTopic;
     // A plausible but uncertain match (most of the question found, confidence in the menu band) is offered as a
     // short menu of the best candidates instead of "not found".
-    const fullyCovered = features.coverage >= 0.99 && features.bigrams >= 1 && features.nameCoverage >= 0.5;
+    // Every word found, with a word pair, and half the name mentioned or a table phrase (synonym, abbreviation,
+    // concept: "đổi trường" → chuyển trường) the record holds: reviewed vocabulary says what the words mean.
+    const fullyCovered =
+      features.coverage >= 0.99 &&
+      features.bigrams >= 1 &&
+      (features.nameCoverage >= 0.5 || this.holdsExplained(prepared, top.best));
     const offerMenu =
       unsure &&
       !offTopic &&
@@ -493,7 +498,7 @@ export class RetrievalEngine implements Retriever {
     const { total, covered } = this.coverage(match, position, match.prepared.story);
     // The official phrase of a concept the question was recognised by counts as matched word pairs when the
     // match holds it (the concept table's triggers are situations, not bare everyday words: see docs/knowledge.md).
-    let bigrams = match.bigramsIn(position);
+    let bigrams = match.bigramsIn(position) + this.explainedPairs(match.prepared, position);
     for (const key of match.prepared.conceptBigrams) if (this.index.contains(key, position)) bigrams++;
     return {
       coverage: total > 0 ? covered / total : 0,
@@ -503,6 +508,31 @@ export class RetrievalEngine implements Retriever {
       strength: maxScore > 0 ? lexicalScore / maxScore : 0,
       margin: score > 0 ? (score - second) / score : 0,
     };
+  }
+
+  /** True when the record holds a synonym, abbreviation or concept phrase found in the question. */
+  private holdsExplained(prepared: PreparedQuery, position: number): boolean {
+    return prepared.explained.some((span) => span.holds.every((key) => this.index.contains(key, position)));
+  }
+
+  /**
+   * Word pairs a synonym, abbreviation or concept phrase the record holds forms with the question's words beside it
+   * (`ExplainedSpan`), beyond the question's own pairs (already counted).
+   */
+  private explainedPairs(prepared: PreparedQuery, position: number): number {
+    if (prepared.explained.length === 0) return 0;
+    const own = new Set(prepared.contentBigrams);
+    const counted = new Set<string>();
+    let pairs = 0;
+    for (const span of prepared.explained) {
+      if (!span.holds.every((key) => this.index.contains(key, position))) continue;
+      for (const key of span.bridges) {
+        if (counted.has(key) || own.has(key) || !this.index.contains(key, position)) continue;
+        counted.add(key);
+        pairs++;
+      }
+    }
+    return pairs;
   }
 
   /** Rarity-weighted amount of the question's content words, and how much of it a document matches. */
