@@ -140,8 +140,10 @@ export class RetrievalEngine implements Retriever {
   /** Each position's family as a small integer (grouping keys). */
   private readonly familyIds: Int32Array;
   private readonly preference: number[];
-  /** Distinct folded words of each name (for name coverage). */
+  /** Distinct folded words of each name (for name coverage)… */
   private readonly nameWords: string[][] = [];
+  /** …and the IDF of each of them (their folded term's), computed once. */
+  private readonly nameWordWeights: number[][];
   /** Folded words of each name in order (for phrase matches). */
   private readonly nameSequences: string[][] = [];
   /** Actions each name opens with (cấp, cấp lại, gia hạn…), to tell siblings apart. */
@@ -219,6 +221,7 @@ export class RetrievalEngine implements Retriever {
       this.positionById.set(p.id, i);
     });
     this.names = new PackedSequences(this.nameSequences, this.words, (word) => this.index.idf(`~${word}`));
+    this.nameWordWeights = this.nameWords.map((words) => words.map((word) => this.index.idf(`~${word}`)));
     this.learned =
       options.learned && options.learned.size > 0
         ? new LearnedQuestionIndex(options.learned, this.positionById, lexicon)
@@ -277,7 +280,8 @@ export class RetrievalEngine implements Retriever {
     }
     if (ranked.length === 0) return this.empty();
     sortByScore(ranked, scores);
-    const groups = this.group(ranked, scores);
+    // The families shown, and at least the runner-up (ambiguity and confidence are read from the first two).
+    const groups = this.group(ranked, scores, Math.max(limit, 2));
     const top = groups[0];
     if (!top) return this.empty();
     const runnerUp = groups[1];
@@ -319,7 +323,12 @@ export class RetrievalEngine implements Retriever {
     const unsure = confidence < this.calibration.abstainBelow && !tiedTopic;
     // A plausible but uncertain match (most of the question found, confidence in the menu band) is offered as a
     // short menu of the best candidates instead of "not found".
-    const fullyCovered = features.coverage >= 0.99 && features.bigrams >= 1 && features.nameCoverage >= 0.5;
+    // Every word found, with a word pair, and half the name mentioned or a table phrase (synonym, abbreviation,
+    // concept: "đổi trường" → chuyển trường) the record holds: reviewed vocabulary says what the words mean.
+    const fullyCovered =
+      features.coverage >= 0.99 &&
+      features.bigrams >= 1 &&
+      (features.nameCoverage >= 0.5 || this.holdsExplained(prepared, top.best));
     const offerMenu =
       unsure &&
       !offTopic &&
@@ -437,8 +446,8 @@ export class RetrievalEngine implements Retriever {
     }
   }
 
-  /** Groups ranked positions into families; a family's score is its best member's. */
-  private group(ranked: number[], scores: Float32Array) {
+  /** Groups ranked positions into families, the first `count` of them; a family's score is its best member's. */
+  private group(ranked: number[], scores: Float32Array, count: number) {
     const byFamily = new Map<
       number,
       { family: string; score: number; best: number; members: number[]; representative: number }
@@ -447,6 +456,8 @@ export class RetrievalEngine implements Retriever {
       const key = this.familyIds[position] as number;
       const existing = byFamily.get(key);
       if (!existing) {
+        // Only the first `count` families are asked for (the rest would be built and thrown away).
+        if (byFamily.size >= count) continue;
         byFamily.set(key, {
           family: this.families[position] as string,
           score: scores[position] as number,
@@ -487,7 +498,7 @@ export class RetrievalEngine implements Retriever {
     const { total, covered } = this.coverage(match, position, match.prepared.story);
     // The official phrase of a concept the question was recognised by counts as matched word pairs when the
     // match holds it (the concept table's triggers are situations, not bare everyday words: see docs/knowledge.md).
-    let bigrams = match.bigramsIn(position);
+    let bigrams = match.bigramsIn(position) + this.explainedPairs(match.prepared, position);
     for (const key of match.prepared.conceptBigrams) if (this.index.contains(key, position)) bigrams++;
     return {
       coverage: total > 0 ? covered / total : 0,
@@ -497,6 +508,31 @@ export class RetrievalEngine implements Retriever {
       strength: maxScore > 0 ? lexicalScore / maxScore : 0,
       margin: score > 0 ? (score - second) / score : 0,
     };
+  }
+
+  /** True when the record holds a synonym, abbreviation or concept phrase found in the question. */
+  private holdsExplained(prepared: PreparedQuery, position: number): boolean {
+    return prepared.explained.some((span) => span.holds.every((key) => this.index.contains(key, position)));
+  }
+
+  /**
+   * Word pairs a synonym, abbreviation or concept phrase the record holds forms with the question's words beside it
+   * (`ExplainedSpan`), beyond the question's own pairs (already counted).
+   */
+  private explainedPairs(prepared: PreparedQuery, position: number): number {
+    if (prepared.explained.length === 0) return 0;
+    const own = new Set(prepared.contentBigrams);
+    const counted = new Set<string>();
+    let pairs = 0;
+    for (const span of prepared.explained) {
+      if (!span.holds.every((key) => this.index.contains(key, position))) continue;
+      for (const key of span.bridges) {
+        if (counted.has(key) || own.has(key) || !this.index.contains(key, position)) continue;
+        counted.add(key);
+        pairs++;
+      }
+    }
+    return pairs;
   }
 
   /** Rarity-weighted amount of the question's content words, and how much of it a document matches. */
@@ -791,10 +827,12 @@ export class RetrievalEngine implements Retriever {
   private nameCoverage(words: Set<string>, position: number): number {
     let total = 0;
     let covered = 0;
-    for (const word of this.nameWords[position] ?? []) {
-      const weight = this.index.idf(`~${word}`);
+    const names = this.nameWords[position] ?? [];
+    const weights = this.nameWordWeights[position] ?? [];
+    for (let k = 0; k < names.length; k++) {
+      const weight = weights[k] as number;
       total += weight;
-      if (words.has(word)) covered += weight;
+      if (words.has(names[k] as string)) covered += weight;
     }
     return total > 0 ? covered / total : 0;
   }
