@@ -1,6 +1,6 @@
 // Qualifiers that exclude each other in procedure names: "… nhập khẩu" / "… xuất khẩu", "… đường bộ" /
 // "… đường sắt", "… hộ kinh doanh" / "… doanh nghiệp", "… lần đầu" / "… sang tên". A question naming one side
-// (in the names' words, or for some sides in everyday ones: "mua xe mới", "mua lại") makes a sibling whose name
+// (in the names' words, or in everyday ones: "mua xe mới", "mua lại") makes a sibling whose name
 // names only another side unlikely, however many other words they share.
 import { foldToken, tokenize } from '../text/normalize.ts';
 
@@ -12,18 +12,22 @@ const GROUPS: string[][][] = [
   ],
   [['đường bộ'], ['đường sắt'], ['đường thủy', 'thủy nội địa'], ['hàng không', 'tàu bay']],
   [['hộ kinh doanh'], ['doanh nghiệp', 'công ty']],
-  // Registering something new, or something bought from its owner ("đăng ký xe lần đầu" / "sang tên xe").
-  [['lần đầu'], ['sang tên', 'thay đổi chủ', 'chuyển quyền sở hữu', 'chuyển nhượng']],
-];
-
-/** How citizens name a side in a question only (names never word it so). Same shape as GROUPS. */
-const QUESTION_ONLY: string[][][] = [
-  [[], []],
-  [[], [], [], []],
-  [[], []],
+  // Registering something new, or something bought from its owner ("đăng ký xe lần đầu" / "sang tên xe"), as names
+  // and citizens say it ("mua xe mới", "mua lại").
   [
-    ['mới mua', 'mua mới', 'xe mới', 'ô tô mới', 'xe máy mới', 'mới đóng', 'đóng mới'],
-    ['mua lại', 'mua cũ', 'xe cũ', 'đã qua sử dụng', 'bán lại', 'mua của', 'đứng tên'],
+    ['lần đầu', 'mới mua', 'mua mới', 'xe mới', 'ô tô mới', 'xe máy mới', 'mới đóng'],
+    [
+      'sang tên',
+      'thay đổi chủ',
+      'chuyển quyền sở hữu',
+      'chuyển nhượng',
+      'mua lại',
+      'mua cũ',
+      'xe cũ',
+      'bán lại',
+      'mua của',
+      'đứng tên',
+    ],
   ],
 ];
 
@@ -31,17 +35,13 @@ interface Side {
   group: number;
   bit: number;
   phrases: string[][];
-  /** Everyday phrases that name the side in a question. */
-  asked: string[][];
 }
 
-const fold = (phrase: string) => tokenize(phrase).map(foldToken);
 const SIDES: Side[] = GROUPS.flatMap((sides, group) =>
   sides.map((phrases, k) => ({
     group,
     bit: 1 << k,
-    phrases: phrases.map(fold),
-    asked: (QUESTION_ONLY[group]?.[k] ?? []).map(fold),
+    phrases: phrases.map((p) => tokenize(p).map(foldToken)),
   })),
 );
 
@@ -54,13 +54,11 @@ function holdsPhrase(words: readonly string[], phrase: string[]): boolean {
   return false;
 }
 
-/** For each group, the sides (bit set) that folded `words` name; 0 when none. `question`: also everyday phrases. */
-export function contrastSides(words: readonly string[], question = false): Uint8Array {
+/** For each group, the sides (bit set) that folded `words` name; 0 when none. */
+export function contrastSides(words: readonly string[]): Uint8Array {
   const sides = new Uint8Array(GROUPS.length);
   for (const side of SIDES) {
-    const named = side.phrases.some((p) => holdsPhrase(words, p));
-    if (named || (question && side.asked.some((p) => holdsPhrase(words, p))))
-      sides[side.group] = (sides[side.group] as number) | side.bit;
+    if (side.phrases.some((p) => holdsPhrase(words, p))) sides[side.group] = (sides[side.group] as number) | side.bit;
   }
   return sides;
 }

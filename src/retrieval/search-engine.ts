@@ -637,7 +637,7 @@ export class RetrievalEngine implements Retriever {
     const rarest = this.discriminatingUnit(match);
     const long = contentLength(prepared) > LONG_QUESTION;
     const topicOnly = isTopicOnly(prepared);
-    const sides = contrastSides(prepared.folded, true);
+    const sides = contrastSides(prepared.folded);
     const shares = candidates.map((p) => {
       const { total, covered } = this.coverage(match, p);
       return total > 0 ? covered / total : -1;
