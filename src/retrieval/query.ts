@@ -67,6 +67,19 @@ export interface PreparedQuery {
   story: boolean;
   /** Folded word pairs of the concept phrases found in the question (knowledge/concepts.jsonl). */
   conceptBigrams: string[];
+  /** The synonym, abbreviation and concept phrases found, for the confidence's word pairs (`ExplainedSpan`). */
+  explained: ExplainedSpan[];
+}
+
+/**
+ * Where a synonym, abbreviation or concept phrase stands in the question. A record holding the phrase (every key of
+ * `holds`) also counts the word pairs the phrase forms with the content words beside it (`bridges`), as if the
+ * question had been typed with the official words: "cấp gp đi bờ" read as "cấp giấy phép đi bờ". (The phrase's own
+ * pairs already count as the question's.)
+ */
+export interface ExplainedSpan {
+  holds: string[];
+  bridges: string[];
 }
 
 function addTerm(terms: Map<string, number>, key: string, weight: number): void {
@@ -181,6 +194,19 @@ export function prepareQuery(typed: string, lexicon: Lexicon, spelling?: Spellin
     }
   }
   const expansionBigrams = new Set<string>();
+  const explained: ExplainedSpan[] = [];
+  const pairKey = (a: string, b: string) => foldedKey(bigramKey(a, b));
+  const explain = (start: number, end: number, phrase: string[]) => {
+    const official = phrase.map(foldToken);
+    const first = official[0] as string;
+    const last = official[official.length - 1] as string;
+    const holds =
+      official.length === 1 ? [foldedKey(first)] : official.slice(1).map((w, k) => pairKey(official[k] as string, w));
+    const bridges: string[] = [];
+    if (start > 0 && !filler[start - 1]) bridges.push(pairKey(folded[start - 1] as string, first));
+    if (end < tokens.length && !filler[end]) bridges.push(pairKey(last, folded[end] as string));
+    explained.push({ holds, bridges });
+  };
   const variants: string[][] = [];
   /** The question with acronyms in place of spelled-out phrases (kept apart so synonyms and concepts come first). */
   const respelled: string[][] = [];
@@ -202,6 +228,7 @@ export function prepareQuery(typed: string, lexicon: Lexicon, spelling?: Spellin
           ...quotable.slice(expansion.end),
         ]);
       coverWith(units, expansion.start, expansion.end, phrase);
+      explain(expansion.start, expansion.end, phrase);
     }
   }
   // Everyday words for an administrative concept (knowledge/concepts.jsonl) search its official words, weaker.
@@ -214,6 +241,7 @@ export function prepareQuery(typed: string, lexicon: Lexicon, spelling?: Spellin
       if (variants.length < MAX_VARIANTS)
         variants.push([...quotable.slice(0, concept.start), ...phrase.map(foldToken), ...quotable.slice(concept.end)]);
       coverWith(units, concept.start, concept.end, phrase);
+      explain(concept.start, concept.end, phrase);
     }
   }
   variants.push(...respelled);
@@ -246,5 +274,6 @@ export function prepareQuery(typed: string, lexicon: Lexicon, spelling?: Spellin
     contentBigrams: [...new Set([...contentBigrams, ...expansionBigrams])],
     story: focus !== undefined,
     conceptBigrams: [...conceptBigrams],
+    explained,
   };
 }

@@ -98,14 +98,19 @@ const SPECIALISED_MENTION = 0.2;
 const SPECIALISED_FLOOR = 0.4;
 /** Sibling names compared word by word among this many best candidates… */
 const DISCRIMINATE_CANDIDATES = 8;
-/** …when they share this much of the smaller name's rarity-weighted words… */
+/** …when they share this much of the smaller name's rarity-weighted words, and this much of the larger one's… */
 const SIBLING_SHARE = 0.5;
+const SIBLING_OVERLAP = 0.25;
 /** …when the question names this much of the lower one's own words and none of the higher one's… */
 const DISCRIMINATE_MENTION = 0.3;
 /** …and the lower one scores at least this share of the higher one. */
 const DISCRIMINATE_FLOOR = 0.7;
 /** An out-of-scope phrase typed without accents yields to a catalogue pair its end forms held by this many records. */
 const BOUND_PAIRS = 20;
+/** Grammar words of names: they neither qualify a name nor tell siblings apart. */
+const GRAMMAR_WORDS = new Set(
+  'cho của đối với và các trong tại theo là được có từ đến trên về hoặc những một khi do mà thì ở này bằng'.split(' '),
+);
 /** How many lexical candidates are grouped and considered. */
 const CANDIDATES = 200;
 /** How many dense neighbours are fused. */
@@ -135,8 +140,10 @@ export class RetrievalEngine implements Retriever {
   /** Each position's family as a small integer (grouping keys). */
   private readonly familyIds: Int32Array;
   private readonly preference: number[];
-  /** Distinct folded words of each name (for name coverage). */
+  /** Distinct folded words of each name (for name coverage)… */
   private readonly nameWords: string[][] = [];
+  /** …and the IDF of each of them (their folded term's), computed once. */
+  private readonly nameWordWeights: number[][];
   /** Folded words of each name in order (for phrase matches). */
   private readonly nameSequences: string[][] = [];
   /** Actions each name opens with (cấp, cấp lại, gia hạn…), to tell siblings apart. */
@@ -214,6 +221,7 @@ export class RetrievalEngine implements Retriever {
       this.positionById.set(p.id, i);
     });
     this.names = new PackedSequences(this.nameSequences, this.words, (word) => this.index.idf(`~${word}`));
+    this.nameWordWeights = this.nameWords.map((words) => words.map((word) => this.index.idf(`~${word}`)));
     this.learned =
       options.learned && options.learned.size > 0
         ? new LearnedQuestionIndex(options.learned, this.positionById, lexicon)
@@ -272,7 +280,8 @@ export class RetrievalEngine implements Retriever {
     }
     if (ranked.length === 0) return this.empty();
     sortByScore(ranked, scores);
-    const groups = this.group(ranked, scores);
+    // The families shown, and at least the runner-up (ambiguity and confidence are read from the first two).
+    const groups = this.group(ranked, scores, Math.max(limit, 2));
     const top = groups[0];
     if (!top) return this.empty();
     const runnerUp = groups[1];
@@ -314,7 +323,12 @@ export class RetrievalEngine implements Retriever {
     const unsure = confidence < this.calibration.abstainBelow && !tiedTopic;
     // A plausible but uncertain match (most of the question found, confidence in the menu band) is offered as a
     // short menu of the best candidates instead of "not found".
-    const fullyCovered = features.coverage >= 0.99 && features.bigrams >= 1 && features.nameCoverage >= 0.5;
+    // Every word found, with a word pair, and half the name mentioned or a table phrase (synonym, abbreviation,
+    // concept: "đổi trường" → chuyển trường) the record holds: reviewed vocabulary says what the words mean.
+    const fullyCovered =
+      features.coverage >= 0.99 &&
+      features.bigrams >= 1 &&
+      (features.nameCoverage >= 0.5 || this.holdsExplained(prepared, top.best));
     const offerMenu =
       unsure &&
       !offTopic &&
@@ -432,8 +446,8 @@ export class RetrievalEngine implements Retriever {
     }
   }
 
-  /** Groups ranked positions into families; a family's score is its best member's. */
-  private group(ranked: number[], scores: Float32Array) {
+  /** Groups ranked positions into families, the first `count` of them; a family's score is its best member's. */
+  private group(ranked: number[], scores: Float32Array, count: number) {
     const byFamily = new Map<
       number,
       { family: string; score: number; best: number; members: number[]; representative: number }
@@ -442,6 +456,8 @@ export class RetrievalEngine implements Retriever {
       const key = this.familyIds[position] as number;
       const existing = byFamily.get(key);
       if (!existing) {
+        // Only the first `count` families are asked for (the rest would be built and thrown away).
+        if (byFamily.size >= count) continue;
         byFamily.set(key, {
           family: this.families[position] as string,
           score: scores[position] as number,
@@ -482,7 +498,7 @@ export class RetrievalEngine implements Retriever {
     const { total, covered } = this.coverage(match, position, match.prepared.story);
     // The official phrase of a concept the question was recognised by counts as matched word pairs when the
     // match holds it (the concept table's triggers are situations, not bare everyday words: see docs/knowledge.md).
-    let bigrams = match.bigramsIn(position);
+    let bigrams = match.bigramsIn(position) + this.explainedPairs(match.prepared, position);
     for (const key of match.prepared.conceptBigrams) if (this.index.contains(key, position)) bigrams++;
     return {
       coverage: total > 0 ? covered / total : 0,
@@ -492,6 +508,31 @@ export class RetrievalEngine implements Retriever {
       strength: maxScore > 0 ? lexicalScore / maxScore : 0,
       margin: score > 0 ? (score - second) / score : 0,
     };
+  }
+
+  /** True when the record holds a synonym, abbreviation or concept phrase found in the question. */
+  private holdsExplained(prepared: PreparedQuery, position: number): boolean {
+    return prepared.explained.some((span) => span.holds.every((key) => this.index.contains(key, position)));
+  }
+
+  /**
+   * Word pairs a synonym, abbreviation or concept phrase the record holds forms with the question's words beside it
+   * (`ExplainedSpan`), beyond the question's own pairs (already counted).
+   */
+  private explainedPairs(prepared: PreparedQuery, position: number): number {
+    if (prepared.explained.length === 0) return 0;
+    const own = new Set(prepared.contentBigrams);
+    const counted = new Set<string>();
+    let pairs = 0;
+    for (const span of prepared.explained) {
+      if (!span.holds.every((key) => this.index.contains(key, position))) continue;
+      for (const key of span.bridges) {
+        if (counted.has(key) || own.has(key) || !this.index.contains(key, position)) continue;
+        counted.add(key);
+        pairs++;
+      }
+    }
+    return pairs;
   }
 
   /** Rarity-weighted amount of the question's content words, and how much of it a document matches. */
@@ -692,16 +733,19 @@ export class RetrievalEngine implements Retriever {
       .sort((a, b) => (scores[b] as number) - (scores[a] as number))
       .slice(0, DISCRIMINATE_CANDIDATES);
     const asked = contentWords(prepared);
+    const objects = new Map(best.map((p) => [p, this.objectWords(p)]));
+    const words = (position: number) => objects.get(position) as Set<string>;
     for (let k = 1; k < best.length; k++) {
       const lower = best[k] as number;
       for (let h = 0; h < k; h++) {
         const higher = best[h] as number;
         if (this.families[higher] === this.families[lower]) continue;
         if ((scores[lower] as number) < (scores[higher] as number) * DISCRIMINATE_FLOOR) continue;
-        const { shared, higherOwn, lowerOwn } = this.nameDifference(higher, lower, asked);
+        const { shared, higherOwn, lowerOwn } = this.nameDifference(words(higher), words(lower), asked);
         // A name holding all the other's words and more is specialise()'s business.
         if (higherOwn.weight === 0 || lowerOwn.weight === 0) continue;
         if (shared < SIBLING_SHARE * Math.min(shared + higherOwn.weight, shared + lowerOwn.weight)) continue;
+        if (shared < SIBLING_OVERLAP * Math.max(shared + higherOwn.weight, shared + lowerOwn.weight)) continue;
         if (higherOwn.asked > 0 || lowerOwn.asked < lowerOwn.weight * DISCRIMINATE_MENTION) continue;
         scores[lower] = (scores[higher] as number) * 1.01;
         best.splice(k, 1);
@@ -715,8 +759,7 @@ export class RetrievalEngine implements Retriever {
    * Rarity-weighted words two names' objects share, and for each name the weight of its own words and of those the
    * question (`asked`, folded) holds.
    */
-  private nameDifference(a: number, b: number, asked: Set<string>) {
-    const [wordsA, wordsB] = [this.objectWords(a), this.objectWords(b)];
+  private nameDifference(wordsA: Set<string>, wordsB: Set<string>, asked: Set<string>) {
     const higherOwn = { weight: 0, asked: 0 };
     const lowerOwn = { weight: 0, asked: 0 };
     let shared = 0;
@@ -737,9 +780,18 @@ export class RetrievalEngine implements Retriever {
     return { shared, higherOwn, lowerOwn };
   }
 
-  /** The distinct folded words of a name's object (its leading action words left out: actions.ts weighs them). */
+  /**
+   * The distinct folded words of a name's object: its leading action words left out (the actions weigh them), and
+   * its grammar words ("cho", "của", "đối với"), read with their accents ("cơ sở", "tư thục" stay).
+   */
   private objectWords(position: number): Set<string> {
-    return new Set((this.nameSequences[position] ?? []).slice(this.objectStarts[position]));
+    const tokens = tokenize(searchableName((this.procedures[position] as Procedure).name));
+    const words = new Set<string>();
+    for (let k = this.objectStarts[position] as number; k < tokens.length; k++) {
+      const token = tokens[k] as string;
+      if (!GRAMMAR_WORDS.has(token)) words.add(foldToken(token));
+    }
+    return words;
   }
 
   /** Rarity-weighted share of the word pairs a longer name adds to `base` ("nước ngoài") that the question holds. */
@@ -775,10 +827,12 @@ export class RetrievalEngine implements Retriever {
   private nameCoverage(words: Set<string>, position: number): number {
     let total = 0;
     let covered = 0;
-    for (const word of this.nameWords[position] ?? []) {
-      const weight = this.index.idf(`~${word}`);
+    const names = this.nameWords[position] ?? [];
+    const weights = this.nameWordWeights[position] ?? [];
+    for (let k = 0; k < names.length; k++) {
+      const weight = weights[k] as number;
       total += weight;
-      if (words.has(word)) covered += weight;
+      if (words.has(names[k] as string)) covered += weight;
     }
     return total > 0 ? covered / total : 0;
   }
