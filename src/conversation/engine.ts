@@ -15,6 +15,7 @@ import { cleanInboundText } from '../text/sanitize.ts';
 import { routeQuestion } from './context.ts';
 import * as say from './messages.ts';
 import { scrubPersonalData } from './privacy.ts';
+import { contentWords } from './relevance.ts';
 import { CLARIFY_PROMPT, clarifyScreen, genericPrompt, RELATED_PROMPT, shortLabel } from './screens/clarify.ts';
 import { askDossierCode, describeCodeMatch, describeLookup, MAYBE_CODE_YES, recallDossier } from './screens/dossier.ts';
 import { candidateIndex, type OptionId, options } from './screens/options.ts';
@@ -96,6 +97,11 @@ const SHOWS_PROCEDURE: ReadonlySet<Outcome> = new Set(['answer', 'aspect', 'navi
 export const MAX_MESSAGE_CHARS = 1000;
 const CLARIFY_OPTIONS = 3;
 const GENERIC_OPTIONS = 4;
+/**
+ * With a menu open, an aspect question of at most this many other words ("nộp ở xã được không") is about the best
+ * option; a longer one ("… muốn xin giấy phép xây dựng có thời hạn cho nhà ở") is a new, more precise question.
+ */
+const ADOPT_MAX_WORDS = 3;
 const SEARCH_HITS = 10;
 
 /** One message being handled: its event, the session, the finder snapshot and what came of it. */
@@ -218,7 +224,7 @@ export class Engine implements ConversationEngine {
     // question ("nộp ở xã được không") asks about a requirement of that procedure too.
     const offered = !current && session.view === 'clarify' ? session.candidates?.[0] : undefined;
     const best = offered ? ctx.finder.get(offered) : undefined;
-    if (best && (intent.aspect || intent.yesNo)) {
+    if (best && (intent.aspect || intent.yesNo) && contentWords(asked.rest).length <= ADOPT_MAX_WORDS) {
       const routed = await routeQuestion(asked, best, ctx.finder);
       if (routed.kind === 'followup') {
         this.adopt(session, best, true);

@@ -140,8 +140,10 @@ export class RetrievalEngine implements Retriever {
   /** Each position's family as a small integer (grouping keys). */
   private readonly familyIds: Int32Array;
   private readonly preference: number[];
-  /** Distinct folded words of each name (for name coverage). */
+  /** Distinct folded words of each name (for name coverage)… */
   private readonly nameWords: string[][] = [];
+  /** …and the IDF of each of them (their folded term's), computed once. */
+  private readonly nameWordWeights: number[][];
   /** Folded words of each name in order (for phrase matches). */
   private readonly nameSequences: string[][] = [];
   /** Actions each name opens with (cấp, cấp lại, gia hạn…), to tell siblings apart. */
@@ -219,6 +221,7 @@ export class RetrievalEngine implements Retriever {
       this.positionById.set(p.id, i);
     });
     this.names = new PackedSequences(this.nameSequences, this.words, (word) => this.index.idf(`~${word}`));
+    this.nameWordWeights = this.nameWords.map((words) => words.map((word) => this.index.idf(`~${word}`)));
     this.learned =
       options.learned && options.learned.size > 0
         ? new LearnedQuestionIndex(options.learned, this.positionById, lexicon)
@@ -277,7 +280,8 @@ export class RetrievalEngine implements Retriever {
     }
     if (ranked.length === 0) return this.empty();
     sortByScore(ranked, scores);
-    const groups = this.group(ranked, scores);
+    // The families shown, and at least the runner-up (ambiguity and confidence are read from the first two).
+    const groups = this.group(ranked, scores, Math.max(limit, 2));
     const top = groups[0];
     if (!top) return this.empty();
     const runnerUp = groups[1];
@@ -442,8 +446,8 @@ export class RetrievalEngine implements Retriever {
     }
   }
 
-  /** Groups ranked positions into families; a family's score is its best member's. */
-  private group(ranked: number[], scores: Float32Array) {
+  /** Groups ranked positions into families, the first `count` of them; a family's score is its best member's. */
+  private group(ranked: number[], scores: Float32Array, count: number) {
     const byFamily = new Map<
       number,
       { family: string; score: number; best: number; members: number[]; representative: number }
@@ -452,6 +456,8 @@ export class RetrievalEngine implements Retriever {
       const key = this.familyIds[position] as number;
       const existing = byFamily.get(key);
       if (!existing) {
+        // Only the first `count` families are asked for (the rest would be built and thrown away).
+        if (byFamily.size >= count) continue;
         byFamily.set(key, {
           family: this.families[position] as string,
           score: scores[position] as number,
@@ -821,10 +827,12 @@ export class RetrievalEngine implements Retriever {
   private nameCoverage(words: Set<string>, position: number): number {
     let total = 0;
     let covered = 0;
-    for (const word of this.nameWords[position] ?? []) {
-      const weight = this.index.idf(`~${word}`);
+    const names = this.nameWords[position] ?? [];
+    const weights = this.nameWordWeights[position] ?? [];
+    for (let k = 0; k < names.length; k++) {
+      const weight = weights[k] as number;
       total += weight;
-      if (words.has(word)) covered += weight;
+      if (words.has(names[k] as string)) covered += weight;
     }
     return total > 0 ? covered / total : 0;
   }
