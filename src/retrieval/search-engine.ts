@@ -150,6 +150,8 @@ export class RetrievalEngine implements Retriever {
   private readonly actions: Set<ActionClass>[] = [];
   /** Where each name's object starts, after its leading action words ("Cấp lại | giấy phép…"). */
   private readonly objectStarts: Uint8Array;
+  /** Each name's object words with their IDF (`objectWords`), for the records asked about so far. */
+  private readonly objectWeights: (Map<string, number> | undefined)[] = [];
   /** Folded words of each curated alias, in order (a question that quotes one is a strong match). */
   private readonly aliasSequences: string[][][] = [];
   /** Folded words of names and aliases as ids (`nameSequences`, `aliasSequences`), for phrase runs. */
@@ -733,8 +735,7 @@ export class RetrievalEngine implements Retriever {
       .sort((a, b) => (scores[b] as number) - (scores[a] as number))
       .slice(0, DISCRIMINATE_CANDIDATES);
     const asked = contentWords(prepared);
-    const objects = new Map(best.map((p) => [p, this.objectWords(p)]));
-    const words = (position: number) => objects.get(position) as Set<string>;
+    const words = (position: number) => this.objectWords(position);
     for (let k = 1; k < best.length; k++) {
       const lower = best[k] as number;
       for (let h = 0; h < k; h++) {
@@ -759,7 +760,7 @@ export class RetrievalEngine implements Retriever {
    * Rarity-weighted words two names' objects share, and for each name the weight of its own words and of those the
    * question (`asked`, folded) holds.
    */
-  private nameDifference(wordsA: Set<string>, wordsB: Set<string>, asked: Set<string>) {
+  private nameDifference(wordsA: Map<string, number>, wordsB: Map<string, number>, asked: Set<string>) {
     const higherOwn = { weight: 0, asked: 0 };
     const lowerOwn = { weight: 0, asked: 0 };
     let shared = 0;
@@ -767,8 +768,7 @@ export class RetrievalEngine implements Retriever {
       [wordsA, wordsB, higherOwn],
       [wordsB, wordsA, lowerOwn],
     ] as const) {
-      for (const w of words) {
-        const weight = this.index.idf(`~${w}`);
+      for (const [w, weight] of words) {
         if (others.has(w)) {
           if (own === higherOwn) shared += weight;
           continue;
@@ -781,16 +781,22 @@ export class RetrievalEngine implements Retriever {
   }
 
   /**
-   * The distinct folded words of a name's object: its leading action words left out (the actions weigh them), and
-   * its grammar words ("cho", "của", "đối với"), read with their accents ("cơ sở", "tư thục" stay).
+   * The distinct folded words of a name's object, each with its IDF (its folded term's): its leading action words
+   * left out (the actions weigh them), and its grammar words ("cho", "của", "đối với"), read with their accents ("cơ
+   * sở", "tư thục" stay). Worked out once per record, when first asked.
    */
-  private objectWords(position: number): Set<string> {
+  private objectWords(position: number): Map<string, number> {
+    let words = this.objectWeights[position];
+    if (words) return words;
     const tokens = tokenize(searchableName((this.procedures[position] as Procedure).name));
-    const words = new Set<string>();
+    words = new Map<string, number>();
     for (let k = this.objectStarts[position] as number; k < tokens.length; k++) {
       const token = tokens[k] as string;
-      if (!GRAMMAR_WORDS.has(token)) words.add(foldToken(token));
+      if (GRAMMAR_WORDS.has(token)) continue;
+      const word = foldToken(token);
+      if (!words.has(word)) words.set(word, this.index.idf(`~${word}`));
     }
+    this.objectWeights[position] = words;
     return words;
   }
 
