@@ -41,6 +41,20 @@ const RESULTS: Record<string, Partial<SearchResult>> = {
   'chim yến bay': { abstain: true, confidence: 0.05, features: { ...full, bigrams: 0 } },
   'yến xa cách': { abstain: true, confidence: 0.1, features: { ...full, margin: 0.3 } },
   'đăng ký nuôi chim yến': { abstain: false, confidence: 0.95, features: { ...full, margin: 0.4 } },
+  // The words of that question without its aspect, as a follow-up check searches them: nothing sure.
+  'dang ky lai viec nuoi chim yen': { abstain: true, confidence: 0.1, features: full },
+  'đăng ký lại việc nuôi chim yến mất bao lâu': {
+    abstain: false,
+    confidence: 0.95,
+    features: { ...full, margin: 0.4 },
+    hits: [procedures[1], procedures[0]].map((p, i) => ({
+      id: (p as Procedure).id,
+      code: (p as Procedure).code,
+      name: (p as Procedure).name,
+      score: 10 - i,
+      family: (p as Procedure).id,
+    })),
+  },
 };
 
 const finder: ProcedureFinder = {
@@ -121,6 +135,14 @@ describe('asking instead of guessing', () => {
     expect(chat.text()).toContain('Bạn chưa chọn thủ tục, mình trả lời cho thủ tục khớp nhất: Đăng ký nuôi chim yến');
     expect(chat.text()).toContain('Nộp hồ sơ tại bộ phận một cửa.');
     expect(chat.feedback.unanswered).toEqual([]);
+  });
+
+  it('a longer, more precise question with an aspect word is searched anew, not answered for the best option', async () => {
+    const chat = setup();
+    await chat.send('nuôi yến');
+    await chat.send('đăng ký lại việc nuôi chim yến mất bao lâu');
+    expect(chat.title()).toBe('Đăng ký lại việc nuôi chim yến');
+    expect(chat.text()).not.toContain('Bạn chưa chọn thủ tục');
   });
 
   it('logs the question when none of the options fits, and keeps the citizen able to ask again', async () => {

@@ -81,6 +81,20 @@ describe('follow-ups without a known keyword', () => {
     expect(text).not.toContain('chưa tìm được');
   });
 
+  it('goes back to a procedure discussed earlier when the citizen says so, and answers the aspect for it', async () => {
+    const { say, shown } = chat();
+    await say('đổi giấy phép lái xe');
+    await say('đăng ký tạm trú');
+    expect(shown()).toBe(residence.id);
+    // "giấy phép" alone fits three procedures; the one discussed before is meant.
+    const text = await say('quay lại cái giấy phép lúc nãy, nộp ở đâu');
+    expect(shown()).toBe(licence.id);
+    expect(text).toContain('Phòng Cảnh sát giao thông');
+    await say('đăng ký kết hôn');
+    await say('trở lại vụ tạm trú');
+    expect(shown()).toBe(residence.id);
+  });
+
   it('answers "phường làm được không" from the level, not with another procedure', async () => {
     const { say, shown } = chat();
     await say('giấy phép xây dựng nhà ở riêng lẻ');

@@ -15,6 +15,8 @@ import { cleanInboundText } from '../text/sanitize.ts';
 import { routeQuestion } from './context.ts';
 import * as say from './messages.ts';
 import { scrubPersonalData } from './privacy.ts';
+import { recalledProcedure, remember } from './recall.ts';
+import { contentWords } from './relevance.ts';
 import { CLARIFY_PROMPT, clarifyScreen, genericPrompt, RELATED_PROMPT, shortLabel } from './screens/clarify.ts';
 import { askDossierCode, describeCodeMatch, describeLookup, MAYBE_CODE_YES, recallDossier } from './screens/dossier.ts';
 import { candidateIndex, type OptionId, options } from './screens/options.ts';
@@ -96,6 +98,11 @@ const SHOWS_PROCEDURE: ReadonlySet<Outcome> = new Set(['answer', 'aspect', 'navi
 export const MAX_MESSAGE_CHARS = 1000;
 const CLARIFY_OPTIONS = 3;
 const GENERIC_OPTIONS = 4;
+/**
+ * With a menu open, an aspect question of at most this many other words ("nộp ở xã được không") is about the best
+ * option; a longer one ("… muốn xin giấy phép xây dựng có thời hạn cho nhà ở") is a new, more precise question.
+ */
+const ADOPT_MAX_WORDS = 3;
 const SEARCH_HITS = 10;
 
 /** One message being handled: its event, the session, the finder snapshot and what came of it. */
@@ -210,15 +217,27 @@ export class Engine implements ConversationEngine {
       session.province = place.province.code;
       if (onlyPlace(message, place)) return this.onPlaceOnly(ctx, place);
     }
-    const current = session.procedureId ? ctx.finder.get(session.procedureId) : undefined;
+    let current = session.procedureId ? ctx.finder.get(session.procedureId) : undefined;
     // The place is remembered above; what else the message says decides whether it is a follow-up.
-    const asked = place ? { ...intent, rest: withoutPlace(intent.rest, place) } : intent;
+    let asked = place ? { ...intent, rest: withoutPlace(intent.rest, place) } : intent;
+    // "Quay lại vụ đổi bằng lái, …": back to a procedure shown earlier; what else it asks is about that one.
+    const remembered = session.recent.flatMap((id) => ctx.finder.get(id) ?? []);
+    const recalled = recalledProcedure(message, asked.rest, remembered);
+    if (recalled) {
+      if (!asked.aspect && !asked.yesNo) {
+        ctx.outcome = 'answer';
+        return [this.cardReply(ctx, recalled)];
+      }
+      this.adopt(session, recalled, true);
+      current = recalled;
+      asked = { ...asked, rest: '' };
+    }
     // A menu of close procedures is open and the citizen asks "nộp ở đâu?" instead of choosing: answer it for
     // the best match, saying which one, rather than searching the aspect words as a new question. A yes/no
     // question ("nộp ở xã được không") asks about a requirement of that procedure too.
     const offered = !current && session.view === 'clarify' ? session.candidates?.[0] : undefined;
     const best = offered ? ctx.finder.get(offered) : undefined;
-    if (best && (intent.aspect || intent.yesNo)) {
+    if (best && (intent.aspect || intent.yesNo) && contentWords(asked.rest).length <= ADOPT_MAX_WORDS) {
       const routed = await routeQuestion(asked, best, ctx.finder);
       if (routed.kind === 'followup') {
         this.adopt(session, best, true);
@@ -460,6 +479,7 @@ export class Engine implements ConversationEngine {
       // The menus shown from now on (the card's or the aspect's buttons) belong to this answer.
       session.answerMenuSeq = session.menuSeq + 1;
     }
+    if (session.procedureId !== p.id) session.recent = remember(session.recent, session.procedureId);
     session.procedureId = p.id;
     session.step = undefined;
     session.page = undefined;

@@ -36,6 +36,8 @@ export const SessionSchema = z.object({
   answerMenuSeq: z.number().int().nonnegative().optional(),
   /** Answers that already received feedback. */
   rated: z.array(z.string()).default([]),
+  /** Procedures discussed before the current one, most recent first ("quay lại vụ hộ chiếu"). */
+  recent: z.array(z.string()).default([]),
   /** The last dossier code looked up in this conversation ("nhắc tôi mã hồ sơ vừa tra"). */
   lastDossier: z.object({ code: z.string(), at: z.number() }).optional(),
   /** A code of unfamiliar shape waiting for the citizen's "yes". */
@@ -45,7 +47,7 @@ export const SessionSchema = z.object({
 export type Session = z.infer<typeof SessionSchema>;
 
 export function newSession(): Session {
-  return { v: 1, menuSeq: 0, rated: [] };
+  return { v: 1, menuSeq: 0, rated: [], recent: [] };
 }
 
 /** Validates a stored session; anything unreadable becomes a fresh session. */

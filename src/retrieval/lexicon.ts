@@ -65,26 +65,46 @@ function toPhrase(text: string): Phrase {
  * the order they were added.
  */
 class PhraseIndex<T> {
-  private readonly byWord = new Map<string, { order: number; item: T }[]>();
-  private readonly byPair = new Map<string, { order: number; item: T }[]>();
+  private readonly byWord = new Map<string, PhraseList<T>>();
+  private readonly byPair = new Map<string, PhraseList<T>>();
   private added = 0;
 
   add(folded: string[], item: T): void {
     const [key, map] =
       folded.length === 1 ? [folded[0] as string, this.byWord] : [`${folded[0]} ${folded[1]}`, this.byPair];
-    const list = map.get(key) ?? [];
-    list.push({ order: this.added++, item });
-    map.set(key, list);
+    let list = map.get(key);
+    if (!list) {
+      list = { items: [], orders: [] };
+      map.set(key, list);
+    }
+    list.items.push(item);
+    list.orders.push(this.added++);
   }
 
   /** The phrases that may start at word `i` of the folded question, in the order they were added. */
-  at(folded: string[], i: number): T[] {
+  at(folded: string[], i: number): readonly T[] {
     const single = this.byWord.get(folded[i] as string);
     const pair = i + 1 < folded.length ? this.byPair.get(`${folded[i]} ${folded[i + 1]}`) : undefined;
-    if (!pair) return single ? single.map((e) => e.item) : [];
-    if (!single) return pair.map((e) => e.item);
-    return [...single, ...pair].sort((a, b) => a.order - b.order).map((e) => e.item);
+    if (!pair) return single?.items ?? [];
+    if (!single) return pair.items;
+    // Both kinds start here: merged back into table order.
+    const merged: T[] = [];
+    let a = 0;
+    let b = 0;
+    while (a < single.items.length || b < pair.items.length) {
+      const fromSingle =
+        b >= pair.items.length ||
+        (a < single.items.length && (single.orders[a] as number) < (pair.orders[b] as number));
+      merged.push(fromSingle ? (single.items[a++] as T) : (pair.items[b++] as T));
+    }
+    return merged;
   }
+}
+
+/** Phrases of one key and the order each was added in. */
+interface PhraseList<T> {
+  items: T[];
+  orders: number[];
 }
 
 function byFirstFolded(phrases: Phrase[]): PhraseIndex<Phrase> {

@@ -142,14 +142,18 @@ export class RetrievalEngine implements Retriever {
   /** Each position's family as a small integer (grouping keys). */
   private readonly familyIds: Int32Array;
   private readonly preference: number[];
-  /** Distinct folded words of each name (for name coverage). */
+  /** Distinct folded words of each name (for name coverage)… */
   private readonly nameWords: string[][] = [];
+  /** …and the IDF of each of them (their folded term's), computed once. */
+  private readonly nameWordWeights: number[][];
   /** Folded words of each name in order (for phrase matches). */
   private readonly nameSequences: string[][] = [];
   /** Actions each name opens with (cấp, cấp lại, gia hạn…), to tell siblings apart. */
   private readonly actions: Set<ActionClass>[] = [];
   /** Where each name's object starts, after its leading action words ("Cấp lại | giấy phép…"). */
   private readonly objectStarts: Uint8Array;
+  /** Each name's object words with their IDF (`objectWords`), for the records asked about so far. */
+  private readonly objectWeights: (Map<string, number> | undefined)[] = [];
   /** Folded words of each curated alias, in order (a question that quotes one is a strong match). */
   private readonly aliasSequences: string[][][] = [];
   /** Folded words of names and aliases as ids (`nameSequences`, `aliasSequences`), for phrase runs. */
@@ -221,6 +225,7 @@ export class RetrievalEngine implements Retriever {
       this.positionById.set(p.id, i);
     });
     this.names = new PackedSequences(this.nameSequences, this.words, (word) => this.index.idf(`~${word}`));
+    this.nameWordWeights = this.nameWords.map((words) => words.map((word) => this.index.idf(`~${word}`)));
     this.learned =
       options.learned && options.learned.size > 0
         ? new LearnedQuestionIndex(options.learned, this.positionById, lexicon)
@@ -279,7 +284,8 @@ export class RetrievalEngine implements Retriever {
     }
     if (ranked.length === 0) return this.empty();
     sortByScore(ranked, scores);
-    const groups = this.group(ranked, scores);
+    // The families shown, and at least the runner-up (ambiguity and confidence are read from the first two).
+    const groups = this.group(ranked, scores, Math.max(limit, 2));
     const top = groups[0];
     if (!top) return this.empty();
     const runnerUp = groups[1];
@@ -454,8 +460,8 @@ export class RetrievalEngine implements Retriever {
     }
   }
 
-  /** Groups ranked positions into families; a family's score is its best member's. */
-  private group(ranked: number[], scores: Float32Array) {
+  /** Groups ranked positions into families, the first `count` of them; a family's score is its best member's. */
+  private group(ranked: number[], scores: Float32Array, count: number) {
     const byFamily = new Map<
       number,
       { family: string; score: number; best: number; members: number[]; representative: number }
@@ -464,6 +470,8 @@ export class RetrievalEngine implements Retriever {
       const key = this.familyIds[position] as number;
       const existing = byFamily.get(key);
       if (!existing) {
+        // Only the first `count` families are asked for (the rest would be built and thrown away).
+        if (byFamily.size >= count) continue;
         byFamily.set(key, {
           family: this.families[position] as string,
           score: scores[position] as number,
@@ -739,8 +747,7 @@ export class RetrievalEngine implements Retriever {
       .sort((a, b) => (scores[b] as number) - (scores[a] as number))
       .slice(0, DISCRIMINATE_CANDIDATES);
     const asked = contentWords(prepared);
-    const objects = new Map(best.map((p) => [p, this.objectWords(p)]));
-    const words = (position: number) => objects.get(position) as Set<string>;
+    const words = (position: number) => this.objectWords(position);
     for (let k = 1; k < best.length; k++) {
       const lower = best[k] as number;
       for (let h = 0; h < k; h++) {
@@ -765,7 +772,7 @@ export class RetrievalEngine implements Retriever {
    * Rarity-weighted words two names' objects share, and for each name the weight of its own words and of those the
    * question (`asked`, folded) holds.
    */
-  private nameDifference(wordsA: Set<string>, wordsB: Set<string>, asked: Set<string>) {
+  private nameDifference(wordsA: Map<string, number>, wordsB: Map<string, number>, asked: Set<string>) {
     const higherOwn = { weight: 0, asked: 0 };
     const lowerOwn = { weight: 0, asked: 0 };
     let shared = 0;
@@ -773,8 +780,7 @@ export class RetrievalEngine implements Retriever {
       [wordsA, wordsB, higherOwn],
       [wordsB, wordsA, lowerOwn],
     ] as const) {
-      for (const w of words) {
-        const weight = this.index.idf(`~${w}`);
+      for (const [w, weight] of words) {
         if (others.has(w)) {
           if (own === higherOwn) shared += weight;
           continue;
@@ -787,16 +793,22 @@ export class RetrievalEngine implements Retriever {
   }
 
   /**
-   * The distinct folded words of a name's object: its leading action words left out (the actions weigh them), and
-   * its grammar words ("cho", "của", "đối với"), read with their accents ("cơ sở", "tư thục" stay).
+   * The distinct folded words of a name's object, each with its IDF (its folded term's): its leading action words
+   * left out (the actions weigh them), and its grammar words ("cho", "của", "đối với"), read with their accents ("cơ
+   * sở", "tư thục" stay). Worked out once per record, when first asked.
    */
-  private objectWords(position: number): Set<string> {
+  private objectWords(position: number): Map<string, number> {
+    let words = this.objectWeights[position];
+    if (words) return words;
     const tokens = tokenize(searchableName((this.procedures[position] as Procedure).name));
-    const words = new Set<string>();
+    words = new Map<string, number>();
     for (let k = this.objectStarts[position] as number; k < tokens.length; k++) {
       const token = tokens[k] as string;
-      if (!GRAMMAR_WORDS.has(token)) words.add(foldToken(token));
+      if (GRAMMAR_WORDS.has(token)) continue;
+      const word = foldToken(token);
+      if (!words.has(word)) words.set(word, this.index.idf(`~${word}`));
     }
+    this.objectWeights[position] = words;
     return words;
   }
 
@@ -833,10 +845,12 @@ export class RetrievalEngine implements Retriever {
   private nameCoverage(words: Set<string>, position: number): number {
     let total = 0;
     let covered = 0;
-    for (const word of this.nameWords[position] ?? []) {
-      const weight = this.index.idf(`~${word}`);
+    const names = this.nameWords[position] ?? [];
+    const weights = this.nameWordWeights[position] ?? [];
+    for (let k = 0; k < names.length; k++) {
+      const weight = weights[k] as number;
       total += weight;
-      if (words.has(word)) covered += weight;
+      if (words.has(names[k] as string)) covered += weight;
     }
     return total > 0 ? covered / total : 0;
   }

@@ -122,15 +122,34 @@ function canonicalToken(raw: string): string {
 /** A lower-case letter glued to an upper-case acronym ("sangGCNKNCM"): the two are separate words. */
 const GLUED_ACRONYM = /(\p{Ll})(\p{Lu}{2,})/gu;
 
-/** The input as `tokenSpans` positions refer to it: NFC, an upper-case acronym split from the word before it. */
-export function unglue(input: string): string {
-  return input.normalize('NFC').replace(GLUED_ACRONYM, '$1 $2');
+/**
+ * `compute` remembering its last few results: a question's text goes through several steps (spelling, analysis,
+ * acronyms, story sentences) that each normalise it the same way.
+ */
+function recent<T>(compute: (input: string) => T, size = 4): (input: string) => T {
+  const inputs: (string | undefined)[] = new Array(size);
+  const outputs: T[] = new Array(size);
+  let next = 0;
+  return (input) => {
+    for (let k = 0; k < size; k++) if (inputs[k] === input) return outputs[k] as T;
+    const output = compute(input);
+    inputs[next] = input;
+    outputs[next] = output;
+    next = (next + 1) % size;
+    return output;
+  };
 }
+
+/** The input as `tokenSpans` positions refer to it: NFC, an upper-case acronym split from the word before it. */
+export const unglue: (input: string) => string = recent((input) =>
+  input.normalize('NFC').replace(GLUED_ACRONYM, '$1 $2'),
+);
+
+const recentTokens = recent((input) => (canonicalCase(unglue(input)).match(TOKEN) ?? []).map(canonicalToken));
 
 /** Canonical lower-case tokens with diacritics kept (tone placement normalised). */
 export function tokenize(input: string): string[] {
-  const tokens = canonicalCase(unglue(input)).match(TOKEN) ?? [];
-  return tokens.map(canonicalToken);
+  return recentTokens(input).slice();
 }
 
 /** One token of `tokenize(input)` and where it was typed in `unglue(input)` (case and accents as typed). */

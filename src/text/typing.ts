@@ -101,17 +101,31 @@ export function decodeVni(word: string): string | undefined {
 const SYLLABLE = /^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?([aeiouy]{1,3})(ng|nh|ch|[cmnpt])?$/;
 const STOP_FINAL = /(ch|[cpt])$/;
 
-/**
- * True when a lower-case word could be one Vietnamese syllable: an initial, one to three vowels and a final that
- * Vietnamese allows, no â or ă closing an open syllable ("nhậ" is not a word), and a syllable ending in c, ch, p or t
- * with a sắc or nặng tone when it has diacritics. "dnag", "sihn", "dangky" are not syllables.
- */
 /** True when an unaccented lower-case word has the shape of one syllable ("ca", "tam", "nghieng"; not "dnag"). */
 export function hasSyllableShape(bare: string): boolean {
   return SYLLABLE.test(bare);
 }
 
+/** Words already judged by `isSyllable` (a question's words are judged several times, and words repeat). */
+const syllables = new Map<string, boolean>();
+const SYLLABLE_CACHE_LIMIT = 50_000;
+
+/**
+ * True when a lower-case word could be one Vietnamese syllable: an initial, one to three vowels and a final that
+ * Vietnamese allows, no â or ă closing an open syllable ("nhậ" is not a word), and a syllable ending in c, ch, p or t
+ * with a sắc or nặng tone when it has diacritics. "dnag", "sihn", "dangky" are not syllables.
+ */
 export function isSyllable(word: string): boolean {
+  let known = syllables.get(word);
+  if (known === undefined) {
+    known = syllableShaped(word);
+    if (syllables.size >= SYLLABLE_CACHE_LIMIT) syllables.clear();
+    syllables.set(word, known);
+  }
+  return known;
+}
+
+function syllableShaped(word: string): boolean {
   const bare = foldAccents(word);
   const shape = SYLLABLE.exec(bare);
   if (!shape) return false;
