@@ -93,6 +93,14 @@ describe.skipIf(!shared)('retrieval quality over the national catalogue', () => 
     expect((await engine.search('đổi bằng lái')).ambiguous).toBe(false);
   });
 
+  it('answers the sibling done where the citizen says they live, without asking which', async () => {
+    const home = await engine.search('xin thôi quốc tịch VN để nhập quốc tịch Đức, hiện em vẫn đang ở Việt Nam');
+    expect(codeOf(home.hits[0]?.id ?? '')).toBe('2.002036');
+    expect(home.ambiguous).toBe(false);
+    // Saying nothing of where one lives leaves the question open.
+    expect((await engine.search('thủ tục thôi quốc tịch Việt Nam')).ambiguous).toBe(true);
+  });
+
   it('answers long real FAQ questions', async () => {
     const { report } = await evaluate(engine, readQuestions(DEV), codeOf);
     expect(report.hit1).toBeGreaterThanOrEqual(0.65);

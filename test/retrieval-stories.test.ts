@@ -139,4 +139,24 @@ describe('story questions', () => {
     expect(prepareQuery(story, lexicon).story).toBe(true);
     expect((await engine.search(story)).hits[0]?.id).toBe(poverty.id);
   });
+
+  it('what the citizen says they do not want is not asked for', async () => {
+    const dissolve = procedure({ name: 'Giải thể doanh nghiệp', fields: ['Thành lập và hoạt động của doanh nghiệp'] });
+    const pause = procedure({
+      name: 'Thông báo tạm ngừng kinh doanh của doanh nghiệp',
+      fields: ['Thành lập và hoạt động của doanh nghiệp'],
+    });
+    const business = new RetrievalEngine(catalogueOf([dissolve, pause]), lexicon);
+    const story =
+      'Công ty tôi mấy tháng nay vắng khách, nhân viên nghỉ gần hết. Tôi chưa muốn giải thể công ty, chỉ muốn ngừng kinh doanh ít tháng rồi làm lại. Báo với cơ quan nào?';
+    const prepared = prepareQuery(story, lexicon);
+    expect(prepared.actions.has('end')).toBe(false);
+    expect(weightIn(story, 'thể')).toBeLessThan(1);
+    expect(weightIn(story, 'ngừng')).toBe(1);
+    expect((await business.search(story)).hits[0]?.id).toBe(pause.id);
+    // A refusal the concept table knows ("không muốn nhận phần") is still the request.
+    expect(
+      weightIn('Bố tôi mất để lại căn nhà cho mấy anh em. Tôi không muốn nhận phần của mình thì làm gì?', 'nhận'),
+    ).toBe(1);
+  });
 });

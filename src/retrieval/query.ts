@@ -5,7 +5,7 @@ import { PROCEDURE_CODE_PATTERN } from '../knowledge/schema.ts';
 import { acronymMask, analyze, foldToken } from '../text/normalize.ts';
 import { type ActionClass, askedActions, questionActionSpans } from './actions.ts';
 import type { Lexicon } from './lexicon.ts';
-import { DONE_WEIGHT, focusWeights } from './request-focus.ts';
+import { focusWeights } from './request-focus.ts';
 import type { Spelling } from './spelling.ts';
 import { bigramKey, foldedKey } from './terms.ts';
 
@@ -150,9 +150,9 @@ export function prepareQuery(typed: string, lexicon: Lexicon, spelling?: Spellin
   const concepts = lexicon.concepts(tokens, folded, unaccented);
   // In a story, the words outside the request weigh less, unless a concept recognises them as its object.
   const focus = focusWeights(text, tokens, folded, filler, unaccented, concepts);
-  const focusOf = (i: number) => focus?.[i] ?? 1;
-  /** Words of a context clause told as done (request-focus.ts). */
-  const doneAt = (i: number) => focusOf(i) <= DONE_WEIGHT;
+  const focusOf = (i: number) => focus?.weights[i] ?? 1;
+  /** Words of a clause told as done or declined (request-focus.ts). */
+  const doneAt = (i: number) => focus?.settled[i] === true;
   const quotable = focus ? folded.map((f, i) => (doneAt(i) ? '' : f)) : folded;
   const terms = new Map<string, number>();
   const units: QueryUnit[] = tokens.map((token, i) => {

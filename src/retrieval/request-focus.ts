@@ -98,11 +98,23 @@ function requestAt(tokens: string[], folded: string[], unaccented: boolean, asks
     if (NEGATIONS.has(f)) negated = folded[i + 1] !== WONDER;
     const marker =
       markers.has(words[i] as string) || (i + 1 < words.length && markers.has(`${words[i]} ${words[i + 1]}`));
+    // "không muốn kiện ra tòa", "chưa muốn giải thể": a want said with a negation is what the citizen does not want.
+    if (marker && declines(tokens, folded, unaccented, i)) continue;
     if (marker && (asks || !negated || !INDEFINITES.has(f))) return i;
   }
   if (asks) return 0;
   const last = folded[folded.length - 1];
   return last === 'khong' || last === 'chua' ? folded.length - 1 : -1;
+}
+
+/** Words of wanting or planning ("muốn", "tính", "định"; not "cần": "không cần đăng ký" is often what is asked about). */
+const WANTS_ACCENTED = new Set(['muốn', 'tính', 'định']);
+const WANTS_FOLDED = new Set(['muon']);
+
+/** Whether word i is a want right after a negation ("không muốn", "chưa tính", "không cần"). */
+function declines(tokens: string[], folded: string[], unaccented: boolean, i: number): boolean {
+  const want = unaccented ? WANTS_FOLDED.has(folded[i] as string) : WANTS_ACCENTED.has(tokens[i] as string);
+  return want && i > 0 && NEGATIONS.has(folded[i - 1] as string);
 }
 
 /** Words telling that something is done or settled: "đã", "vừa", "từng", "rồi", "xong" (accented). */
@@ -121,8 +133,11 @@ function toldAsDone(tokens: string[], folded: string[], unaccented: boolean): bo
 /** Clause boundaries inside a sentence: commas and a "nhưng" or "mà" that turns it. */
 const CLAUSE = /,\s*|\s+(?=(?:nhưng|mà|nhung)\s)/iu;
 
-/** The role of each word of a story: part of the request, context, or a context clause told as done. */
-export type Role = 'request' | 'context' | 'done';
+/**
+ * The role of each word of a story: part of the request, context, a context clause told as done, or a clause saying
+ * what the citizen does not want ("tôi không muốn kiện ra tòa", "chưa tính nhận làm con nuôi").
+ */
+export type Role = 'request' | 'context' | 'done' | 'declined';
 
 /**
  * For each token of the question (as `prepareQuery` reads them), whether it belongs to the request; undefined
@@ -192,16 +207,27 @@ export function storyRoles(
   const roles: Role[] = tokens.map(() => 'context');
   for (const r of ranges) if (r.request) for (let i = r.start; i < r.end; i++) roles[i] = 'request';
   for (const c of clauses) {
-    if (c.start >= c.end || roles[c.start] !== 'context') continue;
-    if (toldAsDone(tokens.slice(c.start, c.end), folded.slice(c.start, c.end), unaccented))
+    if (c.start >= c.end) continue;
+    const [clauseTokens, clauseFolded] = [tokens.slice(c.start, c.end), folded.slice(c.start, c.end)];
+    if (clauseTokens.some((_, k) => declines(clauseTokens, clauseFolded, unaccented, k)))
+      for (let i = c.start; i < c.end; i++) roles[i] = 'declined';
+    else if (roles[c.start] === 'context' && toldAsDone(clauseTokens, clauseFolded, unaccented))
       for (let i = c.start; i < c.end; i++) if (roles[i] === 'context') roles[i] = 'done';
   }
   return roles;
 }
 
+/** How a story's words are read: each one's weight, and whether it tells what is settled (done or declined). */
+export interface Focus {
+  weights: number[];
+  /** The word belongs to a clause told as done or declined: an action in it is not asked, a name in it not quoted. */
+  settled: boolean[];
+}
+
 /**
  * Weight of each token of a story question: 1 in the request and for context words a concept recognises
- * (`recognised` spans), NARRATIVE_WEIGHT for other context words; undefined when the question is not a story.
+ * (`recognised` spans), NARRATIVE_WEIGHT for other context words and what the citizen declines, DONE_WEIGHT for a
+ * clause told as done (no concept lifts it); undefined when the question is not a story.
  */
 export function focusWeights(
   text: string,
@@ -210,10 +236,14 @@ export function focusWeights(
   filler: boolean[],
   unaccented: boolean,
   recognised: { start: number; end: number }[],
-): number[] | undefined {
+): Focus | undefined {
   const roles = storyRoles(text, tokens, folded, filler, unaccented);
   if (!roles) return undefined;
   for (const span of recognised)
-    for (let i = span.start; i < span.end; i++) if (roles[i] === 'context') roles[i] = 'request';
-  return roles.map((role) => (role === 'request' ? 1 : role === 'context' ? NARRATIVE_WEIGHT : DONE_WEIGHT));
+    for (let i = span.start; i < span.end; i++)
+      if (roles[i] === 'context' || roles[i] === 'declined') roles[i] = 'request';
+  return {
+    weights: roles.map((role) => (role === 'request' ? 1 : role === 'done' ? DONE_WEIGHT : NARRATIVE_WEIGHT)),
+    settled: roles.map((role) => role === 'done' || role === 'declined'),
+  };
 }

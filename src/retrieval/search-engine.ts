@@ -25,6 +25,7 @@ import type { Lexicon } from './lexicon.ts';
 import { type PreparedQuery, prepareQuery } from './query.ts';
 import { PackedSequences, QueryMatch, type ResolvedUnit, type RunSequence, WordIds } from './query-match.ts';
 import { requestMask } from './request-focus.ts';
+import { nameResidence, Residence, statedResidence } from './residence.ts';
 import { Spelling } from './spelling.ts';
 import { bigramKey, foldedKey } from './terms.ts';
 import type { Retriever, SearchHit, SearchOptions, SearchResult } from './types.ts';
@@ -136,6 +137,8 @@ export class RetrievalEngine implements Retriever {
   /** The catalogue's syllables, to read misspelt and mis-accented words of a question (spelling.ts). */
   private readonly spelling: Spelling;
   private readonly priors: Float32Array;
+  /** Where each name says it is done: in Vietnam ("… ở trong nước"), abroad ("… ở nước ngoài") or unsaid. */
+  private readonly nameResidences: Uint8Array;
   /** Positions of procedures only missions abroad carry out, under a name that does not say so. */
   private readonly abroadOnly: number[] = [];
   private readonly families: string[];
@@ -191,6 +194,7 @@ export class RetrievalEngine implements Retriever {
     );
     this.spelling = new Spelling(this.index, lexicon.words);
     this.priors = new Float32Array(this.procedures.length);
+    this.nameResidences = new Uint8Array(this.procedures.length);
     this.objectStarts = new Uint8Array(this.procedures.length);
     this.families = [];
     this.familyIds = new Int32Array(this.procedures.length);
@@ -209,7 +213,9 @@ export class RetrievalEngine implements Retriever {
       members.push(i);
       this.familyMembers.set(family, members);
       this.preference.push(memberPreference(p, curated));
-      const sequence = tokenize(searchableName(p.name)).map(foldToken);
+      const nameTokens = tokenize(searchableName(p.name));
+      this.nameResidences[i] = nameResidence(nameTokens);
+      const sequence = nameTokens.map(foldToken);
       this.nameSequences.push(sequence);
       this.nameSides.push(contrastSides(sequence));
       const action = nameAction(searchableName(p.name));
@@ -286,6 +292,7 @@ export class RetrievalEngine implements Retriever {
     sortByScore(ranked, scores);
     // The families shown, and at least the runner-up (ambiguity and confidence are read from the first two).
     const groups = this.group(ranked, scores, Math.max(limit, 2));
+    this.preferResidence(prepared, groups);
     const top = groups[0];
     if (!top) return this.empty();
     const runnerUp = groups[1];
@@ -360,7 +367,8 @@ export class RetrievalEngine implements Retriever {
         runnerUp !== undefined &&
         (tiedTopic || bareTopic || second >= top.score * this.calibration.ambiguousWithin) &&
         this.nameCoverage(words, runnerUp.best) >= features.nameCoverage - 0.1 &&
-        !this.onlyTopDoes(prepared.actions, top.best, runnerUp.best));
+        !this.onlyTopDoes(prepared.actions, top.best, runnerUp.best) &&
+        !this.residenceSettles(prepared, top.best, runnerUp.best));
     const shown = groups.slice(0, limit);
     return {
       hits: shown.map((g) => this.hit(g.representative, scores)),
@@ -839,6 +847,38 @@ export class RetrievalEngine implements Retriever {
   private onlyTopDoes(asked: Set<ActionClass>, top: number, runnerUp: number): boolean {
     const does = (position: number) => [...asked].some((c) => this.actions[position]?.has(c));
     return asked.size > 0 && does(top) && !does(runnerUp);
+  }
+
+  /**
+   * Two close siblings, one done where the citizen says they live ("hiện em vẫn đang ở Việt Nam": "Thôi quốc tịch
+   * Việt Nam ở trong nước" over "… ở nước ngoài"): that one goes first. Only a near tie is reordered.
+   */
+  private preferResidence(prepared: PreparedQuery, groups: { score: number; best: number }[]): void {
+    const [top, runnerUp] = groups;
+    if (!top || !runnerUp || runnerUp.score < top.score * this.calibration.ambiguousWithin) return;
+    const stated = statedResidence(prepared.tokens, prepared.folded);
+    if (stated === Residence.Unknown) return;
+    const named = (position: number) => (this.nameResidences[position] ?? Residence.Unknown) as Residence;
+    if (named(runnerUp.best) === stated && named(top.best) !== stated) {
+      groups[0] = runnerUp;
+      groups[1] = top;
+    }
+  }
+
+  /**
+   * Whether where the citizen says they live ("em đang ở Hàn Quốc", "hiện vẫn đang ở Việt Nam") is where the best
+   * name is done and not where the runner-up's is ("Thôi quốc tịch Việt Nam ở trong nước" / "… ở nước ngoài"):
+   * then there is nothing to ask. (As a ranking factor it lost more than it won: long questions state the
+   * residence of someone else, or of the citizen before coming home.)
+   */
+  private residenceSettles(prepared: PreparedQuery, top: number, runnerUp: number): boolean {
+    const stated = statedResidence(prepared.tokens, prepared.folded);
+    if (stated === Residence.Unknown) return false;
+    const named = (position: number) => (this.nameResidences[position] ?? Residence.Unknown) as Residence;
+    return (
+      named(top) === stated ||
+      (named(top) === Residence.Unknown && named(runnerUp) !== Residence.Unknown && named(runnerUp) !== stated)
+    );
   }
 
   /** Share of a procedure's name (rarity-weighted, folded words) that the question mentions. */
