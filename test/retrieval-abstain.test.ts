@@ -16,6 +16,8 @@ const engine = new RetrievalEngine(
     procedure({ name: 'Cấp giấy phép xây dựng nhà ở riêng lẻ', fields: ['Xây dựng'] }),
     procedure({ name: 'Thủ tục đăng ký khai sinh', fields: ['Hộ tịch'] }),
     procedure({ name: 'Đăng ký kết hôn', fields: ['Hộ tịch'] }),
+    procedure({ name: 'Đăng ký biến động quyền sử dụng đất do tặng cho, thừa kế', fields: ['Đất đai'] }),
+    procedure({ name: 'Cấp đổi Giấy chứng nhận quyền sử dụng đất', fields: ['Đất đai'] }),
   ]),
   loadLexicon('knowledge'),
 );
@@ -44,5 +46,19 @@ describe('a question the vocabulary tables explain', () => {
   it('still refuses an out-of-scope question that shares the words', async () => {
     expect(await shown('con mới đổi trường nên tập thể dục gì cho khỏe')).toBeUndefined();
     expect(await shown('cấp gp đi bờ thì đi du lịch biển nào đẹp')).toBeUndefined();
+  });
+});
+
+describe('a story', () => {
+  const context = 'Bố mẹ tôi còn sống, sổ đỏ đứng tên bố. ';
+
+  it('is refused when its request asks nothing the procedures found by its context do', async () => {
+    const advice = `${context}Anh trai tôi đòi bố tặng cho anh ấy mảnh đất mặt đường. Tôi nên nói chuyện với anh thế nào để giữ hòa khí?`;
+    expect(await shown(advice)).toBeUndefined();
+  });
+
+  it('is answered when its request asks for a procedure, even in few words', async () => {
+    const request = `${context}Bố muốn tặng cho anh trai tôi mảnh đất mặt đường. Phải làm thủ tục gì?`;
+    expect(await shown(request)).toBe('Đăng ký biến động quyền sử dụng đất do tặng cho, thừa kế');
   });
 });

@@ -64,6 +64,8 @@ export interface OutOfScope {
   find(question: ScopeQuestion, procedureName?: readonly string[]): string | undefined;
   /** The same decision, also saying when only the procedure's name let the question through. */
   check(question: ScopeQuestion, procedureName?: readonly string[]): ScopeCheck;
+  /** Whether the question uses an administrative word ("thủ tục", "đơn", "nộp"…), in its request when a story. */
+  administrative(question: ScopeQuestion): boolean;
 }
 
 function toPhrase(text: string): Phrase {
@@ -168,10 +170,18 @@ export function compileOutOfScope(data: Pick<OutOfScopeData, 'always' | 'topics'
     if (refused) return { refused: refused.text };
     return marked[0] ? { excusedByName: marked[0].text } : {};
   };
-  return { check, find: (question, procedureName) => check(question, procedureName).refused };
+  const asksAdministrative = (question: ScopeQuestion): boolean => {
+    const request = question.request?.();
+    return administrative.some((p) => holds(question, p, request));
+  };
+  return {
+    check,
+    find: (question, procedureName) => check(question, procedureName).refused,
+    administrative: asksAdministrative,
+  };
 }
 
-export const NO_OUT_OF_SCOPE: OutOfScope = { find: () => undefined, check: () => ({}) };
+export const NO_OUT_OF_SCOPE: OutOfScope = { find: () => undefined, check: () => ({}), administrative: () => false };
 
 /**
  * Loads knowledge/out-of-scope.json; a missing file refuses nothing, a malformed one throws KnowledgeError naming

@@ -112,6 +112,8 @@ const BOUND_PAIRS = 20;
 const GRAMMAR_WORDS = new Set(
   'cho của đối với và các trong tại theo là được có từ đến trên về hoặc những một khi do mà thì ở này bằng'.split(' '),
 );
+/** A story whose request the best record explains less of than this (rarity-weighted) is refused. */
+const UNASKED_REQUEST = 0.1;
 /** How many lexical candidates are grouped and considered. */
 const CANDIDATES = 200;
 /** How many dense neighbours are fused. */
@@ -328,7 +330,16 @@ export class RetrievalEngine implements Retriever {
     // sets comes near (the closest: every word but one, 5 pairs).
     if (scope.refused !== undefined && features.coverage >= 0.99 && features.bigrams >= NAMED_PAIRS)
       scope = { excusedByName: scope.refused };
-    const offTopic = scope.refused !== undefined;
+    // A story is judged by its request: a best record that explains almost none of a request without any
+    // administrative word was found by the context alone ("…sổ đỏ đứng tên bố… Tôi nên nói chuyện với anh thế nào
+    // để giữ hòa khí?"). Dense evidence may vouch for it.
+    const unasked =
+      prepared.story &&
+      codeHits.length === 0 &&
+      features.coverage < UNASKED_REQUEST &&
+      features.dense === undefined &&
+      !this.outOfScope.administrative({ ...prepared, text: query });
+    const offTopic = scope.refused !== undefined || unasked;
     const unsure = confidence < this.calibration.abstainBelow && !tiedTopic;
     // A plausible but uncertain match (most of the question found, confidence in the menu band) is offered as a
     // short menu of the best candidates instead of "not found".
@@ -431,6 +442,7 @@ export class RetrievalEngine implements Retriever {
     return {
       find: (question, name) => list.find(read(question), name),
       check: (question, name) => list.check(read(question), name),
+      administrative: (question) => list.administrative(read(question)),
     };
   }
 
