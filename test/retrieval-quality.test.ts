@@ -101,6 +101,14 @@ describe.skipIf(!shared)('retrieval quality over the national catalogue', () => 
     expect((await engine.search('thủ tục thôi quốc tịch Việt Nam')).ambiguous).toBe(true);
   });
 
+  it('answers without asking when the question names a word only the best name has', async () => {
+    // "doanh nghiệp" is in "Thủ tục hỗ trợ cá nhân, nhóm cá nhân, doanh nghiệp khởi nghiệp sáng tạo" only, and the
+    // close "Thủ tục công nhận trung tâm hỗ trợ khởi nghiệp sáng tạo" has nothing else the question names.
+    const result = await engine.search('hỗ trợ doanh nghiệp khởi nghiệp sáng tạo');
+    expect(codeOf(result.hits[0]?.id ?? '')).toBe('1.114977');
+    expect(result.ambiguous).toBe(false);
+  });
+
   it('answers long real FAQ questions', async () => {
     const { report } = await evaluate(engine, readQuestions(DEV), codeOf);
     expect(report.hit1).toBeGreaterThanOrEqual(0.65);

@@ -368,7 +368,8 @@ export class RetrievalEngine implements Retriever {
         (tiedTopic || bareTopic || second >= top.score * this.calibration.ambiguousWithin) &&
         this.nameCoverage(words, runnerUp.best) >= features.nameCoverage - 0.1 &&
         !this.onlyTopDoes(prepared.actions, top.best, runnerUp.best) &&
-        !this.residenceSettles(prepared, top.best, runnerUp.best));
+        !this.residenceSettles(prepared, top.best, runnerUp.best) &&
+        (bareTopic || !this.onlyTopNamed(words, top.best, runnerUp.best)));
     const shown = groups.slice(0, limit);
     return {
       hits: shown.map((g) => this.hit(g.representative, scores)),
@@ -837,6 +838,17 @@ export class RetrievalEngine implements Retriever {
       if (asked.has(foldedKey(bigramKey(a, b)))) mentioned += weight;
     }
     return total > 0 ? mentioned / total : 0;
+  }
+
+  /**
+   * Whether the question names a word of the best name that the runner-up's lacks ("hỗ trợ doanh nghiệp khởi nghiệp
+   * sáng tạo": "doanh nghiệp"), and none of the runner-up's that the best lacks: the question has already chosen.
+   */
+  private onlyTopNamed(words: Set<string>, top: number, runnerUp: number): boolean {
+    const topWords = new Set(this.nameWords[top]);
+    const otherWords = new Set(this.nameWords[runnerUp]);
+    const named = (own: Set<string>, other: Set<string>) => [...own].some((w) => !other.has(w) && words.has(w));
+    return named(topWords, otherWords) && !named(otherWords, topWords);
   }
 
   /**
