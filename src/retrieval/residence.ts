@@ -14,7 +14,7 @@ export enum Residence {
 const STAYING = new Set(analyze('đang hiện vẫn sống cư trú định cư làm việc học du học').tokens);
 /** The word before the place: "ở", "tại", "bên". */
 const AT = new Set(analyze('ở tại bên').tokens);
-/** How far back a staying word may stand from "ở" ("hiện em vẫn đang ở"). */
+/** How many words before "ở" a staying word may stand ("hiện em vẫn đang ở"). */
 const STAYING_WINDOW = 3;
 
 const phrases = (list: string[]) => list.map((p) => analyze(p).tokens);
