@@ -1,8 +1,12 @@
 // Where the citizen lives, when the question says so ("em đang ở Hàn Quốc", "hiện vẫn đang ở Việt Nam"), decides
 // between siblings done in Vietnam and abroad ("Thôi quốc tịch Việt Nam ở trong nước" / "… ở nước ngoài", "Cấp
 // Giấy xác nhận tình trạng hôn nhân" / "… trong thời gian cư trú ở nước ngoài"). Only a stated residence counts:
-// "kết hôn với người nước ngoài" or "có yếu tố nước ngoài" says nothing about where the citizen is.
-import { analyze } from '../text/normalize.ts';
+// "kết hôn với người nước ngoài" or "có yếu tố nước ngoài" says nothing about where the citizen is. Also the
+// procedures only Vietnam's missions abroad carry out, under names that do not say so.
+import type { Procedure } from '../knowledge/schema.ts';
+import { analyze, foldAccents } from '../text/normalize.ts';
+import type { PreparedQuery } from './query.ts';
+import { foldedKey } from './terms.ts';
 
 export enum Residence {
   Unknown = 0,
@@ -102,4 +106,33 @@ export function nameResidence(tokens: readonly string[]): Residence {
     if (ABROAD_NAME.some((p) => startsWith(tokens, i, p))) return Residence.Abroad;
   }
   return Residence.Unknown;
+}
+
+/**
+ * A procedure only Vietnam's missions abroad carry out, whose name does not say so ("Thủ tục Chứng thực bản sao từ
+ * bản chính…" at an embassy), is less likely what a citizen in Vietnam means than its domestic namesake; a question
+ * about abroad still finds it by its agency's words.
+ */
+export const ABROAD_ONLY_PRIOR = 0.8;
+/** Word pairs by which a question is about abroad (a concept may add "nước ngoài" for "đang sống ở Nhật"). */
+const ABROAD_PAIRS = new Set(
+  ['nuoc ngoai', 'dai su', 'su quan', 'lanh su', 'viet kieu', 'kieu bao', 'dinh cu'].map((pair) => foldedKey(pair)),
+);
+
+/** Whether the question speaks of abroad ("ở nước ngoài", "đại sứ quán", "Việt kiều"), in its words or a concept's. */
+export function mentionsAbroad(prepared: PreparedQuery): boolean {
+  return (
+    prepared.contentBigrams.some((pair) => ABROAD_PAIRS.has(pair)) ||
+    prepared.conceptBigrams.some((pair) => ABROAD_PAIRS.has(pair))
+  );
+}
+
+/** Whether only missions abroad carry the procedure out while its name does not say so. */
+export function silentlyAbroad(p: Procedure): boolean {
+  const folded = (text: string) => foldAccents(text.toLowerCase());
+  return (
+    p.implementingAgencies.length > 0 &&
+    p.implementingAgencies.every((agency) => folded(agency).includes('nuoc ngoai')) &&
+    !/nuoc ngoai|lanh su|dai dien/.test(folded(p.name))
+  );
 }

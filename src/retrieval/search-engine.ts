@@ -3,7 +3,7 @@
 import type { Catalogue } from '../knowledge/loader.ts';
 import type { OutOfScope, ScopeCheck, ScopeQuestion } from '../knowledge/out-of-scope.ts';
 import type { Procedure } from '../knowledge/schema.ts';
-import { foldAccents, foldToken, tokenize } from '../text/normalize.ts';
+import { foldToken, tokenize } from '../text/normalize.ts';
 import { type ActionClass, actionFactor, nameAction } from './actions.ts';
 import { type Calibration, confidenceOf, DEFAULT_CALIBRATION, type MatchFeatures } from './confidence.ts';
 import { contrastFactor, contrastSides } from './contrasts.ts';
@@ -25,7 +25,14 @@ import type { Lexicon } from './lexicon.ts';
 import { type PreparedQuery, prepareQuery } from './query.ts';
 import { PackedSequences, QueryMatch, type ResolvedUnit, type RunSequence, WordIds } from './query-match.ts';
 import { requestMask } from './request-focus.ts';
-import { nameResidence, Residence, statedResidence } from './residence.ts';
+import {
+  ABROAD_ONLY_PRIOR,
+  mentionsAbroad,
+  nameResidence,
+  Residence,
+  silentlyAbroad,
+  statedResidence,
+} from './residence.ts';
 import { Spelling } from './spelling.ts';
 import { bigramKey, foldedKey } from './terms.ts';
 import type { Retriever, SearchHit, SearchOptions, SearchResult } from './types.ts';
@@ -40,16 +47,6 @@ export interface DenseSearcher {
 const TYPE_PRIOR = { national: 1, provincial: 0.85, internal: 0.6 } as const;
 /** Curated entries are the procedures citizens need most often. */
 const CURATED_PRIOR = 1.15;
-/**
- * A procedure only Vietnam's missions abroad carry out, whose name does not say so ("Thủ tục Chứng thực bản sao từ
- * bản chính…" at an embassy), is less likely what a citizen in Vietnam means than its domestic namesake; a question
- * about abroad still finds it by its agency's words.
- */
-const ABROAD_ONLY_PRIOR = 0.8;
-/** Word pairs by which a question is about abroad (a concept may add "nước ngoài" for "đang sống ở Nhật"). */
-const ABROAD_PAIRS = new Set(
-  ['nuoc ngoai', 'dai su', 'su quan', 'lanh su', 'viet kieu', 'kieu bao', 'dinh cu'].map((pair) => foldedKey(pair)),
-);
 /** How many of the best lexical candidates are re-scored (coverage, phrase and alias matches). */
 const RERANK_CANDIDATES = 50;
 /** A name quoted as an unbroken phrase gains up to ×(1 + PHRASE_BONUS). */
@@ -920,24 +917,6 @@ export class RetrievalEngine implements Retriever {
     members.sort((a, b) => (this.preference[a] as number) - (this.preference[b] as number));
     return members.map((m) => this.procedures[m] as Procedure);
   }
-}
-
-/** Whether the question speaks of abroad ("ở nước ngoài", "đại sứ quán", "Việt kiều"), in its words or a concept's. */
-function mentionsAbroad(prepared: PreparedQuery): boolean {
-  return (
-    prepared.contentBigrams.some((pair) => ABROAD_PAIRS.has(pair)) ||
-    prepared.conceptBigrams.some((pair) => ABROAD_PAIRS.has(pair))
-  );
-}
-
-/** Whether only missions abroad carry the procedure out while its name does not say so. */
-function silentlyAbroad(p: Procedure): boolean {
-  const folded = (text: string) => foldAccents(text.toLowerCase());
-  return (
-    p.implementingAgencies.length > 0 &&
-    p.implementingAgencies.every((agency) => folded(agency).includes('nuoc ngoai')) &&
-    !/nuoc ngoai|lanh su|dai dien/.test(folded(p.name))
-  );
 }
 
 /** A bare topic ("bằng lái", "căn cước"): a few words, all of them content. */
