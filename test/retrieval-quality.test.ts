@@ -109,6 +109,12 @@ describe.skipIf(!shared)('retrieval quality over the national catalogue', () => 
     expect(result.ambiguous).toBe(false);
   });
 
+  it('keeps an unaccented word the tables use next to its neighbour ("kem dưỡng da từ Nhật" is not "đã từ")', async () => {
+    const result = await engine.search('nhập kem dưỡng da từ Nhật về bán');
+    expect(result.abstain).toBe(false);
+    expect(codeOf(result.hits[0]?.id ?? '')).toBe('1.002088');
+  });
+
   it('answers long real FAQ questions', async () => {
     const { report } = await evaluate(engine, readQuestions(DEV), codeOf);
     expect(report.hit1).toBeGreaterThanOrEqual(0.65);

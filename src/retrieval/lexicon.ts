@@ -12,6 +12,7 @@ import {
   loadAbbreviations,
 } from './abbreviations.ts';
 import { type ConceptEntry, loadConcepts } from './concepts.ts';
+import { bigramKey } from './terms.ts';
 
 const LexiconFile = z.object({
   version: z.number().int(),
@@ -50,7 +51,10 @@ export interface Lexicon {
   indexExpansions(tokens: string[]): string[][];
   /** The out-of-scope list (knowledge/out-of-scope.json), shared with the conversation. */
   outOfScope: OutOfScope;
-  /** Every word of the tables' phrases, as written and unaccented ("ntn", "ở đâu"): the spelling leaves them alone. */
+  /**
+   * Every word of the tables' phrases, as written and unaccented ("ntn", "ở đâu"), and every pair of words as
+   * written ("dưỡng da" of "kem dưỡng da"): the spelling leaves them alone.
+   */
   words: ReadonlySet<string>;
 }
 
@@ -184,10 +188,12 @@ export function compileLexicon(
     ...conceptEntries.flatMap((c) => c.when),
   ];
   for (const text of texts) {
-    for (const token of tokenize(text)) {
+    const tokens = tokenize(text);
+    tokens.forEach((token, i) => {
       words.add(token);
       words.add(foldAccents(token));
-    }
+      if (i > 0) words.add(bigramKey(tokens[i - 1] as string, token));
+    });
   }
 
   return {

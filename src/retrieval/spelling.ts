@@ -327,6 +327,12 @@ export class Spelling {
     const word = foldToken(token);
     const before = tokens[i - 1];
     const after = tokens[i + 1];
+    // Nor is a word the tables use as typed next to its neighbour ("kem dưỡng da từ Nhật": da, not "đã từ").
+    if (
+      (before !== undefined && this.known.has(bigramKey(before, token))) ||
+      (after !== undefined && this.known.has(bigramKey(token, after)))
+    )
+      return false;
     const left = before === undefined ? undefined : foldToken(before);
     const right = after === undefined ? undefined : foldToken(after);
     // Not a word of the catalogue as typed: doubtful when its unaccented form pairs with a neighbour's.
