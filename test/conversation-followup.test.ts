@@ -2,6 +2,7 @@
 // message that names another procedure, or relates to nothing of the current one, is a new question. Yes/no
 // questions are answered from the fields, quoting them, or honestly "the record does not say" with the link.
 import { describe, expect, it } from 'vitest';
+import { recalledProcedure } from '../src/conversation/recall.ts';
 import { portalLinks } from '../src/knowledge/schema.ts';
 import { compileLexicon } from '../src/retrieval/lexicon.ts';
 import { RetrievalEngine } from '../src/retrieval/search-engine.ts';
@@ -93,6 +94,13 @@ describe('follow-ups without a known keyword', () => {
     await say('đăng ký kết hôn');
     await say('trở lại vụ tạm trú');
     expect(shown()).toBe(residence.id);
+  });
+
+  it('goes back only when the message says so: "lúc nãy" (earlier), not "lúc này" (now)', () => {
+    expect(recalledProcedure('cái tạm trú lúc nãy', 'cái tạm trú lúc nãy', [residence])).toBe(residence);
+    expect(recalledProcedure('quay lai vu tam tru', 'quay lai vu tam tru', [residence])).toBe(residence);
+    expect(recalledProcedure('lúc này tôi hỏi tạm trú', 'lúc này tôi hỏi tạm trú', [residence])).toBeUndefined();
+    expect(recalledProcedure('tạm trú', 'tạm trú', [residence])).toBeUndefined();
   });
 
   it('answers "phường làm được không" from the level, not with another procedure', async () => {

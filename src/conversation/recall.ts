@@ -9,8 +9,10 @@ import { contentWords, coveredWords, indexText, wordSet } from './relevance.ts';
 /** How many earlier procedures a conversation remembers. */
 export const RECENT_LIMIT = 5;
 
-/** Phrases by which a message goes back to something said before. */
-const BACK = ['quay lai', 'tro lai', 'luc nay', 'hoi nay', 'ban nay', 'vua nay', 'luc truoc', 'vua hoi', 'hoi luc'];
+/** Phrases by which a message goes back to something said before ("lúc nãy", not "lúc này" = now). */
+const BACK = ['quay lại', 'trở lại', 'lúc nãy', 'hồi nãy', 'ban nãy', 'vừa nãy', 'lúc trước', 'vừa hỏi', 'hỏi lúc'].map(
+  (phrase) => analyze(phrase),
+);
 
 /** Words that only point back ("cái", "vụ", "chuyện"), never part of a procedure's name. */
 const POINTERS = wordSet(['quay', 'lai', 'tro', 'vu', 'viec', 'chuyen', 'cai', 'nay', 'luc', 'hoi', 'ban', 'vua']);
@@ -20,14 +22,17 @@ const NAMED_SHARE = 0.6;
 
 /** The remembered procedure the message goes back to, if it says it goes back and names one. */
 export function recalledProcedure(message: string, rest: string, recent: Procedure[]): Procedure | undefined {
-  const folded = analyze(message).folded.join(' ');
-  if (!BACK.some((phrase) => folded.includes(phrase))) return undefined;
-  const words = contentWords(rest).filter((w) => !POINTERS.has(w));
-  if (words.length === 0) return undefined;
+  // Accents decide when the message has them; typed without, "luc nay" may mean either and counts.
+  const typed = analyze(message);
+  const words = (text: { tokens: string[]; folded: string[] }) =>
+    ` ${(typed.unaccented ? text.folded : text.tokens).join(' ')} `;
+  if (!BACK.some((phrase) => words(typed).includes(words(phrase)))) return undefined;
+  const naming = contentWords(rest).filter((w) => !POINTERS.has(w));
+  if (naming.length === 0) return undefined;
   let best: { procedure: Procedure; covered: number } | undefined;
   for (const procedure of recent) {
-    const covered = coveredWords(words, indexText(procedure.name, ...procedure.aliases));
-    if (covered / words.length >= NAMED_SHARE && covered > (best?.covered ?? 0)) best = { procedure, covered };
+    const covered = coveredWords(naming, indexText(procedure.name, ...procedure.aliases));
+    if (covered / naming.length >= NAMED_SHARE && covered > (best?.covered ?? 0)) best = { procedure, covered };
   }
   return best?.procedure;
 }

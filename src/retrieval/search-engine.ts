@@ -289,7 +289,9 @@ export class RetrievalEngine implements Retriever {
     sortByScore(ranked, scores);
     // The families shown, and at least the runner-up (ambiguity and confidence are read from the first two).
     const groups = this.group(ranked, scores, Math.max(limit, 2));
-    this.preferResidence(prepared, groups);
+    // Where the citizen says they live, read once: it reorders a near tie and settles a "which one?" below.
+    const residence = statedResidence(prepared.tokens, prepared.folded);
+    this.preferResidence(residence, groups);
     const top = groups[0];
     if (!top) return this.empty();
     const runnerUp = groups[1];
@@ -365,7 +367,7 @@ export class RetrievalEngine implements Retriever {
         (tiedTopic || bareTopic || second >= top.score * this.calibration.ambiguousWithin) &&
         this.nameCoverage(words, runnerUp.best) >= features.nameCoverage - 0.1 &&
         !this.onlyTopDoes(prepared.actions, top.best, runnerUp.best) &&
-        !this.residenceSettles(prepared, top.best, runnerUp.best) &&
+        !this.residenceSettles(residence, top.best, runnerUp.best) &&
         (bareTopic || !this.onlyTopNamed(words, top.best, runnerUp.best)));
     const shown = groups.slice(0, limit);
     return {
@@ -862,12 +864,11 @@ export class RetrievalEngine implements Retriever {
    * Two close siblings, one done where the citizen says they live ("hiện em vẫn đang ở Việt Nam": "Thôi quốc tịch
    * Việt Nam ở trong nước" over "… ở nước ngoài"): that one goes first. Only a near tie is reordered.
    */
-  private preferResidence(prepared: PreparedQuery, groups: { score: number; best: number }[]): void {
+  private preferResidence(stated: Residence, groups: { score: number; best: number }[]): void {
     const [top, runnerUp] = groups;
-    if (!top || !runnerUp || runnerUp.score < top.score * this.calibration.ambiguousWithin) return;
-    const stated = statedResidence(prepared.tokens, prepared.folded);
-    if (stated === Residence.Unknown) return;
-    const named = (position: number) => (this.nameResidences[position] ?? Residence.Unknown) as Residence;
+    if (stated === Residence.Unknown || !top || !runnerUp) return;
+    if (runnerUp.score < top.score * this.calibration.ambiguousWithin) return;
+    const named = (position: number) => this.nameResidences[position] as Residence;
     if (named(runnerUp.best) === stated && named(top.best) !== stated) {
       groups[0] = runnerUp;
       groups[1] = top;
@@ -880,10 +881,9 @@ export class RetrievalEngine implements Retriever {
    * then there is nothing to ask. (As a ranking factor it lost more than it won: long questions state the
    * residence of someone else, or of the citizen before coming home.)
    */
-  private residenceSettles(prepared: PreparedQuery, top: number, runnerUp: number): boolean {
-    const stated = statedResidence(prepared.tokens, prepared.folded);
+  private residenceSettles(stated: Residence, top: number, runnerUp: number): boolean {
     if (stated === Residence.Unknown) return false;
-    const named = (position: number) => (this.nameResidences[position] ?? Residence.Unknown) as Residence;
+    const named = (position: number) => this.nameResidences[position] as Residence;
     return (
       named(top) === stated ||
       (named(top) === Residence.Unknown && named(runnerUp) !== Residence.Unknown && named(runnerUp) !== stated)
